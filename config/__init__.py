@@ -1,0 +1,1 @@
+"""Configuration: settings, Celery wiring and the workflow definitions (as data)."""

@@ -1,0 +1,1 @@
+"""Celery app and thin tasks: ids in, service layer call, nothing else."""

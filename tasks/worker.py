@@ -1,0 +1,82 @@
+"""The app Celery workers and beat load: ``celery -A tasks.worker worker``.
+
+Tasks are thin: an outbox id in, one service-layer call, an outcome out. The runtime is
+built lazily in each worker process (after the prefork fork), never at import.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import Task
+from celery.signals import worker_process_init
+
+from config.settings import get_settings
+from tasks.app import make_celery
+from tasks.publisher import CeleryPublisher
+from workflow.bootstrap import bootstrap, load_workflows
+from workflow.definition import all_effects
+from workflow.delivery import deliver_effect
+from workflow.effects import queue_of
+from workflow.relay import sweep_outbox
+from workflow.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+settings = get_settings()
+app = make_celery(settings)
+_runtime: Runtime | None = None
+
+
+class EffectAttemptFailed(Exception):
+    """Shown in Flower for a failed attempt. Names ids and error types, no personal data."""
+
+
+def runtime() -> Runtime:
+    global _runtime
+    if _runtime is None:
+        _runtime = bootstrap(settings, publisher=CeleryPublisher(app))
+    return _runtime
+
+
+@worker_process_init.connect
+def _fresh_runtime_after_fork(**_: Any) -> None:
+    # A pool inherited from the parent would share sockets across processes.
+    global _runtime
+    _runtime = None
+
+
+@app.task(name="outbox.sweep", queue="relay", ignore_result=True)
+def sweep() -> int:
+    rt = runtime()
+    return sweep_outbox(
+        publisher=rt.publisher,
+        session_factory=rt.session_factory,
+        clock=rt.clock,
+        policy=rt.relay_policy,
+    )
+
+
+def _run_effect(task: Task, outbox_id: int) -> str:
+    if not isinstance(outbox_id, int):
+        raise TypeError("effect tasks take one integer outbox id")
+    outcome = deliver_effect(runtime(), outbox_id=outbox_id, task_id=task.request.id)
+    if outcome.status in ("retry_scheduled", "incident"):
+        next_step = "retry scheduled" if outcome.status == "retry_scheduled" else "incident opened"
+        raise EffectAttemptFailed(
+            f"outbox row {outbox_id}: attempt {outcome.attempts} failed "
+            f"({outcome.error_type}); {next_step}"
+        )
+    return outcome.status
+
+
+def _register_effect_tasks() -> None:
+    # One task per declared effect, so Flower shows readable names like
+    # "referrals.notify_partners" on the queue of its family.
+    _, _, definitions = load_workflows(settings)
+    for effect in sorted(all_effects(definitions.values())):
+        app.task(name=effect, bind=True, queue=queue_of(effect), ignore_result=True)(_run_effect)
+
+
+_register_effect_tasks()

@@ -1,0 +1,1 @@
+"""Hogatar: the case-work engine and the programme's domain."""

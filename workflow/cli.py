@@ -1,0 +1,338 @@
+"""``hogatar``: the command line for staff and operators. Thin: parse, call the service
+layer, print. Errors are one line on stderr; exit 2 for bad input, 1 for anything else."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import sys
+from typing import Annotated, Any, NoReturn
+
+import typer
+from sqlalchemy.exc import OperationalError as DatabaseUnavailable
+from sqlalchemy.exc import SQLAlchemyError
+
+from config.settings import Settings, SettingsError, get_settings
+from workflow import processes, queries, services
+from workflow.commands import AdvanceCase, CaseAdvanced, CaseOpened, OpenCase, RetryIncident
+from workflow.errors import HogatarError, InvalidInput
+from workflow.runtime import Runtime
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Hogatar: case-work engine of the family strengthening programme.",
+)
+db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+case_app = typer.Typer(no_args_is_help=True, help="Family cases.")
+outbox_app = typer.Typer(no_args_is_help=True, help="Background work waiting to be delivered.")
+incidents_app = typer.Typer(no_args_is_help=True, help="Effects that failed every retry.")
+workflow_app = typer.Typer(no_args_is_help=True, help="Workflow definitions in config/workflows.")
+app.add_typer(db_app, name="db")
+app.add_typer(case_app, name="case")
+app.add_typer(outbox_app, name="outbox")
+app.add_typer(incidents_app, name="incidents")
+app.add_typer(workflow_app, name="workflow")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+ActorOption = Annotated[
+    str | None, typer.Option("--actor", help="Who is doing this (default: your login name).")
+]
+
+_runtime: Runtime | None = None
+
+
+def runtime() -> Runtime:
+    global _runtime
+    if _runtime is None:
+        from workflow.bootstrap import bootstrap
+
+        _runtime = bootstrap(get_settings())
+    return _runtime
+
+
+def _actor(actor: str | None) -> str:
+    return actor or f"cli:{getpass.getuser()}"
+
+
+def _print_json(value: Any) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the schema to the latest version."""
+    from workflow.persistence.migrate import upgrade
+
+    upgrade(runtime().engine)
+    typer.echo("database is up to date")
+
+
+@case_app.command("open")
+def case_open(
+    family: Annotated[str | None, typer.Option("--family", help="Family name.")] = None,
+    community: Annotated[str | None, typer.Option("--community", help="Community.")] = None,
+    workflow: Annotated[str, typer.Option("--workflow")] = "family_case",
+    actor: ActorOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Open a new case (state: referred); prints its id."""
+    event = services.handle(
+        runtime(),
+        OpenCase(actor=_actor(actor), workflow=workflow, family_name=family, community=community),
+    )
+    assert isinstance(event, CaseOpened)
+    if as_json:
+        _print_json({"id": event.case_id, "state": event.state, "version": event.version})
+    else:
+        typer.echo(event.case_id)
+
+
+def _parse_data(data: str | None) -> dict[str, Any]:
+    if data is None:
+        return {}
+    try:
+        parsed = json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"--data is not valid JSON: {exc.msg} at position {exc.pos}") from None
+    if not isinstance(parsed, dict):
+        raise InvalidInput('--data must be a JSON object, e.g. \'{"note": "..."}\'')
+    return parsed
+
+
+@case_app.command("advance")
+def case_advance(
+    case_id: int,
+    trigger: str,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why (required to close or reopen).")
+    ] = None,
+    data: Annotated[
+        str | None, typer.Option("--data", help="JSON object recorded with the event.")
+    ] = None,
+    expected_version: Annotated[
+        int | None,
+        typer.Option(
+            "--expected-version", min=1, help="Refuse if the case changed since this version."
+        ),
+    ] = None,
+    actor: ActorOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Fire TRIGGER on a case (assess, enrol, start_services, stabilise, close, reopen)."""
+    event = services.handle(
+        runtime(),
+        AdvanceCase(
+            case_id=case_id,
+            trigger=trigger,
+            actor=_actor(actor),
+            reason=reason,
+            data=_parse_data(data),
+            expected_version=expected_version,
+        ),
+    )
+    assert isinstance(event, CaseAdvanced)
+    if as_json:
+        _print_json(
+            {
+                "id": event.case_id,
+                "from": event.from_state,
+                "to": event.to_state,
+                "version": event.version,
+                "outbox_ids": list(event.outbox_ids),
+            }
+        )
+    else:
+        typer.echo(
+            f"case {event.case_id}: {event.from_state} -> {event.to_state} "
+            f"(version {event.version})"
+        )
+
+
+@case_app.command("show")
+def case_show(case_id: int, as_json: JsonFlag = False) -> None:
+    """A case, its allowed triggers and its timeline with each effect's status."""
+    view = queries.case_view(runtime(), case_id=case_id)
+    if as_json:
+        _print_json(view)
+        return
+    typer.echo(
+        f"case {view['id']} ({view['workflow']}): {view['state']}, version {view['version']}"
+    )
+    if view["family_name"] or view["community"]:
+        typer.echo(f"family: {view['family_name'] or '-'}, community: {view['community'] or '-'}")
+    typer.echo(f"allowed: {', '.join(view['allowed_triggers']) or 'none'}")
+    for event in view["timeline"]:
+        move = f"{event['from'] or '-'} -> {event['to']}"
+        reason = f" — {event['reason']}" if event["reason"] else ""
+        who = f"{event['at']} {event['actor']}"
+        typer.echo(f"  v{event['version']} {who}: {event['trigger']} {move}{reason}")
+        for effect in event["effects"]:
+            typer.echo(
+                f"      {effect['name']}: {effect['status']} (attempts {effect['attempts']})"
+            )
+
+
+@outbox_app.command("status")
+def outbox_status(as_json: JsonFlag = False) -> None:
+    """How many effects are pending, published, done and failed."""
+    counts = queries.outbox_counts(runtime())
+    if as_json:
+        _print_json(counts)
+    else:
+        for status, count in counts.items():
+            typer.echo(f"{status:>10}: {count}")
+
+
+@outbox_app.command("sweep")
+def outbox_sweep() -> None:
+    """Publish due outbox rows now (beat does this every few seconds)."""
+    from workflow.relay import sweep_outbox
+
+    rt = runtime()
+    count = sweep_outbox(
+        publisher=rt.publisher,
+        session_factory=rt.session_factory,
+        clock=rt.clock,
+        policy=rt.relay_policy,
+    )
+    typer.echo(f"published {count} outbox rows")
+
+
+@incidents_app.command("list")
+def incidents_list(
+    include_retried: Annotated[
+        bool, typer.Option("--all", help="Include retried incidents.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Effects that exhausted their retries."""
+    incidents = queries.list_incidents(runtime(), include_retried=include_retried)
+    if as_json:
+        _print_json(incidents)
+        return
+    if not incidents:
+        typer.echo("no open incidents")
+    for incident in incidents:
+        typer.echo(
+            f"#{incident['id']} case {incident['case_id']} {incident['effect']} "
+            f"[{incident['status']}] after {incident['attempts']} attempts: {incident['error']}"
+        )
+
+
+@incidents_app.command("retry")
+def incidents_retry(incident_id: int, actor: ActorOption = None) -> None:
+    """Put a failed effect back in the queue."""
+    services.handle(runtime(), RetryIncident(incident_id=incident_id, actor=_actor(actor)))
+    typer.echo(f"incident {incident_id} retried")
+
+
+@workflow_app.command("check")
+def workflow_check() -> None:
+    """Validate the workflow definitions."""
+    from workflow.bootstrap import load_workflows
+
+    _, _, definitions = load_workflows(get_settings())
+    for definition in definitions.values():
+        typer.echo(
+            f"{definition.name}: {len(definition.states)} states, "
+            f"{len(definition.transitions)} transitions, ok"
+        )
+
+
+@workflow_app.command("diagram")
+def workflow_diagram(
+    name: Annotated[str, typer.Argument()] = "family_case",
+    highlight: Annotated[
+        str | None, typer.Option("--highlight", help="State to highlight.")
+    ] = None,
+    language: Annotated[str, typer.Option("--language", help="en or hy")] = "en",
+) -> None:
+    """Print the workflow as Graphviz DOT."""
+    from workflow.bootstrap import load_workflows
+
+    _, _, definitions = load_workflows(get_settings())
+    if name not in definitions:
+        raise InvalidInput(f"unknown workflow {name!r}; known: {', '.join(sorted(definitions))}")
+    typer.echo(definitions[name].to_dot(highlight=highlight, language=language), nl=False)
+
+
+def _checked_settings() -> Settings:
+    settings = get_settings()
+    from workflow.bootstrap import load_workflows
+
+    load_workflows(settings)  # refuse to start on a bad definition
+    return settings
+
+
+@app.command("worker")
+def worker(
+    queues: Annotated[
+        str | None, typer.Option(help="Comma-separated queues (default: all).")
+    ] = None,
+    concurrency: Annotated[int | None, typer.Option(min=1)] = None,
+) -> None:
+    """Run a Celery worker for the effect and relay queues."""
+    processes.exec_process(
+        processes.worker_argv(_checked_settings(), queues=queues, concurrency=concurrency)
+    )
+
+
+@app.command("beat")
+def beat() -> None:
+    """Run the scheduler (run exactly one)."""
+    settings = _checked_settings()
+    settings.resolved_var_dir.mkdir(parents=True, exist_ok=True)
+    processes.exec_process(processes.beat_argv(settings))
+
+
+@app.command("flower")
+def flower() -> None:
+    """Run Flower for operators (HOGATAR_FLOWER_PASSWORD required)."""
+    settings = _checked_settings()
+    env = processes.flower_env(settings)
+    settings.resolved_var_dir.mkdir(parents=True, exist_ok=True)
+    processes.exec_process(processes.flower_argv(settings), env)
+
+
+@app.command("run")
+def run() -> None:
+    """Run worker, beat and Flower together (and a private Redis if none answers)."""
+    raise typer.Exit(processes.run_all(_checked_settings()))
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    print(f"hogatar: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        code = app(args=argv, standalone_mode=False)
+    except HogatarError as exc:
+        _fail(str(exc), 2 if exc.bad_input else 1)
+    except SettingsError as exc:
+        _fail(str(exc), 2)
+    except typer.Abort:
+        _fail("aborted", 1)
+    except typer.TyperException as exc:  # usage errors: unknown option, bad value, ...
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        exit_code = int(getattr(exc, "exit_code", 2))
+        if not message.strip():  # e.g. help already shown for a bare group
+            raise SystemExit(exit_code) from None
+        _fail(" ".join(message.split()), exit_code)
+    except DatabaseUnavailable as exc:
+        _fail(f"cannot reach the database: {str(exc.orig).splitlines()[0]}", 1)
+    except SQLAlchemyError as exc:
+        _fail(f"database error: {type(exc).__name__}: {str(exc).splitlines()[0]}", 1)
+    except Exception as exc:  # noqa: BLE001 - never a traceback to a user
+        logging.getLogger("hogatar").debug("unexpected error", exc_info=True)
+        _fail(f"unexpected error: {type(exc).__name__}: {exc}", 1)
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

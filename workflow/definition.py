@@ -1,0 +1,232 @@
+"""Workflow definitions: states, transitions, guards and effects, declared as data in
+``config/workflows/*.toml`` and validated before anything runs.
+
+The engine knows nothing of families: a definition names guards and effects, and the
+registries built at bootstrap say whether those names exist.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import deque
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workflow.errors import DefinitionError
+
+EFFECT_QUEUES = ("referrals", "reminders", "procurement")
+
+
+@dataclass(frozen=True)
+class StateDef:
+    name: str
+    labels: Mapping[str, str]
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class TransitionDef:
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str
+    guards: tuple[str, ...] = ()
+    effects: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WorkflowDefinition:
+    name: str
+    title: str
+    initial: str
+    states: tuple[StateDef, ...]
+    transitions: tuple[TransitionDef, ...]
+    _by_trigger_source: dict[tuple[str, str], TransitionDef] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        for transition in self.transitions:
+            for source in transition.sources:
+                self._by_trigger_source[(transition.trigger, source)] = transition
+
+    @property
+    def state_names(self) -> list[str]:
+        return [state.name for state in self.states]
+
+    @property
+    def triggers(self) -> list[str]:
+        return list(dict.fromkeys(t.trigger for t in self.transitions))
+
+    def state(self, name: str) -> StateDef:
+        for state in self.states:
+            if state.name == name:
+                return state
+        raise KeyError(name)
+
+    def transition(self, trigger: str, source: str) -> TransitionDef | None:
+        return self._by_trigger_source.get((trigger, source))
+
+    def allowed_triggers(self, state: str) -> list[str]:
+        return [t.trigger for t in self.transitions if state in t.sources]
+
+    def effect_names(self) -> set[str]:
+        return {effect for t in self.transitions for effect in t.effects}
+
+    def to_dot(self, *, highlight: str | None = None, language: str = "en") -> str:
+        """Graphviz text of the workflow; the README and the web app draw it."""
+        lines = [f'digraph "{self.name}" {{', "  rankdir=LR;", "  node [shape=box, style=rounded];"]
+        for state in self.states:
+            label = state.labels.get(language, state.name)
+            attrs = [f'label="{label}"']
+            if state.final:
+                attrs.append("peripheries=2")
+            if state.name == highlight:
+                attrs.append('style="rounded,filled"')
+                attrs.append("fillcolor=gold")
+            lines.append(f'  "{state.name}" [{", ".join(attrs)}];')
+        for transition in self.transitions:
+            for source in transition.sources:
+                lines.append(f'  "{source}" -> "{transition.dest}" [label="{transition.trigger}"];')
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+
+def _require(table: Mapping[str, Any], key: str, where: str, kind: type) -> Any:
+    if key not in table:
+        raise DefinitionError(f"{where}: '{key}' is missing")
+    value = table[key]
+    if not isinstance(value, kind):
+        raise DefinitionError(f"{where}: '{key}' must be a {kind.__name__}, got {value!r}")
+    return value
+
+
+def _string_list(table: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise DefinitionError(f"{where}: '{key}' must be a list of names, got {value!r}")
+    return tuple(value)
+
+
+def parse_definition(raw: Mapping[str, Any], *, origin: str) -> WorkflowDefinition:
+    """Build a definition from parsed TOML; structural problems name the file and item."""
+    name = _require(raw, "name", origin, str)
+    where = f"workflow {name} ({origin})"
+    states = []
+    for index, table in enumerate(_require(raw, "states", where, list), start=1):
+        state_where = f"{where}, state #{index}"
+        labels = table.get("label", {})
+        if not isinstance(labels, dict):
+            raise DefinitionError(f"{state_where}: 'label' must be a table of language = text")
+        states.append(
+            StateDef(
+                name=_require(table, "name", state_where, str),
+                labels=dict(labels),
+                final=bool(table.get("final", False)),
+            )
+        )
+    transitions = []
+    for index, table in enumerate(_require(raw, "transitions", where, list), start=1):
+        t_where = f"{where}, transition #{index}"
+        transitions.append(
+            TransitionDef(
+                trigger=_require(table, "trigger", t_where, str),
+                sources=_string_list(table, "source", t_where),
+                dest=_require(table, "dest", t_where, str),
+                guards=_string_list(table, "guards", t_where),
+                effects=_string_list(table, "effects", t_where),
+            )
+        )
+    return WorkflowDefinition(
+        name=name,
+        title=str(raw.get("title", name)),
+        initial=_require(raw, "initial", where, str),
+        states=tuple(states),
+        transitions=tuple(transitions),
+    )
+
+
+def validate_definition(
+    definition: WorkflowDefinition, *, guards: Collection[str], effects: Collection[str]
+) -> None:
+    """Refuse a definition that could not run as written. Each message names the culprit."""
+    where = f"workflow {definition.name}"
+    names = definition.state_names
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise DefinitionError(f"{where}: state {duplicates[0]!r} is declared twice")
+    known = set(names)
+    if definition.initial not in known:
+        raise DefinitionError(
+            f"{where}: initial state {definition.initial!r} is not a declared state"
+        )
+    seen: set[tuple[str, str]] = set()
+    for transition in definition.transitions:
+        t_where = f"{where}: transition {transition.trigger!r}"
+        if not transition.sources:
+            raise DefinitionError(f"{t_where} has no source state")
+        for state in (*transition.sources, transition.dest):
+            if state not in known:
+                raise DefinitionError(f"{t_where} names unknown state {state!r}")
+        for source in transition.sources:
+            if (transition.trigger, source) in seen:
+                raise DefinitionError(f"{t_where} is declared twice from state {source!r}")
+            seen.add((transition.trigger, source))
+        for guard in transition.guards:
+            if guard not in guards:
+                raise DefinitionError(f"{t_where} names unknown guard {guard!r}")
+        for effect in transition.effects:
+            queue = effect.split(".", 1)[0]
+            if "." not in effect or queue not in EFFECT_QUEUES:
+                raise DefinitionError(
+                    f"{t_where} names effect {effect!r}: it must be '<queue>.<name>' "
+                    f"with queue one of {', '.join(EFFECT_QUEUES)}"
+                )
+            if effect not in effects:
+                raise DefinitionError(f"{t_where} names unknown effect {effect!r}")
+    unreachable = known - _reachable(definition)
+    if unreachable:
+        first = next(n for n in names if n in unreachable)
+        raise DefinitionError(
+            f"{where}: state {first!r} cannot be reached from {definition.initial!r}"
+        )
+
+
+def _reachable(definition: WorkflowDefinition) -> set[str]:
+    reached = {definition.initial}
+    queue = deque([definition.initial])
+    while queue:
+        state = queue.popleft()
+        for transition in definition.transitions:
+            if state in transition.sources and transition.dest not in reached:
+                reached.add(transition.dest)
+                queue.append(transition.dest)
+    return reached
+
+
+def load_definitions(
+    directory: Path, *, guards: Collection[str], effects: Collection[str]
+) -> dict[str, WorkflowDefinition]:
+    """Read and validate every ``*.toml`` in ``directory``."""
+    files = sorted(directory.glob("*.toml"))
+    if not files:
+        raise DefinitionError(f"no workflow definitions (*.toml) in {directory}")
+    definitions: dict[str, WorkflowDefinition] = {}
+    for path in files:
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise DefinitionError(f"{path.name}: not valid TOML: {exc}") from None
+        definition = parse_definition(raw, origin=path.name)
+        validate_definition(definition, guards=guards, effects=effects)
+        if definition.name in definitions:
+            raise DefinitionError(f"{path.name}: workflow {definition.name!r} is defined twice")
+        definitions[definition.name] = definition
+    return definitions
+
+
+def all_effects(definitions: Iterable[WorkflowDefinition]) -> set[str]:
+    return {effect for definition in definitions for effect in definition.effect_names()}

@@ -1,0 +1,137 @@
+"""Worker side of an effect: apply it exactly once, or schedule a retry, or open an incident.
+
+Exactly once: the effect's own writes, its ledger row (keyed by outbox id) and the outbox
+status change commit together; the outbox row is locked first, so a duplicate delivery
+waits, then finds the ledger row and changes nothing.
+
+Retries are data (``outbox.not_before``), not Celery countdowns: the sweep republishes
+the row when its backoff is over, so a broker restart loses no retry.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
+from workflow.effects import EffectContext, PermanentEffectError
+from workflow.persistence.models import EffectLedgerRow, IncidentRow, OutboxRow
+from workflow.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+Status = Literal["applied", "already_applied", "retry_scheduled", "incident", "skipped"]
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    status: Status
+    outbox_id: int
+    attempts: int = 0
+    error_type: str | None = None
+
+
+def backoff_delay(
+    attempt: int, *, base: float, cap: float, rng: Callable[[], float] = random.random
+) -> timedelta:
+    """Exponential backoff with jitter: base * 2^(attempt-1), capped, then 50-100% of it."""
+    delay = min(cap, base * 2 ** max(0, attempt - 1))
+    return timedelta(seconds=delay * (0.5 + 0.5 * rng()))
+
+
+def deliver_effect(rt: Runtime, *, outbox_id: int, task_id: str | None) -> DeliveryOutcome:
+    try:
+        return _apply(rt, outbox_id=outbox_id, task_id=task_id)
+    except Exception as exc:  # noqa: BLE001 - any failure of the effect is recorded, not lost
+        log.warning("effect for outbox row %s failed: %s", outbox_id, type(exc).__name__)
+        return _record_failure(rt, outbox_id=outbox_id, error=exc)
+
+
+def _apply(rt: Runtime, *, outbox_id: int, task_id: str | None) -> DeliveryOutcome:
+    with rt.unit_of_work() as uow:
+        session = uow.session
+        row = session.get(OutboxRow, outbox_id, with_for_update=True)
+        if row is None:
+            log.error("outbox row %s does not exist (message from another database?)", outbox_id)
+            return DeliveryOutcome("skipped", outbox_id)
+        if session.get(EffectLedgerRow, outbox_id) is not None:
+            if row.status != "done":
+                row.status = "done"
+                uow.commit()
+            return DeliveryOutcome("already_applied", outbox_id, row.attempts)
+        if row.status == "failed":
+            # An incident is open; only an operator's retry puts the row back in play.
+            return DeliveryOutcome("skipped", outbox_id, row.attempts)
+        now = rt.clock.now()
+        attempt = row.attempts + 1
+        handler = rt.effects.handler(row.effect)
+        result = handler(
+            EffectContext(
+                outbox_id=row.id,
+                case_id=row.case_id,
+                effect=row.effect,
+                payload=row.payload,
+                session=session,
+                now=now,
+                attempt=attempt,
+            )
+        )
+        session.add(
+            EffectLedgerRow(
+                outbox_id=row.id,
+                effect=row.effect,
+                applied_at=now,
+                task_id=task_id,
+                result=dict(result),
+            )
+        )
+        row.status = "done"
+        row.attempts = attempt
+        row.finished_at = now
+        row.last_error = None
+        if task_id:
+            row.task_id = task_id
+        uow.commit()
+        return DeliveryOutcome("applied", outbox_id, attempt)
+
+
+def _record_failure(rt: Runtime, *, outbox_id: int, error: Exception) -> DeliveryOutcome:
+    settings = rt.settings
+    with rt.unit_of_work() as uow:
+        session = uow.session
+        row = session.get(OutboxRow, outbox_id, with_for_update=True)
+        if row is None or row.status in ("done", "failed"):
+            return DeliveryOutcome("skipped", outbox_id)
+        now = rt.clock.now()
+        row.attempts += 1
+        row.last_error = f"{type(error).__name__}: {error}"[:4000]
+        permanent = isinstance(error, PermanentEffectError)
+        if permanent or row.attempts > settings.effect_max_retries:
+            row.status = "failed"
+            row.finished_at = now
+            session.add(
+                IncidentRow(
+                    outbox_id=row.id,
+                    case_id=row.case_id,
+                    effect=row.effect,
+                    error=row.last_error,
+                    attempts=row.attempts,
+                    status="open",
+                    opened_at=now,
+                )
+            )
+            status: Status = "incident"
+        else:
+            row.status = "pending"
+            row.not_before = now + backoff_delay(
+                row.attempts,
+                base=settings.retry_backoff_seconds,
+                cap=settings.retry_backoff_max_seconds,
+            )
+            status = "retry_scheduled"
+        attempts = row.attempts
+        uow.commit()
+    return DeliveryOutcome(status, outbox_id, attempts, type(error).__name__)

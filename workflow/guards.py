@@ -1,0 +1,68 @@
+"""Guards: pure, named functions that say which requirements of a transition are unmet.
+
+A guard returns the unmet requirements as sentences a social worker understands; an
+empty list means the guard passes. Every guard of a transition is evaluated so that a
+refusal lists everything still missing, not only the first thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CaseSnapshot:
+    id: int
+    workflow: str
+    state: str
+    version: int
+    family_name: str | None
+    community: str | None
+
+
+@dataclass(frozen=True)
+class GuardContext:
+    case: CaseSnapshot
+    trigger: str
+    reason: str | None
+    data: Mapping[str, Any]
+    #: Read-side facts a workflow's guards need (assessments, plans, ...), loaded by the
+    #: service layer before the guards run so that the guards themselves stay pure.
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+
+Guard = Callable[[GuardContext], Iterable[str]]
+
+
+class GuardRegistry:
+    def __init__(self) -> None:
+        self._guards: dict[str, Guard] = {}
+
+    def register(self, name: str) -> Callable[[Guard], Guard]:
+        def decorator(function: Guard) -> Guard:
+            if name in self._guards:
+                raise ValueError(f"guard {name!r} registered twice")
+            self._guards[name] = function
+            return function
+
+        return decorator
+
+    def names(self) -> set[str]:
+        return set(self._guards)
+
+    def unmet(self, names: Iterable[str], context: GuardContext) -> list[str]:
+        problems: list[str] = []
+        for name in names:
+            for problem in self._guards[name](context):
+                if problem not in problems:
+                    problems.append(problem)
+        return problems
+
+
+def reason_given(context: GuardContext) -> list[str]:
+    """Generic: closing, reopening and the like must say why."""
+    if context.reason is None or not context.reason.strip():
+        return [f"a reason is required to {context.trigger.replace('_', ' ')}"]
+    return []

@@ -1,0 +1,131 @@
+"""The tables. Every write of a transition (case, timeline event, outbox rows) happens in
+one transaction; the ledger and incidents are written by workers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Integer on SQLite so that ids autoincrement (SQLite only does that for INTEGER PRIMARY KEY).
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JSON}
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    workflow: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    family_name: Mapped[str | None] = mapped_column(String(200))
+    community: Mapped[str | None] = mapped_column(String(120))
+    opened_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class CaseEventRow(Base):
+    """The timeline: one row per version of a case, so a gap would be visible."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (UniqueConstraint("case_id", "version", name="uq_case_events_case_version"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    trigger: Mapped[str] = mapped_column(String(64))
+    from_state: Mapped[str | None] = mapped_column(String(64))
+    to_state: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime]
+    reason: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class OutboxRow(Base):
+    """One row per effect of a transition. The broker message carries only ``id``."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        # The sweep looks for pending rows oldest first; keep that scan small on PostgreSQL.
+        Index(
+            "ix_outbox_pending",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("case_events.id"), index=True)
+    effect: Mapped[str] = mapped_column(String(120))
+    queue: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # pending -> published -> done | failed
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    task_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    # A failed attempt waits here for its backoff; the sweep republishes it when due.
+    not_before: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class EffectLedgerRow(Base):
+    """Proof that an effect was applied. The primary key makes a second application fail."""
+
+    __tablename__ = "effect_ledger"
+
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), primary_key=True)
+    effect: Mapped[str] = mapped_column(String(120))
+    applied_at: Mapped[datetime]
+    task_id: Mapped[str | None] = mapped_column(String(64))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class IncidentRow(Base):
+    """An effect that exhausted its retries, for an operator to look at and retry."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    effect: Mapped[str] = mapped_column(String(120))
+    error: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer)
+    # open -> retried
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    opened_at: Mapped[datetime]
+    retried_at: Mapped[datetime | None]
+    retried_by: Mapped[str | None] = mapped_column(String(120))

@@ -1,0 +1,101 @@
+"""Read side: plain dictionaries for the CLI (--json), the web app and tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from workflow.clock import as_utc
+from workflow.errors import CaseNotFound
+from workflow.persistence.models import CaseEventRow, CaseRow, IncidentRow, OutboxRow
+from workflow.runtime import Runtime
+
+OUTBOX_STATUSES = ("pending", "published", "done", "failed")
+
+
+def case_view(rt: Runtime, *, case_id: int) -> dict[str, Any]:
+    with rt.session_factory() as session:
+        case = session.get(CaseRow, case_id)
+        if case is None:
+            raise CaseNotFound(case_id)
+        events = session.scalars(
+            select(CaseEventRow)
+            .where(CaseEventRow.case_id == case_id)
+            .order_by(CaseEventRow.version)
+        ).all()
+        effects_by_event: dict[int, list[dict[str, Any]]] = {}
+        for row in session.scalars(
+            select(OutboxRow).where(OutboxRow.case_id == case_id).order_by(OutboxRow.id)
+        ):
+            effects_by_event.setdefault(row.event_id, []).append(
+                {
+                    "id": row.id,
+                    "name": row.effect,
+                    "queue": row.queue,
+                    "status": row.status,
+                    "attempts": row.attempts,
+                    "task_id": row.task_id,
+                    "last_error": row.last_error,
+                }
+            )
+        machine = rt.machine(case.workflow)
+        return {
+            "id": case.id,
+            "workflow": case.workflow,
+            "state": case.state,
+            "version": case.version,
+            "family_name": case.family_name,
+            "community": case.community,
+            "opened_at": as_utc(case.opened_at).isoformat(),
+            "updated_at": as_utc(case.updated_at).isoformat(),
+            "allowed_triggers": machine.allowed_triggers(case.state),
+            "timeline": [
+                {
+                    "version": event.version,
+                    "trigger": event.trigger,
+                    "from": event.from_state,
+                    "to": event.to_state,
+                    "actor": event.actor,
+                    "at": as_utc(event.at).isoformat(),
+                    "reason": event.reason,
+                    "data": event.data,
+                    "effects": effects_by_event.get(event.id, []),
+                }
+                for event in events
+            ],
+        }
+
+
+def outbox_counts(rt: Runtime) -> dict[str, int]:
+    with rt.session_factory() as session:
+        rows = session.execute(
+            select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
+        ).all()
+    counts = dict.fromkeys(OUTBOX_STATUSES, 0)
+    counts.update({status: int(count) for status, count in rows})
+    return counts
+
+
+def list_incidents(rt: Runtime, *, include_retried: bool = False) -> list[dict[str, Any]]:
+    query = select(IncidentRow).order_by(IncidentRow.id)
+    if not include_retried:
+        query = query.where(IncidentRow.status == "open")
+    with rt.session_factory() as session:
+        return [
+            {
+                "id": incident.id,
+                "case_id": incident.case_id,
+                "outbox_id": incident.outbox_id,
+                "effect": incident.effect,
+                "attempts": incident.attempts,
+                "error": incident.error,
+                "status": incident.status,
+                "opened_at": as_utc(incident.opened_at).isoformat(),
+                "retried_at": as_utc(incident.retried_at).isoformat()
+                if incident.retried_at
+                else None,
+                "retried_by": incident.retried_by,
+            }
+            for incident in session.scalars(query)
+        ]

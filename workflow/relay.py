@@ -1,0 +1,150 @@
+"""The outbox relay: hands committed outbox rows to the broker.
+
+Two paths, one rule (a row is marked published only after the broker took it):
+- right after a commit, the committing process publishes its own rows (low latency);
+- a periodic sweep publishes what is still pending (the broker was down at commit time,
+  a retry is due) and re-publishes what was published long ago but never finished
+  (the broker lost it, e.g. Redis restarted without persistence).
+The sweep claims rows with ``FOR UPDATE SKIP LOCKED`` so several relays never publish the
+same row at once. A duplicate publish can still happen in rare races; the workers' ledger
+makes that harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from workflow.clock import Clock
+from workflow.persistence.models import OutboxRow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """What goes to the broker: an outbox id and where to route it. Never personal data."""
+
+    outbox_id: int
+    effect: str
+    queue: str
+
+    @property
+    def task_id(self) -> str:
+        # Stable, so an operator can go from an outbox row to its task in Flower.
+        return f"outbox-{self.outbox_id}"
+
+
+class BrokerUnavailable(Exception):
+    """The broker did not take the message; the outbox row stays pending for the sweep."""
+
+
+class Publisher(Protocol):
+    def publish(self, messages: Sequence[OutboxMessage]) -> list[OutboxMessage]:
+        """Send each message; return those the broker accepted, in order.
+
+        Stops at the first failure and raises ``BrokerUnavailable`` only if none was sent.
+        """
+        ...
+
+
+@dataclass(frozen=True)
+class RelayPolicy:
+    grace: timedelta
+    republish_after: timedelta
+    batch_size: int
+
+
+def _mark_published(session: Session, messages: Sequence[OutboxMessage], now: datetime) -> None:
+    if not messages:
+        return
+    table: Table = OutboxRow.__table__  # type: ignore[assignment]
+    # Never overwrite done or failed: a fast worker may already have finished the row.
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("row_id"), table.c.status.in_(("pending", "published")))
+        .values(status="published", published_at=now, task_id=bindparam("row_task_id"))
+    )
+    session.connection().execute(
+        statement, [{"row_id": m.outbox_id, "row_task_id": m.task_id} for m in messages]
+    )
+
+
+def publish_committed(
+    *,
+    messages: Sequence[OutboxMessage],
+    publisher: Publisher,
+    session_factory: sessionmaker[Session],
+    clock: Clock,
+) -> int:
+    """Publish rows a transaction just committed. A broker failure is not the caller's
+    failure: the transition stands, and the sweep will publish the rows later."""
+    if not messages:
+        return 0
+    try:
+        sent = publisher.publish(messages)
+    except BrokerUnavailable as exc:
+        log.warning("broker unavailable, %d outbox rows left for the sweep: %s", len(messages), exc)
+        return 0
+    try:
+        with session_factory.begin() as session:
+            _mark_published(session, sent, clock.now())
+    except Exception:  # noqa: BLE001 - the messages are out; the sweep's stale rule covers us
+        log.exception("published %d outbox rows but could not mark them", len(sent))
+    return len(sent)
+
+
+def sweep_outbox(
+    *,
+    publisher: Publisher,
+    session_factory: sessionmaker[Session],
+    clock: Clock,
+    policy: RelayPolicy,
+) -> int:
+    """Publish due pending rows and re-publish stale published ones. Returns how many."""
+    now = clock.now()
+    due_pending = (
+        select(OutboxRow.id, OutboxRow.effect, OutboxRow.queue)
+        .where(
+            OutboxRow.status == "pending",
+            OutboxRow.created_at <= now - policy.grace,
+            (OutboxRow.not_before.is_(None)) | (OutboxRow.not_before <= now),
+        )
+        .order_by(OutboxRow.id)
+        .limit(policy.batch_size)
+        .with_for_update(skip_locked=True)
+    )
+    stale_published = (
+        select(OutboxRow.id, OutboxRow.effect, OutboxRow.queue)
+        .where(
+            OutboxRow.status == "published",
+            OutboxRow.published_at <= now - policy.republish_after,
+        )
+        .order_by(OutboxRow.id)
+        .limit(policy.batch_size)
+        .with_for_update(skip_locked=True)
+    )
+    total = 0
+    for query in (due_pending, stale_published):
+        with session_factory() as session, session.begin():
+            rows = session.execute(query).all()
+            if not rows:
+                continue
+            messages = [OutboxMessage(outbox_id=r.id, effect=r.effect, queue=r.queue) for r in rows]
+            # Publish while the rows are locked: a concurrent sweep skips them meanwhile.
+            try:
+                sent = publisher.publish(messages)
+            except BrokerUnavailable as exc:
+                log.warning("outbox sweep: broker unavailable, will try again: %s", exc)
+                return total
+            _mark_published(session, sent, now)
+            total += len(sent)
+    if total:
+        log.info("outbox sweep published %d rows", total)
+    return total

@@ -1,0 +1,49 @@
+"""What the service layer needs, built once by ``workflow.bootstrap``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import Settings
+from workflow.clock import Clock
+from workflow.definition import WorkflowDefinition
+from workflow.effects import EffectRegistry
+from workflow.errors import UnknownWorkflow
+from workflow.guards import GuardRegistry
+from workflow.machine import SharedMachine
+from workflow.relay import Publisher, RelayPolicy
+from workflow.unit_of_work import UnitOfWork
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    clock: Clock
+    definitions: dict[str, WorkflowDefinition]
+    machines: dict[str, SharedMachine]
+    guards: GuardRegistry
+    effects: EffectRegistry
+    publisher: Publisher
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory)
+
+    def machine(self, workflow: str) -> SharedMachine:
+        try:
+            return self.machines[workflow]
+        except KeyError:
+            raise UnknownWorkflow(workflow, sorted(self.machines)) from None
+
+    @property
+    def relay_policy(self) -> RelayPolicy:
+        return RelayPolicy(
+            grace=timedelta(seconds=self.settings.outbox_grace_seconds),
+            republish_after=timedelta(seconds=self.settings.outbox_republish_after_seconds),
+            batch_size=self.settings.outbox_batch_size,
+        )
