@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kombu.entity import Queue
+from kombu.entity import Exchange, Queue
 
 from config.settings import Settings
 from workflow.definition import EFFECT_QUEUES
@@ -22,6 +22,8 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "broker_transport_options": {
             # An unacknowledged message comes back after this long (worker died hard).
             "visibility_timeout": settings.broker_visibility_timeout,
+            "unacked_restore_interval": settings.broker_restore_interval_seconds,
+            "unacked_restore_throttle": 1,
             "socket_connect_timeout": timeout,
             "socket_timeout": max(timeout, 5.0),
         },
@@ -35,7 +37,9 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
-        "task_queues": [Queue(name, routing_key=name) for name in ALL_QUEUES],
+        "task_queues": [
+            Queue(name, Exchange(name, "direct"), routing_key=name) for name in ALL_QUEUES
+        ],
         "task_default_queue": RELAY_QUEUE,
         "task_create_missing_queues": False,
         # Flower reads events: task names, states and runtimes for operators.

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     # Retries wait in the broker as countdowns: keep the cap far below the visibility timeout.
     retry_backoff_max_seconds: float = Field(default=120.0, gt=0, le=900)
     broker_visibility_timeout: int = Field(default=3600, ge=5)
+    # How often a worker looks for messages whose worker died (unacked past the timeout).
+    broker_restore_interval_seconds: int = Field(default=10, ge=1)
     outbox_sweep_seconds: float = Field(default=5.0, gt=0)
     # The relay publishes right after commit; the sweep leaves rows younger than this alone
     # so it does not race the committing process for the same row.

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.clock import Clock
@@ -68,7 +68,10 @@ def _mark_published(session: Session, messages: Sequence[OutboxMessage], now: da
     # Never overwrite done or failed: a fast worker may already have finished the row.
     statement = (
         update(table)
-        .where(table.c.id == bindparam("row_id"), table.c.status.in_(("pending", "published")))
+        .where(
+            table.c.id == bindparam("row_id"),
+            or_(table.c.status == "pending", table.c.status == "published"),
+        )
         .values(status="published", published_at=now, task_id=bindparam("row_task_id"))
     )
     session.connection().execute(

@@ -1,0 +1,221 @@
+"""Real services: a fresh PostgreSQL database per test session, a Redis database, and
+real Celery worker / beat processes started per test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy import create_engine, text
+
+from config.settings import Settings
+from tests.support import Process, celery_argv, free_port, service_missing, wait_for
+from workflow.bootstrap import bootstrap
+from workflow.persistence.database import normalise_url
+from workflow.persistence.migrate import upgrade
+from workflow.runtime import Runtime
+
+POSTGRES_ADMIN_URL = os.environ.get("HOGATAR_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("HOGATAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+TABLES = "incidents, effect_ledger, outbox, case_events, cases"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    admin = create_engine(normalise_url(POSTGRES_ADMIN_URL), isolation_level="AUTOCOMMIT")
+    name = f"hogatar_test_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001
+        admin.dispose()
+        service_missing("PostgreSQL", f"{POSTGRES_ADMIN_URL}: {str(exc).splitlines()[0]}")
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    engine = create_engine(normalise_url(url))
+    upgrade(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except Exception as exc:  # noqa: BLE001
+        service_missing("Redis", f"{REDIS_URL}: {exc}")
+    return REDIS_URL
+
+
+@pytest.fixture
+def clean_db(postgres_url: str) -> str:
+    engine = create_engine(normalise_url(postgres_url))
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return postgres_url
+
+
+@pytest.fixture
+def clean_redis(redis_url: str) -> str:
+    redis.Redis.from_url(redis_url).flushdb()
+    return redis_url
+
+
+def service_env(database_url: str, broker_url: str, var_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOGATAR_")}
+    env.update(
+        HOGATAR_DATABASE_URL=database_url,
+        HOGATAR_BROKER_URL=broker_url,
+        HOGATAR_VAR_DIR=str(var_dir),
+        HOGATAR_OUTBOX_SWEEP_SECONDS="0.5",
+        HOGATAR_OUTBOX_GRACE_SECONDS="1",
+        HOGATAR_RETRY_BACKOFF_SECONDS="0.2",
+        HOGATAR_RETRY_BACKOFF_MAX_SECONDS="1",
+        HOGATAR_PUBLISH_TIMEOUT_SECONDS="1",
+        HOGATAR_LOG_LEVEL="INFO",
+    )
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+def settings_for(tmp_path: Path) -> Callable[..., Settings]:
+    def make(database_url: str, broker_url: str, **overrides: object) -> Settings:
+        values: dict[str, object] = {
+            "database_url": database_url,
+            "broker_url": broker_url,
+            "var_dir": tmp_path / "var",
+            "outbox_grace_seconds": 1.0,
+            "publish_timeout_seconds": 1.0,
+        }
+        values.update(overrides)
+        return Settings(**values)  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture
+def runtime_for(settings_for: Callable[..., Settings]) -> Iterator[Callable[..., Runtime]]:
+    made: list[Runtime] = []
+
+    def make(database_url: str, broker_url: str, **overrides: object) -> Runtime:
+        rt = bootstrap(settings_for(database_url, broker_url, **overrides))
+        made.append(rt)
+        return rt
+
+    yield make
+    for rt in made:
+        rt.engine.dispose()
+
+
+@pytest.fixture
+def processes(tmp_path: Path) -> Iterator[Callable[..., Process]]:
+    """Start worker / beat processes; all are stopped when the test ends."""
+    started: list[Process] = []
+
+    def start(
+        kind: str,
+        env: dict[str, str],
+        *,
+        app: str = "tasks.worker",
+        name: str | None = None,
+        args: tuple[str, ...] = (),
+    ) -> Process:
+        name = name or f"{kind}-{len(started)}"
+        if kind == "worker":
+            argv = celery_argv(
+                app,
+                "worker",
+                "--queues",
+                "relay,referrals,reminders,procurement",
+                "--concurrency",
+                "2",
+                "--hostname",
+                f"{name}@%h",
+                "--loglevel",
+                "INFO",
+                "--without-mingle",
+                "--without-gossip",
+                *args,
+            )
+            ready = "ready."
+        else:
+            argv = celery_argv(
+                app,
+                "beat",
+                "--schedule",
+                str(tmp_path / f"{name}-schedule"),
+                "--loglevel",
+                "INFO",
+                *args,
+            )
+            ready = "beat: Starting"
+        process = Process(name, argv, env, tmp_path / f"{name}.log")
+        started.append(process)
+        process.wait_for_log(ready, timeout=60)
+        return process
+
+    yield start
+    for process in started:
+        process.stop()
+
+
+@pytest.fixture
+def private_redis(
+    tmp_path: Path,
+) -> Iterator[Callable[[], tuple[str, Callable[[], None], Callable[[], None]]]]:
+    """A Redis server of the test's own, which the test can stop and start again."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        service_missing("redis-server binary", "not on PATH")
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    state: dict[str, subprocess.Popen[bytes] | None] = {"process": None}
+
+    def start_server() -> None:
+        state["process"] = subprocess.Popen(
+            [
+                str(binary),
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--dir",
+                str(tmp_path),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for(lambda: _ping(url), timeout=10, what="private redis")
+
+    def stop_server() -> None:
+        process = state["process"]
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=10)
+            state["process"] = None
+
+    def control() -> tuple[str, Callable[[], None], Callable[[], None]]:
+        return url, start_server, stop_server
+
+    yield control
+    stop_server()
+
+
+def _ping(url: str) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.2).ping())
+    except redis.RedisError:
+        return False

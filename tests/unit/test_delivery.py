@@ -1,0 +1,221 @@
+"""Applying effects exactly once, retries as data, incidents, and the outbox sweep."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from workflow import queries
+from workflow.commands import AdvanceCase, OpenCase, RetryIncident
+from workflow.delivery import backoff_delay, deliver_effect
+from workflow.effects import PermanentEffectError
+from workflow.errors import IncidentNotFound, IncidentNotOpen
+from workflow.persistence.models import EffectLedgerRow, OutboxRow
+from workflow.relay import sweep_outbox
+from workflow.services import handle
+
+
+def enrolled_case(rt):
+    case_id = handle(rt, OpenCase(actor="w", family_name="Սարգսյան", community="Բջնի")).case_id
+    handle(rt, AdvanceCase(case_id=case_id, trigger="assess", actor="w"))
+    event = handle(rt, AdvanceCase(case_id=case_id, trigger="enrol", actor="w"))
+    return case_id, event.outbox_ids[0]
+
+
+def ledger_count(rt, outbox_id):
+    with rt.session_factory() as session:
+        return session.scalar(
+            select(func.count())
+            .select_from(EffectLedgerRow)
+            .where(EffectLedgerRow.outbox_id == outbox_id)
+        )
+
+
+def outbox(rt, outbox_id):
+    with rt.session_factory() as session:
+        return session.get(OutboxRow, outbox_id)
+
+
+def sweep(rt):
+    return sweep_outbox(
+        publisher=rt.publisher,
+        session_factory=rt.session_factory,
+        clock=rt.clock,
+        policy=rt.relay_policy,
+    )
+
+
+def test_an_effect_applies_once_however_often_it_is_delivered(sqlite_runtime):
+    _, outbox_id = enrolled_case(sqlite_runtime)
+    first = deliver_effect(sqlite_runtime, outbox_id=outbox_id, task_id="t1")
+    again = deliver_effect(sqlite_runtime, outbox_id=outbox_id, task_id="t2")
+    assert (first.status, again.status) == ("applied", "already_applied")
+    assert ledger_count(sqlite_runtime, outbox_id) == 1
+    row = outbox(sqlite_runtime, outbox_id)
+    assert (row.status, row.attempts, row.task_id) == ("done", 1, "t1")
+    with sqlite_runtime.session_factory() as session:
+        result = session.get(EffectLedgerRow, outbox_id).result
+    assert (
+        result["inputs"]["trigger"] == "enrol" and result["effect"] == "referrals.notify_partners"
+    )
+
+
+def test_unknown_outbox_id_is_skipped(sqlite_runtime):
+    assert deliver_effect(sqlite_runtime, outbox_id=424242, task_id=None).status == "skipped"
+
+
+@pytest.fixture
+def flaky(sqlite_runtime, monkeypatch):
+    """Make the partner-referral effect fail until the test says otherwise."""
+    state = {"fail": True, "error": ConnectionError("partner mail server refused")}
+    real = sqlite_runtime.effects.handler("referrals.notify_partners")
+
+    def handler(context):
+        if state["fail"]:
+            raise state["error"]
+        return real(context)
+
+    monkeypatch.setitem(sqlite_runtime.effects._handlers, "referrals.notify_partners", handler)
+    return state
+
+
+def test_a_failed_attempt_is_retried_after_a_backoff(sqlite_runtime, flaky, clock, publisher):
+    _, outbox_id = enrolled_case(sqlite_runtime)
+    outcome = deliver_effect(sqlite_runtime, outbox_id=outbox_id, task_id="t1")
+    assert (outcome.status, outcome.attempts) == ("retry_scheduled", 1)
+    row = outbox(sqlite_runtime, outbox_id)
+    assert row.status == "pending" and "ConnectionError" in row.last_error
+    wait = row.not_before.replace(tzinfo=clock.now().tzinfo) - clock.now()
+    assert timedelta(seconds=1) <= wait <= timedelta(seconds=2)
+    sent_before = len(publisher.sent)
+    clock.advance(timedelta(seconds=11))  # past the grace, before nothing else
+    assert sweep(sqlite_runtime) == 1
+    assert publisher.sent[sent_before].outbox_id == outbox_id
+    flaky["fail"] = False
+    assert deliver_effect(sqlite_runtime, outbox_id=outbox_id, task_id="t2").status == "applied"
+    assert (
+        outbox(sqlite_runtime, outbox_id).attempts,
+        ledger_count(sqlite_runtime, outbox_id),
+    ) == (2, 1)
+
+
+def test_a_retry_is_not_published_before_its_backoff(sqlite_runtime, flaky, clock, monkeypatch):
+    monkeypatch.setattr(sqlite_runtime.settings, "retry_backoff_seconds", 60.0)
+    _, outbox_id = enrolled_case(sqlite_runtime)
+    deliver_effect(sqlite_runtime, outbox_id=outbox_id, task_id="t1")
+    clock.advance(timedelta(seconds=20))
+    assert sweep(sqlite_runtime) == 0
+    clock.advance(timedelta(seconds=60))
+    assert sweep(sqlite_runtime) == 1
+
+
+def test_exhausted_retries_open_an_incident_an_operator_can_retry(sqlite_runtime, flaky, clock):
+    case_id, outbox_id = enrolled_case(sqlite_runtime)
+    statuses = []
+    for _ in range(4):  # effect_max_retries=3: the fourth failure gives up
+        statuses.append(deliver_effect(sqlite_runtime, outbox_id=outbox_id, task_id="t").status)
+        clock.advance(timedelta(minutes=5))
+    assert statuses == ["retry_scheduled"] * 3 + ["incident"]
+    assert outbox(sqlite_runtime, outbox_id).status == "failed"
+    incidents = queries.list_incidents(sqlite_runtime)
+    assert [(i["case_id"], i["outbox_id"], i["attempts"]) for i in incidents] == [
+        (case_id, outbox_id, 4)
+    ]
+    assert "partner mail server refused" in incidents[0]["error"]
+    # A stray redelivery while the incident is open changes nothing.
+    assert deliver_effect(sqlite_runtime, outbox_id=outbox_id, task_id="t").status == "skipped"
+
+    flaky["fail"] = False
+    handle(sqlite_runtime, RetryIncident(incident_id=incidents[0]["id"], actor="operator"))
+    assert queries.list_incidents(sqlite_runtime) == []
+    assert outbox(sqlite_runtime, outbox_id).status == "published"
+    assert deliver_effect(sqlite_runtime, outbox_id=outbox_id, task_id="t9").status == "applied"
+    retried = queries.list_incidents(sqlite_runtime, include_retried=True)[0]
+    assert (retried["status"], retried["retried_by"]) == ("retried", "operator")
+    with pytest.raises(IncidentNotOpen):
+        handle(sqlite_runtime, RetryIncident(incident_id=retried["id"], actor="operator"))
+    with pytest.raises(IncidentNotFound):
+        handle(sqlite_runtime, RetryIncident(incident_id=999, actor="operator"))
+
+
+def test_a_permanent_error_opens_an_incident_at_once(sqlite_runtime, flaky):
+    flaky["error"] = PermanentEffectError("partner has no e-mail address")
+    _, outbox_id = enrolled_case(sqlite_runtime)
+    assert deliver_effect(sqlite_runtime, outbox_id=outbox_id, task_id="t").status == "incident"
+
+
+def test_failed_effect_writes_are_rolled_back(sqlite_runtime, monkeypatch):
+    def half_then_fail(context):
+        context.session.add(
+            EffectLedgerRow(
+                outbox_id=context.outbox_id, effect="x", applied_at=context.now, result={}
+            )
+        )
+        context.session.flush()
+        raise RuntimeError("boom after a write")
+
+    monkeypatch.setitem(
+        sqlite_runtime.effects._handlers, "referrals.notify_partners", half_then_fail
+    )
+    _, outbox_id = enrolled_case(sqlite_runtime)
+    assert (
+        deliver_effect(sqlite_runtime, outbox_id=outbox_id, task_id="t").status == "retry_scheduled"
+    )
+    assert ledger_count(sqlite_runtime, outbox_id) == 0
+
+
+def test_sweep_publishes_what_the_broker_missed_and_leaves_the_rest(
+    sqlite_runtime, publisher, clock
+):
+    publisher.available = False
+    case_id = handle(sqlite_runtime, OpenCase(actor="w", family_name="Ա", community="Բ")).case_id
+    missed = handle(
+        sqlite_runtime, AdvanceCase(case_id=case_id, trigger="assess", actor="w")
+    ).outbox_ids
+    publisher.available = True
+    assert sweep(sqlite_runtime) == 0  # within the grace period the committing process owns it
+    clock.advance(timedelta(seconds=11))
+    assert sweep(sqlite_runtime) == 1
+    assert [m.outbox_id for m in publisher.sent] == list(missed)
+    assert sweep(sqlite_runtime) == 0  # published now, not again
+    deliver_effect(sqlite_runtime, outbox_id=missed[0], task_id="t")
+    clock.advance(timedelta(hours=2))
+    assert sweep(sqlite_runtime) == 0  # done rows are never republished
+
+
+def test_sweep_republishes_a_message_the_broker_lost(sqlite_runtime, publisher, clock):
+    _, outbox_id = enrolled_case(sqlite_runtime)
+    assert outbox(sqlite_runtime, outbox_id).status == "published"
+    clock.advance(timedelta(minutes=10))
+    assert sweep(sqlite_runtime) == 0
+    clock.advance(timedelta(minutes=6))  # past outbox_republish_after_seconds (15 min)
+    sent = len(publisher.sent)
+    assert sweep(sqlite_runtime) == 2  # both effects of the case were never done
+    assert {m.outbox_id for m in publisher.sent[sent:]} >= {outbox_id}
+
+
+def test_sweep_with_broker_down_leaves_rows_pending(sqlite_runtime, publisher, clock):
+    publisher.available = False
+    enrolled_case(sqlite_runtime)
+    clock.advance(timedelta(seconds=30))
+    assert sweep(sqlite_runtime) == 0
+    assert queries.outbox_counts(sqlite_runtime)["pending"] == 2
+
+
+@pytest.mark.parametrize("attempt", [1, 2, 5, 20])
+def test_backoff_grows_exponentially_with_jitter_and_a_cap(attempt):
+    low = backoff_delay(attempt, base=2, cap=120, rng=lambda: 0.0).total_seconds()
+    high = backoff_delay(attempt, base=2, cap=120, rng=lambda: 1.0).total_seconds()
+    full = min(120, 2 * 2 ** (attempt - 1))
+    assert (low, high) == (full / 2, full)
+
+
+def test_every_effect_of_a_transition_is_marked_published(sqlite_runtime, publisher):
+    case_id, _ = enrolled_case(sqlite_runtime)
+    ids = handle(
+        sqlite_runtime, AdvanceCase(case_id=case_id, trigger="start_services", actor="w")
+    ).outbox_ids
+    assert len(ids) == 2
+    assert {outbox(sqlite_runtime, i).status for i in ids} == {"published"}

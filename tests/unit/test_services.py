@@ -1,0 +1,173 @@
+"""The service layer on a real SQLite database with a fake broker."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from sqlalchemy import func, select
+
+from workflow import queries
+from workflow.commands import AdvanceCase, OpenCase
+from workflow.errors import (
+    CaseNotFound,
+    ConcurrentUpdate,
+    GuardFailed,
+    InvalidInput,
+    TriggerNotAllowed,
+    UnknownWorkflow,
+)
+from workflow.persistence.models import CaseEventRow, CaseRow, OutboxRow
+from workflow.services import handle
+
+
+def open_case(rt, **kwargs):
+    kwargs.setdefault("family_name", "Հովհաննիսյան")
+    kwargs.setdefault("community", "Աբովյան")
+    return handle(rt, OpenCase(actor="worker-1", **kwargs)).case_id
+
+
+def advance(rt, case_id, trigger, **kwargs):
+    return handle(rt, AdvanceCase(case_id=case_id, trigger=trigger, actor="worker-1", **kwargs))
+
+
+def snapshot(rt):
+    with rt.session_factory() as session:
+        return {
+            model.__tablename__: session.scalar(select(func.count()).select_from(model))
+            for model in (CaseRow, CaseEventRow, OutboxRow)
+        } | {
+            "cases": [
+                (c.id, c.state, c.version)
+                for c in session.scalars(select(CaseRow).order_by(CaseRow.id))
+            ]
+        }
+
+
+def test_open_case_starts_referred_at_version_one(sqlite_runtime):
+    case_id = open_case(sqlite_runtime)
+    view = queries.case_view(sqlite_runtime, case_id=case_id)
+    assert view["state"] == "referred" and view["version"] == 1
+    assert view["allowed_triggers"] == ["assess", "close"]
+    assert view["timeline"][0] | {"at": None} == {
+        "version": 1,
+        "trigger": "open",
+        "from": None,
+        "to": "referred",
+        "actor": "worker-1",
+        "at": None,
+        "reason": None,
+        "data": {},
+        "effects": [],
+    }
+
+
+def test_advance_writes_state_event_and_outbox_together(sqlite_runtime, publisher):
+    case_id = open_case(sqlite_runtime)
+    advance(sqlite_runtime, case_id, "assess")
+    event = advance(sqlite_runtime, case_id, "enrol", data={"note": "Ընտանիքը համաձայն է"})
+    assert (event.from_state, event.to_state, event.version) == ("assessed", "enrolled", 3)
+    view = queries.case_view(sqlite_runtime, case_id=case_id)
+    last = view["timeline"][-1]
+    assert last["trigger"] == "enrol" and last["data"] == {"note": "Ընտանիքը համաձայն է"}
+    assert [e["name"] for e in last["effects"]] == ["referrals.notify_partners"]
+    # Published right after commit, ids only.
+    assert [m.effect for m in publisher.sent][-1] == "referrals.notify_partners"
+    assert publisher.sent[-1].outbox_id == last["effects"][0]["id"]
+    assert last["effects"][0]["status"] == "published"
+    with sqlite_runtime.session_factory() as session:
+        row = session.get(OutboxRow, last["effects"][0]["id"])
+        assert row.payload["case_id"] == case_id and "family_name" not in row.payload
+
+
+@pytest.mark.parametrize(
+    ("trigger", "kwargs", "error", "text"),
+    [
+        ("stabilise", {}, TriggerNotAllowed, "allowed: assess, close"),
+        ("fly", {}, TriggerNotAllowed, "'fly' is not allowed"),
+        ("close", {}, GuardFailed, "a reason is required to close"),
+        ("close", {"reason": "   "}, GuardFailed, "a reason is required to close"),
+        ("assess", {"expected_version": 7}, ConcurrentUpdate, "changed by someone else"),
+        ("assess", {"data": ["not", "an", "object"]}, InvalidInput, "JSON object"),
+    ],
+)
+def test_refusals_write_nothing(sqlite_runtime, publisher, trigger, kwargs, error, text):
+    case_id = open_case(sqlite_runtime)
+    before = snapshot(sqlite_runtime)
+    sent = len(publisher.sent)
+    with pytest.raises(error) as raised:
+        advance(sqlite_runtime, case_id, trigger, **kwargs)
+    assert text in str(raised.value)
+    assert snapshot(sqlite_runtime) == before
+    assert len(publisher.sent) == sent
+
+
+def test_unknown_case_writes_nothing(sqlite_runtime):
+    open_case(sqlite_runtime)
+    before = snapshot(sqlite_runtime)
+    with pytest.raises(CaseNotFound, match="case 999 does not exist"):
+        advance(sqlite_runtime, 999, "assess")
+    assert snapshot(sqlite_runtime) == before
+
+
+def test_a_failed_guard_lists_every_unmet_requirement(sqlite_runtime):
+    case_id = handle(sqlite_runtime, OpenCase(actor="worker-1")).case_id
+    with pytest.raises(GuardFailed) as raised:
+        advance(sqlite_runtime, case_id, "assess")
+    assert raised.value.unmet == ["the family's name is recorded"]
+
+
+def test_enrol_lists_both_missing_name_and_community(sqlite_runtime):
+    case_id = handle(sqlite_runtime, OpenCase(actor="w")).case_id
+    with sqlite_runtime.session_factory.begin() as session:  # skip ahead: as if assessed
+        session.get(CaseRow, case_id).state = "assessed"
+    with pytest.raises(GuardFailed) as raised:
+        advance(sqlite_runtime, case_id, "enrol")
+    assert raised.value.unmet == [
+        "the family's name is recorded",
+        "the family's community is recorded",
+    ]
+
+
+def test_closed_case_allows_only_reopen_with_reason(sqlite_runtime):
+    case_id = open_case(sqlite_runtime)
+    advance(sqlite_runtime, case_id, "close", reason="moved away")
+    with pytest.raises(TriggerNotAllowed, match="allowed: reopen"):
+        advance(sqlite_runtime, case_id, "assess")
+    advance(sqlite_runtime, case_id, "reopen", reason="came back to Hrazdan")
+    assert queries.case_view(sqlite_runtime, case_id=case_id)["state"] == "referred"
+
+
+def test_expected_version_accepts_the_current_one(sqlite_runtime):
+    case_id = open_case(sqlite_runtime)
+    assert advance(sqlite_runtime, case_id, "assess", expected_version=1).version == 2
+    with pytest.raises(ConcurrentUpdate, match="you had version 1, it is now at version 2"):
+        advance(sqlite_runtime, case_id, "enrol", expected_version=1)
+
+
+def test_broker_down_at_commit_keeps_the_transition(sqlite_runtime, publisher):
+    case_id = open_case(sqlite_runtime)
+    publisher.available = False
+    event = advance(sqlite_runtime, case_id, "assess")
+    assert event.to_state == "assessed"
+    assert queries.outbox_counts(sqlite_runtime) == {
+        "pending": 1,
+        "published": 0,
+        "done": 0,
+        "failed": 0,
+    }
+
+
+def test_armenian_text_is_stored_as_nfc(sqlite_runtime):
+    decomposed = unicodedata.normalize("NFD", "Ծաղկաձոր — Ամալյա")
+    case_id = open_case(sqlite_runtime, family_name=decomposed, community=" Ծաղկաձոր ")
+    view = queries.case_view(sqlite_runtime, case_id=case_id)
+    assert view["family_name"] == unicodedata.normalize("NFC", decomposed)
+    assert view["community"] == "Ծաղկաձոր"
+
+
+def test_unknown_workflow_and_missing_actor(sqlite_runtime):
+    with pytest.raises(UnknownWorkflow, match="known workflows: family_case"):
+        handle(sqlite_runtime, OpenCase(actor="w", workflow="foster"))
+    with pytest.raises(InvalidInput, match="actor"):
+        handle(sqlite_runtime, OpenCase(actor="  "))
