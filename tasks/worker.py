@@ -74,7 +74,7 @@ def _run_effect(task: Task, outbox_id: int) -> str:
 def _register_effect_tasks() -> None:
     # One task per declared effect, so Flower shows readable names like
     # "referrals.notify_partners" on the queue of its family.
-    _, _, definitions = load_workflows(settings)
+    _, definitions = load_workflows(settings)
     for effect in sorted(all_effects(definitions.values())):
         app.task(name=effect, bind=True, queue=queue_of(effect), ignore_result=True)(_run_effect)
 

@@ -3,36 +3,44 @@ workflow definitions and the broker together, for CLI, worker, web and tests ali
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from config.settings import Settings, get_settings
+from workflow import programme
 from workflow.clock import Clock, SystemClock
 from workflow.definition import WorkflowDefinition, load_definitions
 from workflow.effects import EffectRegistry
 from workflow.guards import GuardRegistry
 from workflow.machine import SharedMachine
 from workflow.persistence.database import make_engine, make_session_factory
-from workflow.programme import effects as programme_effects
-from workflow.programme import guards as programme_guards
 from workflow.relay import Publisher
-from workflow.runtime import Runtime
+from workflow.runtime import FactsLoader, Runtime
 
 
-def build_registries() -> tuple[GuardRegistry, EffectRegistry]:
-    guards = GuardRegistry()
-    effects = EffectRegistry()
-    programme_guards.register(guards)
-    programme_effects.register(effects)
-    return guards, effects
+@dataclass
+class Registries:
+    """What the programme plugs into the engine: guards, effects and facts, by name."""
+
+    guards: GuardRegistry = field(default_factory=GuardRegistry)
+    effects: EffectRegistry = field(default_factory=EffectRegistry)
+    facts: dict[str, FactsLoader] = field(default_factory=dict)
 
 
-def load_workflows(
-    settings: Settings,
-) -> tuple[GuardRegistry, EffectRegistry, dict[str, WorkflowDefinition]]:
+def build_registries() -> Registries:
+    registries = Registries()
+    programme.register(registries.guards, registries.effects, registries.facts)
+    return registries
+
+
+def load_workflows(settings: Settings) -> tuple[Registries, dict[str, WorkflowDefinition]]:
     """Validate every definition against the registries; raises DefinitionError."""
-    guards, effects = build_registries()
+    registries = build_registries()
     definitions = load_definitions(
-        settings.workflows_dir, guards=guards.names(), effects=effects.names()
+        settings.workflows_dir,
+        guards=registries.guards.names(),
+        effects=registries.effects.names(),
     )
-    return guards, effects, definitions
+    return registries, definitions
 
 
 def bootstrap(
@@ -42,7 +50,7 @@ def bootstrap(
     publisher: Publisher | None = None,
 ) -> Runtime:
     settings = settings or get_settings()
-    guards, effects, definitions = load_workflows(settings)
+    registries, definitions = load_workflows(settings)
     engine = make_engine(settings.database_url)
     if publisher is None:
         from tasks.app import make_celery
@@ -56,7 +64,8 @@ def bootstrap(
         clock=clock or SystemClock(),
         definitions=definitions,
         machines={name: SharedMachine(d) for name, d in definitions.items()},
-        guards=guards,
-        effects=effects,
+        guards=registries.guards,
+        effects=registries.effects,
         publisher=publisher,
+        facts_loaders=registries.facts,
     )

@@ -17,6 +17,7 @@ from config.settings import Settings, SettingsError, get_settings
 from workflow import processes, queries, services
 from workflow.commands import AdvanceCase, CaseAdvanced, CaseOpened, OpenCase, RetryIncident
 from workflow.errors import HogatarError, InvalidInput
+from workflow.programme.cli import register_commands as register_programme_commands
 from workflow.runtime import Runtime
 
 app = typer.Typer(
@@ -234,7 +235,7 @@ def workflow_check() -> None:
     """Validate the workflow definitions."""
     from workflow.bootstrap import load_workflows
 
-    _, _, definitions = load_workflows(get_settings())
+    _, definitions = load_workflows(get_settings())
     for definition in definitions.values():
         typer.echo(
             f"{definition.name}: {len(definition.states)} states, "
@@ -253,7 +254,7 @@ def workflow_diagram(
     """Print the workflow as Graphviz DOT."""
     from workflow.bootstrap import load_workflows
 
-    _, _, definitions = load_workflows(get_settings())
+    _, definitions = load_workflows(get_settings())
     if name not in definitions:
         raise InvalidInput(f"unknown workflow {name!r}; known: {', '.join(sorted(definitions))}")
     typer.echo(definitions[name].to_dot(highlight=highlight, language=language), nl=False)
@@ -301,6 +302,9 @@ def flower() -> None:
 def run() -> None:
     """Run worker, beat and Flower together (and a private Redis if none answers)."""
     raise typer.Exit(processes.run_all(_checked_settings()))
+
+
+register_programme_commands(app)
 
 
 def _fail(message: str, code: int) -> NoReturn:

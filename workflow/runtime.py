@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,10 +15,18 @@ from workflow.clock import Clock
 from workflow.definition import WorkflowDefinition
 from workflow.effects import EffectRegistry
 from workflow.errors import UnknownWorkflow
-from workflow.guards import GuardRegistry
+from workflow.guards import CaseSnapshot, GuardRegistry
 from workflow.machine import SharedMachine
 from workflow.relay import Publisher, RelayPolicy
 from workflow.unit_of_work import UnitOfWork
+
+#: Reads what a workflow's guards need to know about a case (its assessments, plan, ...)
+#: inside the transition's transaction, so that the guards themselves stay pure.
+FactsLoader = Callable[[Session, CaseSnapshot], Mapping[str, Any]]
+
+
+def no_facts(_session: Session, _case: CaseSnapshot) -> Mapping[str, Any]:
+    return {}
 
 
 @dataclass
@@ -30,6 +40,10 @@ class Runtime:
     guards: GuardRegistry
     effects: EffectRegistry
     publisher: Publisher
+    facts_loaders: dict[str, FactsLoader] = field(default_factory=dict)
+
+    def facts_loader(self, workflow: str) -> FactsLoader:
+        return self.facts_loaders.get(workflow, no_facts)
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

@@ -7,6 +7,7 @@ only after the commit succeeded, hands the new outbox rows to the relay.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
@@ -40,8 +41,9 @@ Command = OpenCase | AdvanceCase | RetryIncident
 Event = CaseOpened | CaseAdvanced | IncidentRetried
 
 
-def handle(rt: Runtime, command: Command) -> Event:
-    handler: Callable[..., Event] = HANDLERS[type(command)]
+def handle(rt: Runtime, command: Any) -> Any:
+    """Run one command in one transaction; publish its outbox rows after the commit."""
+    handler: Callable[..., Any] = HANDLERS[type(command)]
     with rt.unit_of_work() as uow:
         event = handler(rt, uow, command)
     publish_committed(
@@ -53,16 +55,86 @@ def handle(rt: Runtime, command: Command) -> Event:
     return event
 
 
-def _actor(actor: str) -> str:
+def register_handler(command_type: type[Any], handler: Callable[..., Any]) -> None:
+    """Features add their commands here (at import, wired by bootstrap)."""
+    HANDLERS[command_type] = handler
+
+
+def require_actor(actor: str) -> str:
     cleaned = clean(actor)
     if not cleaned:
         raise InvalidInput("an actor (who is doing this) is required")
     return cleaned
 
 
+def load_case(uow: UnitOfWork, case_id: int, expected_version: int | None) -> CaseRow:
+    """The case to change, refused early if the caller's version is already stale."""
+    case = uow.session.get(CaseRow, case_id)
+    if case is None:
+        raise CaseNotFound(case_id)
+    if expected_version is not None and expected_version != case.version:
+        raise ConcurrentUpdate(case_id=case.id, expected=expected_version, actual=case.version)
+    return case
+
+
+def snapshot_of(case: CaseRow) -> CaseSnapshot:
+    return CaseSnapshot(
+        id=case.id,
+        workflow=case.workflow,
+        state=case.state,
+        version=case.version,
+        family_name=case.family_name,
+        community=case.community,
+    )
+
+
+def append_event(
+    uow: UnitOfWork,
+    *,
+    case: CaseRow,
+    trigger: str,
+    to_state: str,
+    actor: str,
+    now: datetime,
+    reason: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> CaseEventRow:
+    """Move the case to its next version and put the change on its timeline.
+
+    Transitions use it, and so does every other change to a case file (an assessment
+    recorded, a worker assigned: ``to_state`` is then the current state), so a stale
+    edit of any kind is caught the same way. Compare-and-set on the version: of
+    concurrent writers exactly one matches; the others see zero rows (PostgreSQL
+    re-checks the WHERE after the winner commits).
+    """
+    seen_version = case.version
+    result = uow.session.execute(
+        update(CaseRow)
+        .where(CaseRow.id == case.id, CaseRow.version == seen_version)
+        .values(state=to_state, version=seen_version + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConcurrentUpdate(case_id=case.id, expected=seen_version, actual=None)
+    event = CaseEventRow(
+        case_id=case.id,
+        version=seen_version + 1,
+        trigger=trigger,
+        from_state=case.state,
+        to_state=to_state,
+        actor=actor,
+        at=now,
+        reason=reason,
+        data=data or {},
+    )
+    uow.session.add(event)
+    uow.session.flush()
+    return event
+
+
 def open_case(rt: Runtime, uow: UnitOfWork, command: OpenCase) -> CaseOpened:
     machine = rt.machine(command.workflow)
-    actor = _actor(command.actor)
+    actor = require_actor(command.actor)
     now = rt.clock.now()
     initial = machine.definition.initial
     case = CaseRow(
@@ -94,18 +166,10 @@ def open_case(rt: Runtime, uow: UnitOfWork, command: OpenCase) -> CaseOpened:
 
 
 def advance_case(rt: Runtime, uow: UnitOfWork, command: AdvanceCase) -> CaseAdvanced:
-    actor = _actor(command.actor)
+    actor = require_actor(command.actor)
     if not isinstance(command.data, dict):
         raise InvalidInput('data must be a JSON object, e.g. {"note": "..."}')
-    session = uow.session
-    case = session.get(CaseRow, command.case_id)
-    if case is None:
-        raise CaseNotFound(command.case_id)
-    seen_version = case.version
-    if command.expected_version is not None and command.expected_version != seen_version:
-        raise ConcurrentUpdate(
-            case_id=case.id, expected=command.expected_version, actual=seen_version
-        )
+    case = load_case(uow, command.case_id, command.expected_version)
     machine = rt.machine(case.workflow)
     transition = machine.definition.transition(command.trigger, case.state)
     if transition is None:
@@ -116,18 +180,13 @@ def advance_case(rt: Runtime, uow: UnitOfWork, command: AdvanceCase) -> CaseAdva
             allowed=machine.allowed_triggers(case.state),
         )
     reason = clean(command.reason)
+    snapshot = snapshot_of(case)
     context = GuardContext(
-        case=CaseSnapshot(
-            id=case.id,
-            workflow=case.workflow,
-            state=case.state,
-            version=seen_version,
-            family_name=case.family_name,
-            community=case.community,
-        ),
+        case=snapshot,
         trigger=command.trigger,
         reason=reason,
         data=command.data,
+        facts=rt.facts_loader(case.workflow)(uow.session, snapshot),
     )
     unmet = rt.guards.unmet(transition.guards, context)
     if unmet:
@@ -136,42 +195,29 @@ def advance_case(rt: Runtime, uow: UnitOfWork, command: AdvanceCase) -> CaseAdva
     from_state = case.state
     to_state = machine.fire(state=from_state, trigger=command.trigger)
     now = rt.clock.now()
-    new_version = seen_version + 1
-    # Compare-and-set on the version: of concurrent writers exactly one matches; the others
-    # see zero rows (PostgreSQL re-checks the WHERE after the winner commits).
-    result = session.execute(
-        update(CaseRow)
-        .where(CaseRow.id == case.id, CaseRow.version == seen_version)
-        .values(state=to_state, version=new_version, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise ConcurrentUpdate(case_id=case.id, expected=seen_version, actual=None)
-    event = CaseEventRow(
-        case_id=case.id,
-        version=new_version,
+    event = append_event(
+        uow,
+        case=case,
         trigger=command.trigger,
-        from_state=from_state,
         to_state=to_state,
         actor=actor,
-        at=now,
+        now=now,
         reason=reason,
         data=command.data,
     )
-    session.add(event)
-    session.flush()
     outbox = [
         OutboxRow(
             case_id=case.id,
             event_id=event.id,
             effect=effect,
             queue=queue_of(effect),
+            # Inputs for the effect stay in the database; the broker gets the row id only.
             payload={
                 "case_id": case.id,
                 "trigger": command.trigger,
                 "from": from_state,
                 "to": to_state,
-                "version": new_version,
+                "version": event.version,
                 "data": command.data,
             },
             status="pending",
@@ -180,8 +226,8 @@ def advance_case(rt: Runtime, uow: UnitOfWork, command: AdvanceCase) -> CaseAdva
         )
         for effect in transition.effects
     ]
-    session.add_all(outbox)
-    session.flush()
+    uow.session.add_all(outbox)
+    uow.session.flush()
     uow.add_messages(
         [OutboxMessage(outbox_id=row.id, effect=row.effect, queue=row.queue) for row in outbox]
     )
@@ -191,14 +237,14 @@ def advance_case(rt: Runtime, uow: UnitOfWork, command: AdvanceCase) -> CaseAdva
         trigger=command.trigger,
         from_state=from_state,
         to_state=to_state,
-        version=new_version,
+        version=event.version,
         event_id=event.id,
         outbox_ids=tuple(row.id for row in outbox),
     )
 
 
 def retry_incident(rt: Runtime, uow: UnitOfWork, command: RetryIncident) -> IncidentRetried:
-    actor = _actor(command.actor)
+    actor = require_actor(command.actor)
     session = uow.session
     incident = session.get(IncidentRow, command.incident_id, with_for_update=True)
     if incident is None:
@@ -220,7 +266,7 @@ def retry_incident(rt: Runtime, uow: UnitOfWork, command: RetryIncident) -> Inci
     return IncidentRetried(incident_id=incident.id, outbox_id=row.id)
 
 
-HANDLERS: dict[type[Any], Callable[..., Event]] = {
+HANDLERS: dict[type[Any], Callable[..., Any]] = {
     OpenCase: open_case,
     AdvanceCase: advance_case,
     RetryIncident: retry_incident,

@@ -19,11 +19,11 @@ from tests.support import Process, celery_argv, free_port, service_missing, wait
 from workflow.bootstrap import bootstrap
 from workflow.persistence.database import normalise_url
 from workflow.persistence.migrate import upgrade
+from workflow.persistence.models import Base
 from workflow.runtime import Runtime
 
 POSTGRES_ADMIN_URL = os.environ.get("HOGATAR_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("HOGATAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
-TABLES = "incidents, effect_ledger, outbox, case_events, cases"
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +59,11 @@ def redis_url() -> str:
 def clean_db(postgres_url: str) -> str:
     engine = create_engine(normalise_url(postgres_url))
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+        # Every table of the schema except reference data seeded by migrations.
+        tables = ", ".join(
+            f'"{t.name}"' for t in Base.metadata.sorted_tables if not t.info.get("reference_data")
+        )
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
     return postgres_url
 

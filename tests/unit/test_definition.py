@@ -36,10 +36,10 @@ TRIGGERS = ["assess", "enrol", "start_services", "stabilise", "close", "reopen"]
 
 @pytest.fixture(scope="module")
 def family():
-    guards, effects = build_registries()
-    return load_definitions(WORKFLOWS_DIR, guards=guards.names(), effects=effects.names())[
-        "family_case"
-    ]
+    registries = build_registries()
+    return load_definitions(
+        WORKFLOWS_DIR, guards=registries.guards.names(), effects=registries.effects.names()
+    )["family_case"]
 
 
 def test_states_and_initial(family):
@@ -106,8 +106,7 @@ effects = ["reminders.enrolment_decision_due"]
 
 def _load(tmp_path: Path, text: str):
     (tmp_path / "pilot.toml").write_text(text, encoding="utf-8")
-    guards, effects = build_registries()
-    return load_definitions(tmp_path, guards=guards.names(), effects=effects.names())
+    return _load_dir(tmp_path)
 
 
 def test_a_second_workflow_is_just_a_new_file(tmp_path):
@@ -161,5 +160,7 @@ def test_invalid_toml_and_empty_directory(tmp_path):
 
 
 def _load_dir(directory: Path):
-    guards, effects = build_registries()
-    return load_definitions(directory, guards=guards.names(), effects=effects.names())
+    registries = build_registries()
+    return load_definitions(
+        directory, guards=registries.guards.names(), effects=registries.effects.names()
+    )
