@@ -74,7 +74,3 @@ class IncidentNotFound(HogatarError):
 class IncidentNotOpen(HogatarError):
     def __init__(self, incident_id: int, status: str) -> None:
         super().__init__(f"incident {incident_id} is {status}, not open: nothing to retry")
-
-
-class EffectNotRegistered(HogatarError):
-    bad_input = False
