@@ -5,10 +5,20 @@ A bad value stops start-up with a message that names the variable, never a trace
 
 from __future__ import annotations
 
+import ipaddress
+from email.policy import default as email_policy
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal, Self
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +66,21 @@ class Settings(BaseSettings):
     flower_user: str = "operator"
     flower_password: str | None = None
 
+    # Outgoing e-mail (partner referrals, reminders, procurement). The defaults point at the
+    # local sink (`hogatar mail sink`), which keeps every mail under var/mail/ to be read.
+    smtp_host: str = Field(default="127.0.0.1", min_length=1)
+    smtp_port: int = Field(default=8025, ge=1, le=65535)
+    smtp_tls: Literal["none", "starttls", "ssl"] = "none"
+    smtp_user: str | None = None
+    # Validated even when unset, so that a user without a password is caught at start-up.
+    smtp_password: SecretStr | None = Field(default=None, validate_default=True)
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    mail_sender: str = "Hogatar <hogatar@localhost>"
+    # Where the local sink keeps mails; relative paths are inside the var directory.
+    mail_dir: Path = Path("mail")
+    # Links in mails point here (the back-office web app).
+    web_base_url: str = "http://127.0.0.1:8000"
+
     log_level: str = "INFO"
 
     @field_validator("database_url")
@@ -86,9 +111,79 @@ class Settings(BaseSettings):
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return value
 
+    @field_validator("smtp_host")
+    @classmethod
+    def _smtp_host(cls, value: str) -> str:
+        value = value.strip()
+        malformed = any(c.isspace() or c in "/@" for c in value)
+        # A colon belongs to an IPv6 address only: the port is HOGATAR_SMTP_PORT.
+        if not value or malformed or (":" in value and not _is_ip_literal(value)):
+            raise ValueError(
+                f"must be a host name or IP address, without scheme or port (got {value!r})"
+            )
+        return value
+
+    @field_validator("smtp_tls", mode="before")
+    @classmethod
+    def _smtp_tls(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("smtp_user")
+    @classmethod
+    def _smtp_user(cls, value: str | None) -> str | None:
+        # An empty variable means "no login", as when it is not set at all.
+        if value is None or not value.strip():
+            return None
+        return value.strip()
+
+    @field_validator("smtp_password")
+    @classmethod
+    def _smtp_password(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is not None and not value.get_secret_value():
+            value = None
+        if info.data.get("smtp_user") and value is None:
+            raise ValueError("is required when HOGATAR_SMTP_USER is set")
+        return value
+
+    @field_validator("mail_sender")
+    @classmethod
+    def _mail_sender(cls, value: str) -> str:
+        problem = mailbox_problem(value)
+        if problem:
+            raise ValueError(f"{problem} (got {value!r}); e.g. 'Hogatar <hogatar@example.am>'")
+        return value.strip()
+
+    @field_validator("web_base_url")
+    @classmethod
+    def _web_base_url(cls, value: str) -> str:
+        value = value.strip()
+        scheme, _, rest = value.partition("://")
+        # Without a scheme ("127.0.0.1:8000") the links in mails would not open.
+        if scheme not in ("http", "https") or not rest.strip("/") or any(c.isspace() for c in rest):
+            raise ValueError(f"must be an http:// or https:// URL (got {value!r})")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _login_needs_tls(self) -> Self:
+        # A login over a plain connection sends the password in clear across the network.
+        # Only a relay on this machine may take one without TLS.
+        if self.smtp_user and self.smtp_tls == "none" and not is_loopback(self.smtp_host):
+            raise ValueError(
+                "HOGATAR_SMTP_TLS: must be starttls or ssl when HOGATAR_SMTP_USER is set and "
+                f"HOGATAR_SMTP_HOST ({self.smtp_host}) is another machine; the password would "
+                "cross the network in clear"
+            )
+        return self
+
     @property
     def resolved_var_dir(self) -> Path:
         return self.var_dir if self.var_dir.is_absolute() else PROJECT_ROOT / self.var_dir
+
+    @property
+    def resolved_mail_dir(self) -> Path:
+        if self.mail_dir.is_absolute():
+            return self.mail_dir
+        return self.resolved_var_dir / self.mail_dir
 
     def require_flower_password(self) -> str:
         if not self.flower_password:
@@ -105,8 +200,46 @@ def load_settings() -> Settings:
         for error in exc.errors():
             field = str(error["loc"][0]) if error["loc"] else "?"
             message = error["msg"].removeprefix("Value error, ")
-            problems.append(f"HOGATAR_{field.upper()}: {message}")
+            # Checks across fields carry no location; their messages name the variables.
+            problems.append(f"HOGATAR_{field.upper()}: {message}" if error["loc"] else message)
         raise SettingsError("; ".join(problems)) from None
+
+
+def is_loopback(host: str) -> bool:
+    """True for this machine's own addresses (a local relay or the development sink)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def mailbox_problem(value: str) -> str | None:
+    """Why VALUE is not one e-mail address such as ``Name <user@domain>``; None if it is."""
+    if any(c in value for c in "\r\n"):
+        return "must be on one line"
+    try:
+        header = email_policy.header_factory("From", value.strip())
+        addresses = header.addresses
+    except Exception:  # noqa: BLE001 - the stdlib parser raises on some malformed input
+        return "is not an e-mail address"
+    if len(addresses) != 1:
+        return "must be exactly one e-mail address"
+    address = addresses[0]
+    if not address.addr_spec.isascii():
+        return "must be an ASCII e-mail address"
+    if header.defects or not address.username or not address.domain:
+        return "is not an e-mail address"
+    return None
 
 
 @lru_cache(maxsize=1)
