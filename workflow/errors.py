@@ -23,7 +23,11 @@ class InvalidInput(HogatarError):
     """A value given by the user is malformed (not JSON, negative version, ...)."""
 
 
-class CaseNotFound(HogatarError):
+class NotFound(HogatarError):
+    """Something asked for by its id does not exist (HTTP 404)."""
+
+
+class CaseNotFound(NotFound):
     def __init__(self, case_id: int) -> None:
         super().__init__(f"case {case_id} does not exist")
         self.case_id = case_id
@@ -66,7 +70,7 @@ class ConcurrentUpdate(HogatarError):
         self.actual = actual
 
 
-class IncidentNotFound(HogatarError):
+class IncidentNotFound(NotFound):
     def __init__(self, incident_id: int) -> None:
         super().__init__(f"incident {incident_id} does not exist")
 
