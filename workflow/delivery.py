@@ -19,6 +19,7 @@ from typing import Literal
 
 from workflow.effects import EffectContext, PermanentEffectError
 from workflow.persistence.models import EffectLedgerRow, IncidentRow, OutboxRow
+from workflow.relay import OutboxMessage, publish_committed
 from workflow.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -44,27 +45,38 @@ def backoff_delay(
 
 def deliver_effect(rt: Runtime, *, outbox_id: int, task_id: str | None) -> DeliveryOutcome:
     try:
-        return _apply(rt, outbox_id=outbox_id, task_id=task_id)
+        outcome, follow_ups = _apply(rt, outbox_id=outbox_id, task_id=task_id)
     except Exception as exc:  # noqa: BLE001 - any failure of the effect is recorded, not lost
         log.warning("effect for outbox row %s failed: %s", outbox_id, type(exc).__name__)
         return _record_failure(rt, outbox_id=outbox_id, error=exc)
+    # Effects the handler queued (a referral mail after creating the referral, ...) go out
+    # now; if the broker is down the sweep takes them.
+    publish_committed(
+        messages=follow_ups,
+        publisher=rt.publisher,
+        session_factory=rt.session_factory,
+        clock=rt.clock,
+    )
+    return outcome
 
 
-def _apply(rt: Runtime, *, outbox_id: int, task_id: str | None) -> DeliveryOutcome:
+def _apply(
+    rt: Runtime, *, outbox_id: int, task_id: str | None
+) -> tuple[DeliveryOutcome, list[OutboxMessage]]:
     with rt.unit_of_work() as uow:
         session = uow.session
         row = session.get(OutboxRow, outbox_id, with_for_update=True)
         if row is None:
             log.error("outbox row %s does not exist (message from another database?)", outbox_id)
-            return DeliveryOutcome("skipped", outbox_id)
+            return DeliveryOutcome("skipped", outbox_id), []
         if session.get(EffectLedgerRow, outbox_id) is not None:
             if row.status != "done":
                 row.status = "done"
                 uow.commit()
-            return DeliveryOutcome("already_applied", outbox_id, row.attempts)
+            return DeliveryOutcome("already_applied", outbox_id, row.attempts), []
         if row.status == "failed":
             # An incident is open; only an operator's retry puts the row back in play.
-            return DeliveryOutcome("skipped", outbox_id, row.attempts)
+            return DeliveryOutcome("skipped", outbox_id, row.attempts), []
         now = rt.clock.now()
         attempt = row.attempts + 1
         handler = rt.effects.handler(row.effect)
@@ -74,9 +86,11 @@ def _apply(rt: Runtime, *, outbox_id: int, task_id: str | None) -> DeliveryOutco
                 case_id=row.case_id,
                 effect=row.effect,
                 payload=row.payload,
-                session=session,
                 now=now,
                 attempt=attempt,
+                task_id=task_id,
+                uow=uow,
+                runtime=rt,
             )
         )
         session.add(
@@ -95,7 +109,7 @@ def _apply(rt: Runtime, *, outbox_id: int, task_id: str | None) -> DeliveryOutco
         if task_id:
             row.task_id = task_id
         uow.commit()
-        return DeliveryOutcome("applied", outbox_id, attempt)
+        return DeliveryOutcome("applied", outbox_id, attempt), uow.committed_messages
 
 
 def _record_failure(rt: Runtime, *, outbox_id: int, error: Exception) -> DeliveryOutcome:

@@ -9,20 +9,33 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from workflow.runtime import Runtime
+    from workflow.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
 class EffectContext:
     outbox_id: int
-    case_id: int
+    #: None for work that spans cases (a purchase order for several families).
+    case_id: int | None
     effect: str
     payload: Mapping[str, Any]
-    session: Session
     now: datetime
     attempt: int
+    task_id: str | None
+    #: The worker's unit of work: the handler writes through it and may queue further
+    #: effects (published once it commits); it never commits itself.
+    uow: UnitOfWork
+    runtime: Runtime
+
+    @property
+    def session(self) -> Session:
+        return self.uow.session
 
 
 class PermanentEffectError(Exception):
