@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from workflow.commands import (
     AdvanceCase,
@@ -116,11 +117,17 @@ def append_event(
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise ConcurrentUpdate(case_id=case.id, expected=seen_version, actual=None)
+    from_state = case.state
+    # Keep the loaded row in step with the UPDATE, so one unit of work can append several
+    # events to a case (consent withdrawn, then closed) without tripping its own check.
+    set_committed_value(case, "version", seen_version + 1)
+    set_committed_value(case, "state", to_state)
+    set_committed_value(case, "updated_at", now)
     event = CaseEventRow(
         case_id=case.id,
         version=seen_version + 1,
         trigger=trigger,
-        from_state=case.state,
+        from_state=from_state,
         to_state=to_state,
         actor=actor,
         at=now,
@@ -133,6 +140,17 @@ def append_event(
 
 
 def open_case(rt: Runtime, uow: UnitOfWork, command: OpenCase) -> CaseOpened:
+    opened = open_case_in(rt, uow, command)
+    uow.commit()
+    return opened
+
+
+def open_case_in(rt: Runtime, uow: UnitOfWork, command: OpenCase) -> CaseOpened:
+    """Open a case inside the caller's unit of work, which commits (or not) later.
+
+    Features that create a case together with their own rows (a family registered with
+    its household) use this, so the case and those rows commit or fail as one.
+    """
     machine = rt.machine(command.workflow)
     actor = require_actor(command.actor)
     now = rt.clock.now()
@@ -161,11 +179,21 @@ def open_case(rt: Runtime, uow: UnitOfWork, command: OpenCase) -> CaseOpened:
             data={},
         )
     )
-    uow.commit()
+    uow.session.flush()
     return CaseOpened(case_id=case.id, state=initial, version=1)
 
 
 def advance_case(rt: Runtime, uow: UnitOfWork, command: AdvanceCase) -> CaseAdvanced:
+    advanced = advance_case_in(rt, uow, command)
+    uow.commit()
+    return advanced
+
+
+def advance_case_in(rt: Runtime, uow: UnitOfWork, command: AdvanceCase) -> CaseAdvanced:
+    """Fire a transition inside the caller's unit of work: guards, new state, timeline
+    event and outbox rows, with the messages handed to the relay only once the caller
+    commits. A feature that must move the case as part of a larger change (consent
+    withdrawn closes the case) calls this instead of repeating the rules."""
     actor = require_actor(command.actor)
     if not isinstance(command.data, dict):
         raise InvalidInput('data must be a JSON object, e.g. {"note": "..."}')
@@ -231,7 +259,6 @@ def advance_case(rt: Runtime, uow: UnitOfWork, command: AdvanceCase) -> CaseAdva
     uow.add_messages(
         [OutboxMessage(outbox_id=row.id, effect=row.effect, queue=row.queue) for row in outbox]
     )
-    uow.commit()
     return CaseAdvanced(
         case_id=case.id,
         trigger=command.trigger,

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from tests.programme_fixtures import CLOSE
 from tests.support import RecordingPublisher
 from workflow.commands import AdvanceCase, OpenCase
 from workflow.persistence.models import OutboxRow
@@ -41,7 +42,10 @@ def test_concurrent_sweeps_publish_each_row_once(clean_db, runtime_for):
         case_id = handle(
             rt, OpenCase(actor="w", family_name=f"Ընտանիք {number}", community="Արզնի")
         ).case_id
-        handle(rt, AdvanceCase(case_id=case_id, trigger="close", actor="w", reason="test"))
+        handle(
+            rt,
+            AdvanceCase(case_id=case_id, trigger="close", actor="w", reason="test", data=CLOSE),
+        )
     with rt.session_factory.begin() as session:  # as if committed a minute ago
         session.execute(
             update(OutboxRow).values(created_at=OutboxRow.created_at - timedelta(minutes=1))

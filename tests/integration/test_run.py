@@ -66,7 +66,8 @@ def test_run_starts_a_private_redis_worker_beat_and_flower(tmp_path):
         )
         case_id = json.loads(opened.stdout)["id"]
         subprocess.run(
-            [*cli, "case", "advance", str(case_id), "assess"],
+            [*cli, "case", "advance", str(case_id), "close", "--reason", "moved"]
+            + ["--data", '{"closure_reason": "moved_away"}'],
             env=client_env,
             cwd=ROOT,
             check=True,

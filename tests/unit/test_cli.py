@@ -84,7 +84,8 @@ def test_plain_open_prints_just_the_id(migrated):
     [
         (["case", "advance", "77", "assess"], "case 77 does not exist"),
         (["case", "advance", "1", "fly"], "'fly' is not allowed from there; allowed:"),
-        (["case", "advance", "1", "close"], "a reason is required to close"),
+        (["case", "advance", "1", "close"], "a closure reason from the list"),
+        (["case", "advance", "1", "assess"], "cannot 'assess' yet: an assessment is recorded"),
         (["case", "advance", "1", "assess", "--data", "{oops"], "--data is not valid JSON"),
         (["case", "advance", "1", "assess", "--data", "[1]"], "--data must be a JSON object"),
         (["case", "advance", "1", "assess", "--expected-version", "5"], "changed by someone else"),
@@ -137,7 +138,8 @@ def test_a_bad_workflow_definition_stops_start_up(env, tmp_path):
 
 def test_advance_with_the_broker_down_still_commits(migrated):
     hogatar(migrated, "case", "open", "--family", "Ա", "--community", "Բ")
-    result = hogatar(migrated, "case", "advance", "1", "assess")
+    closing = ["--reason", "moved to Yerevan", "--data", '{"closure_reason": "moved_away"}']
+    result = hogatar(migrated, "case", "advance", "1", "close", *closing)
     assert result.returncode == 0, result.stderr
     assert json.loads(hogatar(migrated, "outbox", "status", "--json").stdout)["pending"] == 1
 

@@ -63,10 +63,21 @@ def test_every_state_trigger_pair(family, state, trigger):
         assert machine.fire(state=state, trigger=trigger) == expected
 
 
-def test_close_and_reopen_require_a_reason(family):
+def test_close_needs_a_listed_reason_and_reopen_a_reason(family):
     for state in OPEN_STATES:
-        assert "reason_given" in family.transition("close", state).guards
+        assert family.transition("close", state).guards == ("closure_reason_given",)
     assert "reason_given" in family.transition("reopen", "closed").guards
+
+
+def test_every_transition_declares_the_programme_guards(family):
+    assert {
+        t.trigger: t.guards for t in family.transitions if t.trigger not in ("close", "reopen")
+    } == {
+        "assess": ("assessment_recorded",),
+        "enrol": ("abandonment_risk", "consent_on_file", "enough_criteria"),
+        "start_services": ("service_planned", "social_worker_assigned"),
+        "stabilise": ("stabilisation_evidence",),
+    }
 
 
 def test_effects_are_routed_to_their_family_queue(family):

@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from tests.programme_fixtures import case_in, prepare, register
 from workflow import queries
-from workflow.commands import AdvanceCase, OpenCase, RetryIncident
+from workflow.commands import AdvanceCase, RetryIncident
 from workflow.delivery import backoff_delay, deliver_effect
 from workflow.effects import PermanentEffectError
 from workflow.errors import IncidentNotFound, IncidentNotOpen
@@ -18,8 +19,8 @@ from workflow.services import handle
 
 
 def enrolled_case(rt):
-    case_id = handle(rt, OpenCase(actor="w", family_name="Սարգսյան", community="Բջնի")).case_id
-    handle(rt, AdvanceCase(case_id=case_id, trigger="assess", actor="w"))
+    case_id = case_in(rt, "assessed", family_name="Սարգսյան", community="bjni")
+    prepare(rt, case_id, "enrol")
     event = handle(rt, AdvanceCase(case_id=case_id, trigger="enrol", actor="w"))
     return case_id, event.outbox_ids[0]
 
@@ -169,8 +170,9 @@ def test_failed_effect_writes_are_rolled_back(sqlite_runtime, monkeypatch):
 def test_sweep_publishes_what_the_broker_missed_and_leaves_the_rest(
     sqlite_runtime, publisher, clock
 ):
+    case_id = register(sqlite_runtime)
+    prepare(sqlite_runtime, case_id, "assess")
     publisher.available = False
-    case_id = handle(sqlite_runtime, OpenCase(actor="w", family_name="Ա", community="Բ")).case_id
     missed = handle(
         sqlite_runtime, AdvanceCase(case_id=case_id, trigger="assess", actor="w")
     ).outbox_ids
@@ -214,6 +216,7 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap(attempt):
 
 def test_every_effect_of_a_transition_is_marked_published(sqlite_runtime, publisher):
     case_id, _ = enrolled_case(sqlite_runtime)
+    prepare(sqlite_runtime, case_id, "start_services")
     ids = handle(
         sqlite_runtime, AdvanceCase(case_id=case_id, trigger="start_services", actor="w")
     ).outbox_ids

@@ -7,6 +7,7 @@ import unicodedata
 import pytest
 from sqlalchemy import func, select
 
+from tests.programme_fixtures import CLOSE, case_in, prepare, register
 from workflow import queries
 from workflow.commands import AdvanceCase, OpenCase
 from workflow.errors import (
@@ -63,10 +64,15 @@ def test_open_case_starts_referred_at_version_one(sqlite_runtime):
 
 
 def test_advance_writes_state_event_and_outbox_together(sqlite_runtime, publisher):
-    case_id = open_case(sqlite_runtime)
-    advance(sqlite_runtime, case_id, "assess")
+    case_id = case_in(sqlite_runtime, "assessed")
+    prepare(sqlite_runtime, case_id, "enrol")
+    version = queries.case_view(sqlite_runtime, case_id=case_id)["version"]
     event = advance(sqlite_runtime, case_id, "enrol", data={"note": "Ընտանիքը համաձայն է"})
-    assert (event.from_state, event.to_state, event.version) == ("assessed", "enrolled", 3)
+    assert (event.from_state, event.to_state, event.version) == (
+        "assessed",
+        "enrolled",
+        version + 1,
+    )
     view = queries.case_view(sqlite_runtime, case_id=case_id)
     last = view["timeline"][-1]
     assert last["trigger"] == "enrol" and last["data"] == {"note": "Ընտանիքը համաձայն է"}
@@ -85,8 +91,16 @@ def test_advance_writes_state_event_and_outbox_together(sqlite_runtime, publishe
     [
         ("stabilise", {}, TriggerNotAllowed, "allowed: assess, close"),
         ("fly", {}, TriggerNotAllowed, "'fly' is not allowed"),
-        ("close", {}, GuardFailed, "a reason is required to close"),
-        ("close", {"reason": "   "}, GuardFailed, "a reason is required to close"),
+        ("assess", {}, GuardFailed, "an assessment is recorded"),
+        ("close", {}, GuardFailed, "a closure reason from the list"),
+        ("close", {"reason": "moved"}, GuardFailed, "a closure reason from the list"),
+        ("close", {"data": {"closure_reason": "bored"}}, GuardFailed, "'bored' is not one"),
+        (
+            "close",
+            {"data": {"closure_reason": "other"}, "reason": "   "},
+            GuardFailed,
+            "an explanation of the closure reason 'other'",
+        ),
         ("assess", {"expected_version": 7}, ConcurrentUpdate, "changed by someone else"),
         ("assess", {"data": ["not", "an", "object"]}, InvalidInput, "JSON object"),
     ],
@@ -111,27 +125,22 @@ def test_unknown_case_writes_nothing(sqlite_runtime):
 
 
 def test_a_failed_guard_lists_every_unmet_requirement(sqlite_runtime):
-    case_id = handle(sqlite_runtime, OpenCase(actor="worker-1")).case_id
-    with pytest.raises(GuardFailed) as raised:
-        advance(sqlite_runtime, case_id, "assess")
-    assert raised.value.unmet == ["the family's name is recorded"]
-
-
-def test_enrol_lists_both_missing_name_and_community(sqlite_runtime):
-    case_id = handle(sqlite_runtime, OpenCase(actor="w")).case_id
+    case_id = register(sqlite_runtime)
     with sqlite_runtime.session_factory.begin() as session:  # skip ahead: as if assessed
         session.get(CaseRow, case_id).state = "assessed"
     with pytest.raises(GuardFailed) as raised:
         advance(sqlite_runtime, case_id, "enrol")
     assert raised.value.unmet == [
-        "the family's name is recorded",
-        "the family's community is recorded",
+        "the latest assessment finds a risk of child abandonment",
+        "the family's consent is on file",
+        "at least 1 of the 6 additional criteria is met (the latest assessment records 0)",
     ]
+    assert "; ".join(raised.value.unmet) in str(raised.value)
 
 
 def test_closed_case_allows_only_reopen_with_reason(sqlite_runtime):
     case_id = open_case(sqlite_runtime)
-    advance(sqlite_runtime, case_id, "close", reason="moved away")
+    advance(sqlite_runtime, case_id, "close", reason="to Yerevan", data=CLOSE)
     with pytest.raises(TriggerNotAllowed, match="allowed: reopen"):
         advance(sqlite_runtime, case_id, "assess")
     advance(sqlite_runtime, case_id, "reopen", reason="came back to Hrazdan")
@@ -139,14 +148,19 @@ def test_closed_case_allows_only_reopen_with_reason(sqlite_runtime):
 
 
 def test_expected_version_accepts_the_current_one(sqlite_runtime):
-    case_id = open_case(sqlite_runtime)
-    assert advance(sqlite_runtime, case_id, "assess", expected_version=1).version == 2
-    with pytest.raises(ConcurrentUpdate, match="you had version 1, it is now at version 2"):
-        advance(sqlite_runtime, case_id, "enrol", expected_version=1)
+    case_id = register(sqlite_runtime)
+    prepare(sqlite_runtime, case_id, "assess")
+    seen = queries.case_view(sqlite_runtime, case_id=case_id)["version"]
+    assert advance(sqlite_runtime, case_id, "assess", expected_version=seen).version == seen + 1
+    with pytest.raises(
+        ConcurrentUpdate, match=f"you had version {seen}, it is now at version {seen + 1}"
+    ):
+        advance(sqlite_runtime, case_id, "enrol", expected_version=seen)
 
 
 def test_broker_down_at_commit_keeps_the_transition(sqlite_runtime, publisher):
-    case_id = open_case(sqlite_runtime)
+    case_id = register(sqlite_runtime)
+    prepare(sqlite_runtime, case_id, "assess")
     publisher.available = False
     event = advance(sqlite_runtime, case_id, "assess")
     assert event.to_state == "assessed"

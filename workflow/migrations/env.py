@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import workflow.bootstrap  # noqa: F401 - loads every feature's tables onto Base.metadata
 from workflow.persistence.models import Base
 
 connection = context.config.attributes["connection"]

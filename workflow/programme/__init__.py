@@ -1,4 +1,4 @@
-"""The family strengthening programme: its guards, effects and facts, registered by name.
+"""The family strengthening programme: its case file, guards, effects and facts.
 
 The engine never imports this package; ``workflow.bootstrap`` does, and the workflow
 definitions in ``config/workflows`` refer to these functions by name.
@@ -6,10 +6,39 @@ definitions in ``config/workflows`` refer to these functions by name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from workflow.effects import EffectRegistry
 from workflow.guards import GuardRegistry
-from workflow.programme import effects, guards
+from workflow.programme import commands, effects, guards, models  # noqa: F401 - tables
+from workflow.programme.facts import make_facts_loader
+from workflow.programme.reference import reference
+from workflow.programme.services import casefile, families, people, plans
 from workflow.runtime import FactsLoader
+from workflow.services import register_handler
+
+FAMILY_WORKFLOW = "family_case"
+
+HANDLERS: dict[type[Any], Callable[..., Any]] = {
+    commands.RegisterFamily: families.register_family,
+    commands.UpdateFamily: families.update_family,
+    commands.AddMember: families.add_member,
+    commands.RecordConsent: casefile.record_consent,
+    commands.WithdrawConsent: casefile.withdraw_consent,
+    commands.RecordAssessment: casefile.record_assessment,
+    commands.RecordIncome: casefile.record_income,
+    commands.PlanService: plans.plan_service,
+    commands.StartService: plans.start_service,
+    commands.DeliverService: plans.deliver_service,
+    commands.CancelService: plans.cancel_service,
+    commands.RecordCounselling: plans.record_counselling,
+    commands.AssignCase: people.assign_case,
+    commands.ReassignCases: people.reassign_cases,
+    commands.AddStaff: people.add_staff,
+    commands.DeactivateStaff: people.deactivate_staff,
+    commands.AddCommunity: people.add_community,
+}
 
 
 def register(
@@ -17,5 +46,11 @@ def register(
     effect_registry: EffectRegistry,
     facts: dict[str, FactsLoader],
 ) -> None:
+    # Reading the reference data here stops start-up on a broken config/programme file,
+    # as a broken workflow definition does.
+    ref = reference()
     guards.register(guard_registry)
     effects.register(effect_registry)
+    facts[FAMILY_WORKFLOW] = make_facts_loader(ref)
+    for command_type, handler in HANDLERS.items():
+        register_handler(command_type, handler)

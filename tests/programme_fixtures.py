@@ -1,0 +1,181 @@
+"""Bring family cases to a given state through the real service layer, so tests of the
+engine meet the programme's guards the way staff do: assessment, consent, plan, ..."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from workflow.commands import AdvanceCase
+from workflow.programme.commands import (
+    AddStaff,
+    AssignCase,
+    ConsentInput,
+    FamilyInput,
+    MemberInput,
+    PlanService,
+    RecordAssessment,
+    RecordConsent,
+    RecordIncome,
+    RegisterFamily,
+)
+from workflow.programme.models import StaffRow
+from workflow.runtime import Runtime
+from workflow.services import handle
+
+PATH = ["referred", "assessed", "enrolled", "receiving_services", "economically_stabilised"]
+#: Close needs a reason from the configured list (config/programme/lists.toml).
+CLOSE = {"closure_reason": "moved_away"}
+SOCIAL_WORKER = "sw-anahit"
+PSYCHOLOGIST = "psy-gohar"
+
+
+def today(rt: Runtime) -> date:
+    return rt.clock.now().date()
+
+
+def ensure_staff(rt: Runtime) -> None:
+    """A social worker and a psychologist to assign and assess with."""
+    with rt.session_factory() as session:
+        existing = set(session.scalars(select(StaffRow.username)))
+    for username, full_name, role in (
+        (SOCIAL_WORKER, "Անահիտ Մարտիրոսյան", "social_worker"),
+        (PSYCHOLOGIST, "Գոհար Սահակյան", "psychologist"),
+    ):
+        if username not in existing:
+            handle(rt, AddStaff(username=username, full_name=full_name, role=role, actor="admin"))
+
+
+def family(
+    *,
+    family_name: str = "Սարգսյան",
+    community: str = "hrazdan",
+    phone: str | None = "+374 91 123456",
+    members: tuple[MemberInput, ...] | None = None,
+    consent: ConsentInput | None = None,
+    **extra: Any,
+) -> FamilyInput:
+    if members is None:
+        members = (
+            MemberInput(
+                role="mother", full_name=f"Անի {family_name}", date_of_birth=date(1990, 4, 2)
+            ),
+            MemberInput(
+                role="child", full_name=f"Նարե {family_name}", date_of_birth=date(2016, 9, 1)
+            ),
+        )
+    return FamilyInput(
+        family_name=family_name,
+        community=community,
+        phone=phone,
+        members=members,
+        consent=consent,
+        **extra,
+    )
+
+
+def register(rt: Runtime, *, actor: str = "worker-1", confirm: bool = False, **kwargs: Any) -> int:
+    event = handle(
+        rt, RegisterFamily(actor=actor, family=family(**kwargs), confirm_duplicate=confirm)
+    )
+    return int(event.case_id)
+
+
+def assess(rt: Runtime, case_id: int, *, actor: str = "worker-1", **kwargs: Any) -> None:
+    ensure_staff(rt)
+    values: dict[str, Any] = {
+        "assessor": SOCIAL_WORKER,
+        "assessed_on": today(rt) - timedelta(days=3),
+        "risk_of_abandonment": True,
+        "risk_description": "Մայրը մտածում է երեխային հանձնել խնամքի հաստատություն",
+        "criteria": ("extreme_poverty", "single_parent"),
+    }
+    values.update(kwargs)
+    handle(rt, RecordAssessment(case_id=case_id, actor=actor, **values))
+
+
+def consent(rt: Runtime, case_id: int, *, actor: str = "worker-1") -> None:
+    handle(
+        rt,
+        RecordConsent(
+            case_id=case_id,
+            actor=actor,
+            consent=ConsentInput(
+                purpose="Մասնակցություն ծրագրին և տվյալների մշակում",
+                given_on=today(rt) - timedelta(days=2),
+            ),
+        ),
+    )
+
+
+def plan_and_assign(rt: Runtime, case_id: int, *, actor: str = "worker-1") -> None:
+    ensure_staff(rt)
+    handle(rt, AssignCase(case_id=case_id, actor=actor, social_worker=SOCIAL_WORKER))
+    handle(
+        rt,
+        PlanService(
+            case_id=case_id,
+            actor=actor,
+            service="school_supplies",
+            target_date=today(rt) + timedelta(days=20),
+            provider_staff=SOCIAL_WORKER,
+        ),
+    )
+
+
+def income(rt: Runtime, case_id: int, *, actor: str = "worker-1") -> None:
+    handle(
+        rt,
+        RecordIncome(
+            case_id=case_id,
+            actor=actor,
+            kind="self_employment",
+            started_on=today(rt) - timedelta(days=1),
+            description="Կարի արհեստանոց տանը",
+            monthly_amount_amd=90_000,
+        ),
+    )
+
+
+#: What the guards of each transition need, recorded just before firing it.
+PREPARE = {
+    "assess": assess,
+    "enrol": consent,
+    "start_services": plan_and_assign,
+    "stabilise": income,
+}
+TRIGGER_INTO = {
+    "assessed": "assess",
+    "enrolled": "enrol",
+    "receiving_services": "start_services",
+    "economically_stabilised": "stabilise",
+}
+
+
+def prepare(rt: Runtime, case_id: int, trigger: str, *, actor: str = "worker-1") -> None:
+    """Record what ``trigger``'s guards require, without firing it."""
+    step = PREPARE.get(trigger)
+    if step is not None:
+        step(rt, case_id, actor=actor)
+
+
+def bring_to(rt: Runtime, case_id: int, state: str, *, actor: str = "worker-1") -> None:
+    """Advance a referred case along the main path until it is in ``state``."""
+    if state == "closed":
+        handle(
+            rt,
+            AdvanceCase(case_id=case_id, trigger="close", actor=actor, reason="test", data=CLOSE),
+        )
+        return
+    for target in PATH[1 : PATH.index(state) + 1]:
+        trigger = TRIGGER_INTO[target]
+        prepare(rt, case_id, trigger, actor=actor)
+        handle(rt, AdvanceCase(case_id=case_id, trigger=trigger, actor=actor))
+
+
+def case_in(rt: Runtime, state: str, **kwargs: Any) -> int:
+    case_id = register(rt, **kwargs)
+    bring_to(rt, case_id, state)
+    return case_id

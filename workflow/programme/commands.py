@@ -1,0 +1,259 @@
+"""Commands of the programme's case file (imperative) and what they return (past tense).
+
+Values in commands are already read and cleaned (see ``forms``); handlers still check
+everything that needs the database or the reference data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class MemberInput:
+    role: str
+    full_name: str
+    date_of_birth: date | None = None
+    disability: bool = False
+    health_notes: str | None = None
+
+
+@dataclass(frozen=True)
+class ConsentInput:
+    purpose: str
+    given_on: date
+
+
+@dataclass(frozen=True)
+class FamilyInput:
+    family_name: str
+    #: A community code, or its name in English or Armenian.
+    community: str
+    members: tuple[MemberInput, ...]
+    address: str | None = None
+    phone: str | None = None
+    referral_partner_type: str | None = None
+    referral_partner_name: str | None = None
+    state_benefit: bool = False
+    consent: ConsentInput | None = None
+
+
+@dataclass(frozen=True)
+class RegisterFamily:
+    actor: str
+    family: FamilyInput
+    #: The worker saw the possible-duplicate warning and registers the family anyway.
+    confirm_duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class UpdateFamily:
+    case_id: int
+    actor: str
+    #: Only the fields to change: address, phone, community, family_name,
+    #: referral_partner_type, referral_partner_name, state_benefit.
+    changes: Mapping[str, Any]
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class AddMember:
+    case_id: int
+    actor: str
+    member: MemberInput
+    confirm_duplicate: bool = False
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class RecordConsent:
+    case_id: int
+    actor: str
+    consent: ConsentInput
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class WithdrawConsent:
+    case_id: int
+    actor: str
+    withdrawn_on: date
+    reason: str | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class RecordAssessment:
+    case_id: int
+    actor: str
+    assessor: str
+    assessed_on: date
+    risk_of_abandonment: bool
+    risk_description: str | None = None
+    criteria: tuple[str, ...] = ()
+    notes: str | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class RecordIncome:
+    case_id: int
+    actor: str
+    kind: str
+    started_on: date
+    description: str | None = None
+    monthly_amount_amd: int | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class AssignCase:
+    case_id: int
+    actor: str
+    social_worker: str | None = None
+    psychologist: str | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class ReassignCases:
+    """A worker leaves: every open case of theirs moves to another worker of the same role."""
+
+    from_staff: str
+    to_staff: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class PlanService:
+    case_id: int
+    actor: str
+    service: str
+    target_date: date
+    provider_staff: str | None = None
+    provider_partner: str | None = None
+    funder: str | None = None
+    funded_amount_amd: int | None = None
+    notes: str | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class StartService:
+    planned_service_id: int
+    actor: str
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class DeliverService:
+    planned_service_id: int
+    actor: str
+    delivered_on: date
+    quantity: int = 1
+    cost_amd: int = 0
+    notes: str | None = None
+    #: False records a part (one month of clubs) and keeps the service in progress.
+    final: bool = True
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class CancelService:
+    planned_service_id: int
+    actor: str
+    reason: str
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class RecordCounselling:
+    kind: str  # individual | group
+    case_ids: tuple[int, ...]
+    psychologist: str
+    held_on: date
+    actor: str
+    follow_up_needed: bool = False
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class AddStaff:
+    username: str
+    full_name: str
+    role: str
+    actor: str
+    language: str = "hy"
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class DeactivateStaff:
+    username: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class AddCommunity:
+    code: str
+    name_hy: str
+    name_en: str
+    actor: str
+
+
+# What happened.
+
+
+@dataclass(frozen=True)
+class CaseFileChanged:
+    """A change to a case file that left its state alone; ``version`` is the new one."""
+
+    case_id: int
+    trigger: str
+    version: int
+    record_id: int | None = None
+
+
+@dataclass(frozen=True)
+class FamilyRegistered:
+    case_id: int
+    family_id: int
+    version: int
+    duplicates_confirmed: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConsentWithdrawn:
+    case_id: int
+    closed_from: str
+    version: int
+    outbox_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class CasesReassigned:
+    role: str
+    from_staff: str
+    to_staff: str
+    case_ids: tuple[int, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class CounsellingRecorded:
+    session_id: int
+    case_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class StaffChanged:
+    username: str
+    staff_id: int
+
+
+@dataclass(frozen=True)
+class CommunityAdded:
+    code: str
+    community_id: int

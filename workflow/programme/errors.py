@@ -1,0 +1,83 @@
+"""Errors of the programme's case file, in words a social worker understands."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from workflow.errors import HogatarError, InvalidInput, NotFound
+
+
+class UnknownCommunity(InvalidInput):
+    def __init__(self, given: str) -> None:
+        super().__init__(
+            f"unknown community {given!r}: give its code or its name in Armenian or English "
+            "(see `hogatar community list`; a new one is added with `hogatar community add`)"
+        )
+
+
+class StaffNotFound(InvalidInput):
+    def __init__(self, username: str) -> None:
+        super().__init__(
+            f"no staff member with the username {username!r} (see `hogatar staff list`)"
+        )
+
+
+class WrongStaffRole(InvalidInput):
+    def __init__(self, username: str, role: str, needed: str) -> None:
+        super().__init__(
+            f"{username} is a {role.replace('_', ' ')}, not a {needed.replace('_', ' ')}"
+        )
+
+
+class StaffInactive(InvalidInput):
+    def __init__(self, username: str) -> None:
+        super().__init__(f"{username} is no longer active and cannot take on cases")
+
+
+class NotAFamilyCase(InvalidInput):
+    def __init__(self, case_id: int, workflow: str) -> None:
+        super().__init__(f"case {case_id} is a {workflow} case, not a family case")
+
+
+class CaseIsClosed(InvalidInput):
+    def __init__(self, case_id: int) -> None:
+        super().__init__(f"case {case_id} is closed: reopen it before changing its file")
+
+
+class FamilyNotRegistered(InvalidInput):
+    def __init__(self, case_id: int) -> None:
+        super().__init__(f"case {case_id} has no family registered (use `hogatar family register`)")
+
+
+class PlannedServiceNotFound(NotFound):
+    def __init__(self, planned_service_id: int) -> None:
+        super().__init__(f"planned service {planned_service_id} does not exist")
+
+
+class ServiceStatusRefused(InvalidInput):
+    def __init__(self, planned_service_id: int, status: str, action: str) -> None:
+        super().__init__(
+            f"planned service {planned_service_id} is {status.replace('_', ' ')}: "
+            f"it cannot be {action}"
+        )
+
+
+class AlreadyExists(InvalidInput):
+    pass
+
+
+class PossibleDuplicate(InvalidInput):
+    """Someone in this family already appears in an open case; the worker must confirm."""
+
+    def __init__(self, matches: Sequence[str], case_ids: Sequence[int]) -> None:
+        super().__init__(
+            "possible duplicate: "
+            + "; ".join(matches)
+            + ". Check that case; to register anyway, confirm (--confirm-duplicate)"
+        )
+        self.matches = list(matches)
+        self.case_ids = list(case_ids)
+
+
+class ImportRefused(HogatarError):
+    """The file cannot be imported at all (wrong type, empty, unreadable)."""

@@ -1,0 +1,138 @@
+"""Forms with many fields (a family with its household) read from JSON-like mappings.
+
+The CLI (``--data`` / ``--json-file``) and the spreadsheet import both come through
+here, so a date or a role is judged the same way wherever it was typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from workflow.programme.commands import ConsentInput, FamilyInput, MemberInput
+from workflow.programme.reference import Reference, codes
+from workflow.programme.values import (
+    Collector,
+    bool_value,
+    choice,
+    date_value,
+    phone_value,
+    text_value,
+)
+
+FAMILY_FIELDS = (
+    "family_name",
+    "community",
+    "address",
+    "phone",
+    "referral_partner_type",
+    "referral_partner_name",
+    "state_benefit",
+    "members",
+    "consent",
+)
+MEMBER_FIELDS = ("role", "full_name", "date_of_birth", "disability", "health_notes")
+CONSENT_FIELDS = ("purpose", "given_on")
+
+
+def _unknown_fields(
+    data: Mapping[str, Any], known: tuple[str, ...], problems: Collector, prefix: str = ""
+) -> None:
+    for key in data:
+        if key not in known:
+            problems.add(f"{prefix}{key}", f"unknown field; known fields: {', '.join(known)}")
+
+
+def read_member(
+    data: Any, problems: Collector, ref: Reference, *, today: date, prefix: str = ""
+) -> MemberInput | None:
+    if not isinstance(data, Mapping):
+        problems.add(prefix.rstrip("."), "must be an object with role, full_name, ...")
+        return None
+    _unknown_fields(data, MEMBER_FIELDS, problems, prefix)
+    before = len(problems.problems)
+    role = choice(data.get("role"), f"{prefix}role", problems, codes(ref.member_roles))
+    full_name = text_value(data.get("full_name"), f"{prefix}full_name", problems, required=True)
+    born = date_value(
+        data.get("date_of_birth"), f"{prefix}date_of_birth", problems, not_after=today
+    )
+    missing_birth = data.get("date_of_birth") in (None, "")
+    if role is not None and ref.member_role_kind(role) == "child" and missing_birth:
+        problems.add(f"{prefix}date_of_birth", "is required for a child")
+    disability = bool_value(data.get("disability"), f"{prefix}disability", problems)
+    notes = text_value(data.get("health_notes"), f"{prefix}health_notes", problems, max_length=2000)
+    if len(problems.problems) > before or role is None or full_name is None:
+        return None
+    return MemberInput(
+        role=role,
+        full_name=full_name,
+        date_of_birth=born,
+        disability=disability,
+        health_notes=notes,
+    )
+
+
+def read_consent(
+    data: Any, problems: Collector, *, today: date, prefix: str = "consent."
+) -> ConsentInput | None:
+    if not isinstance(data, Mapping):
+        problems.add(prefix.rstrip("."), "must be an object with purpose and given_on")
+        return None
+    _unknown_fields(data, CONSENT_FIELDS, problems, prefix)
+    purpose = text_value(
+        data.get("purpose"), f"{prefix}purpose", problems, required=True, max_length=2000
+    )
+    given_on = date_value(
+        data.get("given_on"), f"{prefix}given_on", problems, required=True, not_after=today
+    )
+    if purpose is None or given_on is None:
+        return None
+    return ConsentInput(purpose=purpose, given_on=given_on)
+
+
+def read_family(data: Any, ref: Reference, *, today: date) -> FamilyInput:
+    """A family from a mapping; every problem is reported at once (``Problems``)."""
+    problems = Collector()
+    if not isinstance(data, Mapping):
+        problems.add("family", "must be a JSON object with family_name, community, members, ...")
+        problems.check()
+    _unknown_fields(data, FAMILY_FIELDS, problems)
+    family_name = text_value(data.get("family_name"), "family_name", problems, required=True)
+    community = text_value(data.get("community"), "community", problems, required=True)
+    address = text_value(data.get("address"), "address", problems, max_length=300)
+    phone = phone_value(data.get("phone"), "phone", problems)
+    partner_type = choice(
+        data.get("referral_partner_type"),
+        "referral_partner_type",
+        problems,
+        codes(ref.partner_types),
+        required=False,
+    )
+    partner_name = text_value(data.get("referral_partner_name"), "referral_partner_name", problems)
+    state_benefit = bool_value(data.get("state_benefit"), "state_benefit", problems)
+    members_raw = data.get("members")
+    members: list[MemberInput] = []
+    if not isinstance(members_raw, list) or not members_raw:
+        problems.add("members", "at least one household member is required")
+    else:
+        for number, raw in enumerate(members_raw, start=1):
+            member = read_member(raw, problems, ref, today=today, prefix=f"members[{number}].")
+            if member is not None:
+                members.append(member)
+    consent = None
+    if data.get("consent") is not None:
+        consent = read_consent(data["consent"], problems, today=today)
+    problems.check()
+    assert family_name is not None and community is not None  # checked above
+    return FamilyInput(
+        family_name=family_name,
+        community=community,
+        members=tuple(members),
+        address=address,
+        phone=phone,
+        referral_partner_type=partner_type,
+        referral_partner_name=partner_name,
+        state_benefit=state_benefit,
+        consent=consent,
+    )

@@ -1,0 +1,195 @@
+"""Tables of the programme's case file. They hang off the engine's ``cases`` row: the
+engine knows nothing of them, and every change to them also goes on the case timeline.
+
+``*_key`` columns hold the NFC + casefold form of a name, so that a search ignores case
+the same way for Armenian and Latin script, with a plain LIKE on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from workflow.persistence.models import Base, Id
+
+
+class CommunityRow(Base):
+    """Reference data: seeded by migration 0002, extended with ``hogatar community add``."""
+
+    __tablename__ = "communities"
+    __table_args__ = {"info": {"reference_data": True}}
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name_hy: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class StaffRow(Base):
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(2), default="hy")
+    email: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Filled by the login feature (argon2); nobody can log in until then.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+
+
+class FamilyRow(Base):
+    """The family of one case (one case per family; reopening keeps the same file)."""
+
+    __tablename__ = "families"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    family_name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    # Digits only, so "+374 91 123456" and "091-123-456" compare equal.
+    phone_key: Mapped[str | None] = mapped_column(String(40), index=True)
+    referral_partner_type: Mapped[str | None] = mapped_column(String(64))
+    referral_partner_name: Mapped[str | None] = mapped_column(String(200))
+    state_benefit: Mapped[bool] = mapped_column(Boolean, default=False)
+    social_worker_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    psychologist_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class MemberRow(Base):
+    __tablename__ = "household_members"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    full_name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    disability: Mapped[bool] = mapped_column(Boolean, default=False)
+    health_notes: Mapped[str | None] = mapped_column(Text)
+
+
+class ConsentRow(Base):
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    purpose: Mapped[str] = mapped_column(Text)
+    given_on: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    recorded_at: Mapped[datetime]
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(120))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class AssessmentRow(Base):
+    """One assessment; a re-assessment adds a row, the earlier ones stay."""
+
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    assessed_on: Mapped[date] = mapped_column(Date)
+    risk_of_abandonment: Mapped[bool] = mapped_column(Boolean)
+    risk_description: Mapped[str | None] = mapped_column(Text)
+    # Codes of the additional criteria met (config/programme/criteria.toml).
+    criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    recorded_at: Mapped[datetime]
+
+
+class PlannedServiceRow(Base):
+    """A service in a case's plan: planned -> in_progress -> delivered | cancelled."""
+
+    __tablename__ = "planned_services"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    service: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    target_date: Mapped[date | None] = mapped_column(Date)
+    provider_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    provider_partner: Mapped[str | None] = mapped_column(String(200))
+    # Surgery and treatment are paid by resource mobilisation: who pays, how much (AMD).
+    funder: Mapped[str | None] = mapped_column(String(200))
+    funded_amount_amd: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class DeliveryRow(Base):
+    __tablename__ = "service_deliveries"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    planned_service_id: Mapped[int] = mapped_column(ForeignKey("planned_services.id"), index=True)
+    delivered_on: Mapped[date] = mapped_column(Date)
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    cost_amd: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    recorded_at: Mapped[datetime]
+
+
+class CounsellingSessionRow(Base):
+    """An individual session (one case) or a group session (several families)."""
+
+    __tablename__ = "counselling_sessions"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    psychologist_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    held_on: Mapped[date] = mapped_column(Date)
+    follow_up_needed: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    recorded_at: Mapped[datetime]
+
+
+class CounsellingParticipantRow(Base):
+    __tablename__ = "counselling_participants"
+    __table_args__ = (
+        UniqueConstraint("session_id", "case_id", name="uq_counselling_participants_session_case"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("counselling_sessions.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+
+
+class IncomeSourceRow(Base):
+    """Employment or self-employment: evidence of economic stabilisation."""
+
+    __tablename__ = "income_sources"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    started_on: Mapped[date] = mapped_column(Date)
+    description: Mapped[str | None] = mapped_column(Text)
+    monthly_amount_amd: Mapped[int | None] = mapped_column(Integer)
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    recorded_at: Mapped[datetime]

@@ -1,0 +1,200 @@
+"""Consent, assessments and income: what the workflow's guards read to let a case move."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from workflow.commands import AdvanceCase
+from workflow.programme.commands import (
+    CaseFileChanged,
+    ConsentWithdrawn,
+    RecordAssessment,
+    RecordConsent,
+    RecordIncome,
+    WithdrawConsent,
+)
+from workflow.programme.models import AssessmentRow, ConsentRow, IncomeSourceRow
+from workflow.programme.reference import codes, reference
+from workflow.programme.services.common import case_for_change, record_change, staff_member
+from workflow.programme.values import Collector, check_amd
+from workflow.runtime import Runtime
+from workflow.services import advance_case_in, require_actor
+from workflow.text import clean
+from workflow.unit_of_work import UnitOfWork
+
+CONSENT_WITHDRAWN = "consent_withdrawn"
+
+
+def not_in_future(rt: Runtime, day: date, field: str, problems: Collector) -> None:
+    if day > rt.clock.now().date():
+        problems.add(field, f"{day.isoformat()} is in the future")
+
+
+def record_consent(rt: Runtime, uow: UnitOfWork, command: RecordConsent) -> CaseFileChanged:
+    actor = require_actor(command.actor)
+    problems = Collector()
+    purpose = clean(command.consent.purpose)
+    if purpose is None:
+        problems.add("purpose", "is required (what the family agrees to)")
+    not_in_future(rt, command.consent.given_on, "given_on", problems)
+    problems.check()
+    assert purpose is not None
+    case = case_for_change(rt, uow, command.case_id, command.expected_version)
+    row = ConsentRow(
+        case_id=case.id,
+        purpose=purpose,
+        given_on=command.consent.given_on,
+        recorded_by=actor,
+        recorded_at=rt.clock.now(),
+    )
+    uow.session.add(row)
+    uow.session.flush()
+    event = record_change(
+        rt,
+        uow,
+        case=case,
+        trigger="record_consent",
+        actor=actor,
+        data={"consent_id": row.id, "given_on": row.given_on.isoformat()},
+    )
+    uow.commit()
+    return CaseFileChanged(case.id, "record_consent", event.version, row.id)
+
+
+def withdraw_consent(rt: Runtime, uow: UnitOfWork, command: WithdrawConsent) -> ConsentWithdrawn:
+    """The family withdraws its consent: every consent on file is marked withdrawn and the
+    case is closed with that reason, in one transaction (both or neither)."""
+    actor = require_actor(command.actor)
+    problems = Collector()
+    not_in_future(rt, command.withdrawn_on, "withdrawn_on", problems)
+    problems.check()
+    reason = clean(command.reason)
+    case = case_for_change(rt, uow, command.case_id, command.expected_version)
+    active = list(
+        uow.session.scalars(
+            select(ConsentRow).where(
+                ConsentRow.case_id == case.id, ConsentRow.withdrawn_on.is_(None)
+            )
+        )
+    )
+    for consent in active:
+        consent.withdrawn_on = command.withdrawn_on
+        consent.withdrawn_by = actor
+        consent.withdrawal_reason = reason
+    uow.session.flush()
+    record_change(
+        rt,
+        uow,
+        case=case,
+        trigger="withdraw_consent",
+        actor=actor,
+        reason=reason,
+        data={
+            "consent_ids": [consent.id for consent in active],
+            "withdrawn_on": command.withdrawn_on.isoformat(),
+        },
+    )
+    closed_from = case.state
+    closed = advance_case_in(
+        rt,
+        uow,
+        AdvanceCase(
+            case_id=case.id,
+            trigger="close",
+            actor=actor,
+            reason=reason or "the family withdrew its consent",
+            data={"closure_reason": CONSENT_WITHDRAWN},
+        ),
+    )
+    uow.commit()
+    return ConsentWithdrawn(
+        case_id=case.id,
+        closed_from=closed_from,
+        version=closed.version,
+        outbox_ids=closed.outbox_ids,
+    )
+
+
+def record_assessment(rt: Runtime, uow: UnitOfWork, command: RecordAssessment) -> CaseFileChanged:
+    """An assessment (or a re-assessment: earlier ones stay on file)."""
+    actor = require_actor(command.actor)
+    ref = reference()
+    problems = Collector()
+    known = codes(ref.additional_criteria)
+    criteria = list(dict.fromkeys(command.criteria))
+    for code in criteria:
+        if code not in known:
+            problems.add(
+                "criteria", f"{code!r} is not an additional criterion; known: {', '.join(known)}"
+            )
+    description = clean(command.risk_description)
+    if command.risk_of_abandonment and description is None:
+        problems.add("risk_description", "describe the risk of child abandonment")
+    not_in_future(rt, command.assessed_on, "assessed_on", problems)
+    problems.check()
+    case = case_for_change(rt, uow, command.case_id, command.expected_version)
+    assessor = staff_member(uow.session, command.assessor)
+    row = AssessmentRow(
+        case_id=case.id,
+        assessor_id=assessor.id,
+        assessed_on=command.assessed_on,
+        risk_of_abandonment=command.risk_of_abandonment,
+        risk_description=description,
+        criteria=[code for code in known if code in criteria],
+        notes=clean(command.notes),
+        recorded_by=actor,
+        recorded_at=rt.clock.now(),
+    )
+    uow.session.add(row)
+    uow.session.flush()
+    event = record_change(
+        rt,
+        uow,
+        case=case,
+        trigger="record_assessment",
+        actor=actor,
+        data={
+            "assessment_id": row.id,
+            "assessor": assessor.username,
+            "assessed_on": row.assessed_on.isoformat(),
+            "risk_of_abandonment": row.risk_of_abandonment,
+            "criteria": row.criteria,
+        },
+    )
+    uow.commit()
+    return CaseFileChanged(case.id, "record_assessment", event.version, row.id)
+
+
+def record_income(rt: Runtime, uow: UnitOfWork, command: RecordIncome) -> CaseFileChanged:
+    actor = require_actor(command.actor)
+    problems = Collector()
+    kinds = codes(reference().income_kinds)
+    if command.kind not in kinds:
+        problems.add("kind", f"{command.kind!r} is not one of: {', '.join(kinds)}")
+    check_amd(command.monthly_amount_amd, "monthly_amount_amd", problems)
+    not_in_future(rt, command.started_on, "started_on", problems)
+    problems.check()
+    case = case_for_change(rt, uow, command.case_id, command.expected_version)
+    row = IncomeSourceRow(
+        case_id=case.id,
+        kind=command.kind,
+        started_on=command.started_on,
+        description=clean(command.description),
+        monthly_amount_amd=command.monthly_amount_amd,
+        recorded_by=actor,
+        recorded_at=rt.clock.now(),
+    )
+    uow.session.add(row)
+    uow.session.flush()
+    event = record_change(
+        rt,
+        uow,
+        case=case,
+        trigger="record_income",
+        actor=actor,
+        data={"income_id": row.id, "kind": row.kind, "started_on": row.started_on.isoformat()},
+    )
+    uow.commit()
+    return CaseFileChanged(case.id, "record_income", event.version, row.id)

@@ -1,0 +1,290 @@
+"""Registering a family (which opens its case), changing its details, adding members,
+and the duplicate check that runs whenever a person enters the case files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflow.commands import OpenCase
+from workflow.persistence.models import CaseRow
+from workflow.programme.commands import (
+    AddMember,
+    CaseFileChanged,
+    FamilyInput,
+    FamilyRegistered,
+    MemberInput,
+    RegisterFamily,
+    UpdateFamily,
+)
+from workflow.programme.errors import PossibleDuplicate
+from workflow.programme.models import CommunityRow, ConsentRow, FamilyRow, MemberRow
+from workflow.programme.reference import Reference, codes, reference
+from workflow.programme.services.common import (
+    FAMILY_WORKFLOW,
+    case_for_change,
+    community,
+    family_of,
+    final_states,
+    record_change,
+)
+from workflow.programme.values import (
+    Collector,
+    bool_value,
+    choice,
+    phone_key,
+    phone_value,
+    text_value,
+)
+from workflow.runtime import Runtime
+from workflow.services import open_case_in, require_actor
+from workflow.text import search_key
+from workflow.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    case_id: int
+    description: str
+
+
+def find_duplicates(
+    rt: Runtime,
+    session: Session,
+    *,
+    members: Sequence[MemberInput],
+    phone: str | None,
+    exclude_case: int | None = None,
+) -> list[DuplicateMatch]:
+    """Open cases that already hold one of these people: a child with the same name and
+    date of birth, or a parent with the same name and family phone."""
+    ref = reference()
+    closed = final_states(rt)
+    key = phone_key(phone)
+    matches: list[DuplicateMatch] = []
+    for member in members:
+        kind = ref.member_role_kind(member.role)
+        query = (
+            select(MemberRow, FamilyRow, CaseRow, CommunityRow)
+            .join(FamilyRow, MemberRow.family_id == FamilyRow.id)
+            .join(CaseRow, FamilyRow.case_id == CaseRow.id)
+            .join(CommunityRow, FamilyRow.community_id == CommunityRow.id)
+            .where(MemberRow.name_key == search_key(member.full_name), CaseRow.state.not_in(closed))
+        )
+        if exclude_case is not None:
+            query = query.where(CaseRow.id != exclude_case)
+        if kind == "child" and member.date_of_birth is not None:
+            query = query.where(
+                MemberRow.role.in_(_roles_of_kind(ref, "child")),
+                MemberRow.date_of_birth == member.date_of_birth,
+            )
+            what = f"child {member.full_name} (born {member.date_of_birth.isoformat()})"
+        elif kind == "parent" and key is not None:
+            query = query.where(
+                MemberRow.role.in_(_roles_of_kind(ref, "parent")), FamilyRow.phone_key == key
+            )
+            what = f"parent {member.full_name} (phone {phone})"
+        else:
+            continue
+        for _, family, case, place in session.execute(query.order_by(CaseRow.id)):
+            matches.append(
+                DuplicateMatch(
+                    case_id=case.id,
+                    description=f"{what} is already in open case {case.id} "
+                    f"({family.family_name}, {place.name_hy}, {case.state.replace('_', ' ')})",
+                )
+            )
+    return matches
+
+
+def _roles_of_kind(ref: Reference, kind: str) -> list[str]:
+    return [code for code in codes(ref.member_roles) if ref.member_role_kind(code) == kind]
+
+
+def _refuse_unconfirmed(matches: list[DuplicateMatch], confirmed: bool) -> tuple[int, ...]:
+    case_ids = tuple(dict.fromkeys(match.case_id for match in matches))
+    if matches and not confirmed:
+        raise PossibleDuplicate([m.description for m in matches], case_ids)
+    return case_ids
+
+
+def member_row(family_id: int, member: MemberInput) -> MemberRow:
+    return MemberRow(
+        family_id=family_id,
+        role=member.role,
+        full_name=member.full_name,
+        name_key=search_key(member.full_name),
+        date_of_birth=member.date_of_birth,
+        disability=member.disability,
+        health_notes=member.health_notes,
+    )
+
+
+def register_family_in(rt: Runtime, uow: UnitOfWork, command: RegisterFamily) -> FamilyRegistered:
+    """Open the family's case with its household (and consent, if given) in the caller's
+    unit of work; the import registers many families in one."""
+    actor = require_actor(command.actor)
+    family = command.family
+    session = uow.session
+    place = community(session, family.community)
+    matches = find_duplicates(rt, session, members=family.members, phone=family.phone)
+    confirmed = _refuse_unconfirmed(matches, command.confirm_duplicate)
+    opened = open_case_in(
+        rt,
+        uow,
+        OpenCase(
+            actor=actor,
+            workflow=FAMILY_WORKFLOW,
+            family_name=family.family_name,
+            community=place.name_hy,
+        ),
+    )
+    now = rt.clock.now()
+    row = _family_row(opened.case_id, family, place, now)
+    session.add(row)
+    session.flush()
+    session.add_all(member_row(row.id, member) for member in family.members)
+    if family.consent is not None:
+        session.add(
+            ConsentRow(
+                case_id=opened.case_id,
+                purpose=family.consent.purpose,
+                given_on=family.consent.given_on,
+                recorded_by=actor,
+                recorded_at=now,
+            )
+        )
+    case = session.get(CaseRow, opened.case_id)
+    assert case is not None  # opened just above
+    data: dict[str, Any] = {
+        "family_id": row.id,
+        "community": place.code,
+        "members": len(family.members),
+        "state_benefit": family.state_benefit,
+        "consent": family.consent is not None,
+    }
+    if confirmed:
+        data["possible_duplicates_confirmed"] = list(confirmed)
+    event = record_change(rt, uow, case=case, trigger="register_family", actor=actor, data=data)
+    return FamilyRegistered(
+        case_id=case.id, family_id=row.id, version=event.version, duplicates_confirmed=confirmed
+    )
+
+
+def _family_row(case_id: int, family: FamilyInput, place: CommunityRow, now: Any) -> FamilyRow:
+    return FamilyRow(
+        case_id=case_id,
+        family_name=family.family_name,
+        name_key=search_key(family.family_name),
+        community_id=place.id,
+        address=family.address,
+        phone=family.phone,
+        phone_key=phone_key(family.phone),
+        referral_partner_type=family.referral_partner_type,
+        referral_partner_name=family.referral_partner_name,
+        state_benefit=family.state_benefit,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def register_family(rt: Runtime, uow: UnitOfWork, command: RegisterFamily) -> FamilyRegistered:
+    registered = register_family_in(rt, uow, command)
+    uow.commit()
+    return registered
+
+
+UPDATABLE = (
+    "family_name",
+    "community",
+    "address",
+    "phone",
+    "referral_partner_type",
+    "referral_partner_name",
+    "state_benefit",
+)
+
+
+def update_family(rt: Runtime, uow: UnitOfWork, command: UpdateFamily) -> CaseFileChanged:
+    actor = require_actor(command.actor)
+    case = case_for_change(rt, uow, command.case_id, command.expected_version)
+    family = family_of(uow.session, case.id)
+    values = _read_changes(command.changes, reference())
+    changed: dict[str, Any] = {}
+    for field, value in values.items():
+        if field == "community":
+            place = community(uow.session, str(value))
+            if place.id != family.community_id:
+                family.community_id = place.id
+                case.community = place.name_hy
+                changed["community"] = place.code
+            continue
+        if getattr(family, field) != value:
+            setattr(family, field, value)
+            changed[field] = value
+    if "family_name" in changed:
+        family.name_key = search_key(family.family_name)
+        case.family_name = family.family_name
+    if "phone" in changed:
+        family.phone_key = phone_key(family.phone)
+    if not changed:
+        return CaseFileChanged(case_id=case.id, trigger="update_family", version=case.version)
+    family.updated_at = rt.clock.now()
+    event = record_change(
+        rt, uow, case=case, trigger="update_family", actor=actor, data={"changed": changed}
+    )
+    uow.commit()
+    return CaseFileChanged(case_id=case.id, trigger="update_family", version=event.version)
+
+
+def _read_changes(changes: Any, ref: Reference) -> dict[str, Any]:
+    problems = Collector()
+    if not isinstance(changes, dict) or not changes:
+        problems.add("changes", f"give at least one of: {', '.join(UPDATABLE)}")
+        problems.check()
+    values: dict[str, Any] = {}
+    for field, raw in changes.items():
+        if field not in UPDATABLE:
+            problems.add(field, f"cannot be changed here; changeable: {', '.join(UPDATABLE)}")
+        elif field in ("family_name", "community"):
+            values[field] = text_value(raw, field, problems, required=True)
+        elif field == "phone":
+            values[field] = phone_value(raw, field, problems)
+        elif field == "referral_partner_type":
+            values[field] = choice(raw, field, problems, codes(ref.partner_types), required=False)
+        elif field == "state_benefit":
+            values[field] = bool_value(raw, field, problems)
+        else:
+            values[field] = text_value(raw, field, problems, max_length=300)
+    problems.check()
+    return values
+
+
+def add_member(rt: Runtime, uow: UnitOfWork, command: AddMember) -> CaseFileChanged:
+    actor = require_actor(command.actor)
+    case = case_for_change(rt, uow, command.case_id, command.expected_version)
+    family = family_of(uow.session, case.id)
+    matches = find_duplicates(
+        rt, uow.session, members=[command.member], phone=family.phone, exclude_case=case.id
+    )
+    confirmed = _refuse_unconfirmed(matches, command.confirm_duplicate)
+    row = member_row(family.id, command.member)
+    uow.session.add(row)
+    uow.session.flush()
+    data: dict[str, Any] = {"member_id": row.id, "role": row.role}
+    if confirmed:
+        data["possible_duplicates_confirmed"] = list(confirmed)
+    event = record_change(rt, uow, case=case, trigger="add_member", actor=actor, data=data)
+    uow.commit()
+    return CaseFileChanged(
+        case_id=case.id, trigger="add_member", version=event.version, record_id=row.id
+    )
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
