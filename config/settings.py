@@ -134,6 +134,8 @@ class Settings(BaseSettings):
         # An empty variable means "no login", as when it is not set at all.
         if value is None or not value.strip():
             return None
+        if not _smtp_login_text(value.strip()):
+            raise ValueError(ASCII_LOGIN)
         return value.strip()
 
     @field_validator("smtp_password")
@@ -143,6 +145,8 @@ class Settings(BaseSettings):
             value = None
         if info.data.get("smtp_user") and value is None:
             raise ValueError("is required when HOGATAR_SMTP_USER is set")
+        if value is not None and not _smtp_login_text(value.get_secret_value()):
+            raise ValueError(ASCII_LOGIN)
         return value
 
     @field_validator("mail_sender")
@@ -203,6 +207,14 @@ def load_settings() -> Settings:
             # Checks across fields carry no location; their messages name the variables.
             problems.append(f"HOGATAR_{field.upper()}: {message}" if error["loc"] else message)
         raise SettingsError("; ".join(problems)) from None
+
+
+# Python's SMTP client encodes the login as ASCII (AUTH PLAIN, LOGIN, CRAM-MD5 alike).
+ASCII_LOGIN = "must be printable ASCII characters: the SMTP login cannot carry others"
+
+
+def _smtp_login_text(value: str) -> bool:
+    return value.isascii() and value.isprintable()
 
 
 def is_loopback(host: str) -> bool:

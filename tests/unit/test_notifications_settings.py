@@ -63,11 +63,18 @@ def test_an_empty_user_means_no_login(env):
 
 
 def test_the_password_is_kept_out_of_reprs(env):
-    env(smtp_user="hogatar", smtp_password="s3cret-Պ")
+    env(smtp_user="hogatar", smtp_password="s3cret!")
     settings = load_settings()
     assert "s3cret" not in repr(settings)
     assert settings.smtp_password is not None
-    assert settings.smtp_password.get_secret_value() == "s3cret-Պ"
+    assert settings.smtp_password.get_secret_value() == "s3cret!"
+
+
+def test_the_login_must_be_ascii_because_the_smtp_client_sends_it_so(env):
+    env(smtp_user="hogatar", smtp_password="գաղտնի")
+    assert error_of().startswith("HOGATAR_SMTP_PASSWORD: must be printable ASCII")
+    env(smtp_user="հոգատար", smtp_password="secret")
+    assert error_of().startswith("HOGATAR_SMTP_USER: must be printable ASCII")
 
 
 def test_a_login_to_another_machine_needs_tls(env):

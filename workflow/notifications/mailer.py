@@ -119,6 +119,9 @@ class SmtpMailer:
     ) -> None:
         if user and password is None:
             raise ValueError("a login needs a password")
+        if not (user or "").isascii() or not (password or "").isascii():
+            # smtplib encodes every login mechanism as ASCII; fail here, not mid-session.
+            raise ValueError("the SMTP user and password must be ASCII")
         self.host = host
         self.port = port
         self.tls = tls
