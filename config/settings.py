@@ -194,6 +194,35 @@ class Settings(BaseSettings):
             raise SettingsError("HOGATAR_FLOWER_PASSWORD is not set: Flower needs a login")
         return self.flower_password
 
+    # The back-office web app (`hogatar web`). The secret key signs session and CSRF
+    # tokens: required for `hogatar web`; `hogatar run` generates one and keeps it in var/.
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8000, ge=1, le=65535)
+    web_secret_key: SecretStr | None = None
+    # Session cookies are Secure when this is true, or when the request came over HTTPS.
+    web_secure_cookies: bool = False
+    web_session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    # Lockout: this many failed logins in a row lock the account for web_lockout_seconds.
+    web_login_max_failures: int = Field(default=5, ge=1, le=100)
+    web_lockout_seconds: int = Field(default=900, ge=1)
+    # Where the case page links an effect's task; default: this machine's Flower.
+    web_flower_url: str | None = None
+
+    def require_web_secret_key(self) -> str:
+        secret = self.web_secret_key.get_secret_value() if self.web_secret_key else ""
+        if len(secret) < 16:
+            raise SettingsError(
+                "HOGATAR_WEB_SECRET_KEY is not set (or shorter than 16 characters): the web "
+                "app signs its sessions with it; `hogatar run` generates one for you"
+            )
+        return secret
+
+    @property
+    def flower_url(self) -> str:
+        if self.web_flower_url:
+            return self.web_flower_url.rstrip("/")
+        return f"http://{self.flower_address}:{self.flower_port}"
+
 
 def load_settings() -> Settings:
     """Read the environment; turn pydantic's report into one line naming the variable."""

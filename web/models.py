@@ -1,0 +1,33 @@
+"""Tables of the web app's own: login failures (for lockout) and server-side sessions.
+
+They hang off ``staff`` (the case model's table) without changing it; migration 0003.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from workflow.persistence.models import Base, Id
+
+
+class LoginStateRow(Base):
+    __tablename__ = "login_state"
+
+    staff_id: Mapped[int] = mapped_column(Id, ForeignKey("staff.id"), primary_key=True)
+    # Failures in a row since the last successful login; reset by a success.
+    failed_count: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+
+
+class WebSessionRow(Base):
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
