@@ -99,6 +99,17 @@ def test_file_names_are_safe_sortable_and_never_collide(tmp_path):
     )
 
 
+def test_stop_may_be_called_twice(tmp_path):
+    with serve("127.0.0.1", free_port(), tmp_path) as sink:
+        sink.stop()
+
+
+def test_an_unusable_directory_is_a_clear_error(tmp_path):
+    (tmp_path / "file").write_text("not a directory")
+    with pytest.raises(MailSinkError, match="cannot use"):
+        serve("127.0.0.1", free_port(), tmp_path / "file" / "mail")
+
+
 def test_a_taken_port_is_a_clear_error(tmp_path):
     with (
         serve("127.0.0.1", free_port(), tmp_path) as sink,

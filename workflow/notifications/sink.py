@@ -18,7 +18,7 @@ import socket
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from email import policy
 from email.parser import BytesParser
@@ -121,12 +121,16 @@ class RunningSink:
 
     def __init__(self, controller: Controller, directory: Path) -> None:
         self._controller = controller
+        self._stopped = False
         self.host = str(controller.hostname)
         self.port = int(controller.port)
         self.directory = directory
 
     def stop(self) -> None:
-        self._controller.stop(no_assert=True)
+        # Safe to call twice (an explicit stop inside a ``with``): the loop closes once.
+        if not self._stopped:
+            self._stopped = True
+            self._controller.stop(no_assert=True)
 
     def __enter__(self) -> RunningSink:
         return self
@@ -166,7 +170,10 @@ def serve(
     HANDLER replaces the default EmlSink (tests use one that refuses some recipients).
     Raises MailSinkError if the address cannot be used (e.g. the port is taken).
     """
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise MailSinkError(f"the mail sink cannot use {directory}: {exc.strerror}") from None
     _check_free(host, port)
     controller = Controller(
         handler if handler is not None else EmlSink(directory, announce=announce),
@@ -182,7 +189,8 @@ def serve(
     try:
         controller.start()
     except (OSError, TimeoutError) as exc:
-        controller.stop(no_assert=True)
+        with suppress(RuntimeError):  # its loop may be closed already
+            controller.stop(no_assert=True)
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise MailSinkError(f"the mail sink cannot listen on {host}:{port}: {reason}") from None
     return RunningSink(controller, directory)
