@@ -160,3 +160,26 @@ def staff_with_passwords(rt: Runtime) -> list[str]:
                 .order_by(StaffRow.username)
             )
         )
+
+
+def staff_by_email_domain(rt: Runtime, domain: str) -> list[tuple[str, str]]:
+    with rt.session_factory() as session:
+        rows = session.execute(
+            select(StaffRow.username, StaffRow.role)
+            .where(StaffRow.email.like(f"%{domain}"), StaffRow.active.is_(True))
+            .order_by(StaffRow.id)
+        ).all()
+    return [(username, role) for username, role in rows]
+
+
+def staff_without_password(rt: Runtime, *, email_domain: str) -> list[str] | None:
+    """Demo staff (by their e-mail domain) still without a password; None: no demo staff."""
+    with rt.session_factory() as session:
+        rows = session.execute(
+            select(StaffRow.username, StaffRow.password_hash).where(
+                StaffRow.email.like(f"%{email_domain}")
+            )
+        ).all()
+    if not rows:
+        return None
+    return [username for username, password_hash in rows if password_hash is None]

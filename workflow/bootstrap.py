@@ -3,32 +3,21 @@ workflow definitions and the broker together, for CLI, worker, web and tests ali
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from config.settings import Settings, get_settings
 from workflow import programme
 from workflow.clock import Clock, SystemClock
 from workflow.definition import WorkflowDefinition, load_definitions
-from workflow.effects import EffectRegistry
-from workflow.guards import GuardRegistry
 from workflow.machine import SharedMachine
+from workflow.notifications.mailer import Mailer, mailer_from_settings
 from workflow.persistence.database import make_engine, make_session_factory
+from workflow.registries import Registries
 from workflow.relay import Publisher
-from workflow.runtime import FactsLoader, Runtime
-
-
-@dataclass
-class Registries:
-    """What the programme plugs into the engine: guards, effects and facts, by name."""
-
-    guards: GuardRegistry = field(default_factory=GuardRegistry)
-    effects: EffectRegistry = field(default_factory=EffectRegistry)
-    facts: dict[str, FactsLoader] = field(default_factory=dict)
+from workflow.runtime import Runtime
 
 
 def build_registries() -> Registries:
     registries = Registries()
-    programme.register(registries.guards, registries.effects, registries.facts)
+    programme.register(registries)
     return registries
 
 
@@ -48,6 +37,7 @@ def bootstrap(
     *,
     clock: Clock | None = None,
     publisher: Publisher | None = None,
+    mailer: Mailer | None = None,
 ) -> Runtime:
     settings = settings or get_settings()
     registries, definitions = load_workflows(settings)
@@ -67,5 +57,8 @@ def bootstrap(
         guards=registries.guards,
         effects=registries.effects,
         publisher=publisher,
+        # SMTP connects per message, never at start-up.
+        mailer=mailer or mailer_from_settings(settings),
         facts_loaders=registries.facts,
+        transition_listeners=registries.transition_listeners,
     )

@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 from sqlalchemy.exc import SQLAlchemyError
 
 from config.settings import Settings, SettingsError, get_settings
+from web.cli import register_commands as register_web_commands
 from workflow import processes, queries, services
 from workflow.commands import AdvanceCase, CaseAdvanced, CaseOpened, OpenCase, RetryIncident
 from workflow.errors import HogatarError, InvalidInput
@@ -305,6 +306,7 @@ def run() -> None:
 
 
 register_programme_commands(app)
+register_web_commands(app)
 
 
 def _fail(message: str, code: int) -> NoReturn:

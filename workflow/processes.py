@@ -160,6 +160,22 @@ def flower_password_for_run(settings: Settings) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def web_secret_key_for_run(settings: Settings) -> str:
+    """Use HOGATAR_WEB_SECRET_KEY, else a random one kept under var/ (sessions survive)."""
+    if settings.web_secret_key and len(settings.web_secret_key.get_secret_value()) >= 16:
+        return settings.web_secret_key.get_secret_value()
+    path = settings.resolved_var_dir / "web-secret-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32) + "\n", encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def web_argv() -> list[str]:
+    return [sys.executable, "-m", "workflow.cli", "web"]
+
+
 def run_all(settings: Settings) -> int:
     """Start worker, beat and Flower (and a private Redis if needed); stop them together."""
     var = settings.resolved_var_dir
@@ -189,10 +205,14 @@ def run_all(settings: Settings) -> int:
     children.append(
         Supervised("flower", subprocess.Popen(flower_argv(settings), env=flower_env(settings)))
     )
+    web_env = {**env, "HOGATAR_WEB_SECRET_KEY": web_secret_key_for_run(settings)}
+    children.append(Supervised("web", subprocess.Popen(web_argv(), env=web_env)))
     print(
         f"\nHogatar is running.\n"
         f"  Flower:   http://{settings.flower_address}:{settings.flower_port}/\n"
         f"  login:    {settings.flower_user} / {password}\n"
+        f"  Web app:  http://{settings.web_host}:{settings.web_port}/  (staff log in; "
+        f"`hogatar web set-password USERNAME`)\n"
         f"  database: {settings.database_url}\n"
         f"  broker:   {broker_url}\n"
         f"Press Ctrl-C to stop.\n",

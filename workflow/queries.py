@@ -8,7 +8,13 @@ from sqlalchemy import func, select
 
 from workflow.clock import as_utc
 from workflow.errors import CaseNotFound
-from workflow.persistence.models import CaseEventRow, CaseRow, IncidentRow, OutboxRow
+from workflow.persistence.models import (
+    CaseActivityRow,
+    CaseEventRow,
+    CaseRow,
+    IncidentRow,
+    OutboxRow,
+)
 from workflow.runtime import Runtime
 
 OUTBOX_STATUSES = ("pending", "published", "done", "failed")
@@ -20,25 +26,20 @@ def case_view(rt: Runtime, *, case_id: int) -> dict[str, Any]:
         if case is None:
             raise CaseNotFound(case_id)
         events = session.scalars(
-            select(CaseEventRow)
-            .where(CaseEventRow.case_id == case_id)
-            .order_by(CaseEventRow.version)
+            select(CaseEventRow).where(CaseEventRow.case_id == case_id).order_by(CaseEventRow.id)
         ).all()
-        effects_by_event: dict[int, list[dict[str, Any]]] = {}
+        # Effects of transitions sit under their event; effects queued by sweeps and
+        # staff actions (a referral mail, a reminder) are listed with the case's activity.
+        effects_by_event: dict[int | None, list[dict[str, Any]]] = {}
         for row in session.scalars(
             select(OutboxRow).where(OutboxRow.case_id == case_id).order_by(OutboxRow.id)
         ):
-            effects_by_event.setdefault(row.event_id, []).append(
-                {
-                    "id": row.id,
-                    "name": row.effect,
-                    "queue": row.queue,
-                    "status": row.status,
-                    "attempts": row.attempts,
-                    "task_id": row.task_id,
-                    "last_error": row.last_error,
-                }
-            )
+            effects_by_event.setdefault(row.event_id, []).append(_effect_view(row))
+        activities = session.scalars(
+            select(CaseActivityRow)
+            .where(CaseActivityRow.case_id == case_id)
+            .order_by(CaseActivityRow.id)
+        ).all()
         machine = rt.machine(case.workflow)
         return {
             "id": case.id,
@@ -64,7 +65,31 @@ def case_view(rt: Runtime, *, case_id: int) -> dict[str, Any]:
                 }
                 for event in events
             ],
+            "activities": [
+                {
+                    "kind": activity.kind,
+                    "state": activity.state,
+                    "actor": activity.actor,
+                    "at": as_utc(activity.at).isoformat(),
+                    "reason": activity.reason,
+                    "data": activity.data,
+                }
+                for activity in activities
+            ],
+            "background_effects": effects_by_event.get(None, []),
         }
+
+
+def _effect_view(row: OutboxRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "name": row.effect,
+        "queue": row.queue,
+        "status": row.status,
+        "attempts": row.attempts,
+        "task_id": row.task_id,
+        "last_error": row.last_error,
+    }
 
 
 def outbox_counts(rt: Runtime) -> dict[str, int]:

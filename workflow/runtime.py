@@ -17,6 +17,7 @@ from workflow.effects import EffectRegistry
 from workflow.errors import UnknownWorkflow
 from workflow.guards import CaseSnapshot, GuardRegistry
 from workflow.machine import SharedMachine
+from workflow.notifications.mailer import Mailer
 from workflow.relay import Publisher, RelayPolicy
 from workflow.unit_of_work import UnitOfWork
 
@@ -27,6 +28,11 @@ FactsLoader = Callable[[Session, CaseSnapshot], Mapping[str, Any]]
 
 def no_facts(_session: Session, _case: CaseSnapshot) -> Mapping[str, Any]:
     return {}
+
+
+#: Called inside a transition's transaction, after the new state is written, so that a
+#: feature can keep its own rows in step (a closed case cancels its waiting reminders).
+TransitionListener = Callable[["Runtime", UnitOfWork, Any, str, str], None]
 
 
 @dataclass
@@ -40,7 +46,9 @@ class Runtime:
     guards: GuardRegistry
     effects: EffectRegistry
     publisher: Publisher
+    mailer: Mailer
     facts_loaders: dict[str, FactsLoader] = field(default_factory=dict)
+    transition_listeners: list[TransitionListener] = field(default_factory=list)
 
     def facts_loader(self, workflow: str) -> FactsLoader:
         return self.facts_loaders.get(workflow, no_facts)

@@ -32,7 +32,13 @@ from workflow.errors import (
     TriggerNotAllowed,
 )
 from workflow.guards import CaseSnapshot, GuardContext
-from workflow.persistence.models import CaseEventRow, CaseRow, IncidentRow, OutboxRow
+from workflow.persistence.models import (
+    CaseActivityRow,
+    CaseEventRow,
+    CaseRow,
+    IncidentRow,
+    OutboxRow,
+)
 from workflow.relay import OutboxMessage, publish_committed
 from workflow.runtime import Runtime
 from workflow.text import clean
@@ -233,32 +239,22 @@ def advance_case_in(rt: Runtime, uow: UnitOfWork, command: AdvanceCase) -> CaseA
         reason=reason,
         data=command.data,
     )
+    payload = {
+        "case_id": case.id,
+        "trigger": command.trigger,
+        "from": from_state,
+        "to": to_state,
+        "version": event.version,
+        "data": command.data,
+    }
     outbox = [
-        OutboxRow(
-            case_id=case.id,
-            event_id=event.id,
-            effect=effect,
-            queue=queue_of(effect),
-            # Inputs for the effect stay in the database; the broker gets the row id only.
-            payload={
-                "case_id": case.id,
-                "trigger": command.trigger,
-                "from": from_state,
-                "to": to_state,
-                "version": event.version,
-                "data": command.data,
-            },
-            status="pending",
-            attempts=0,
-            created_at=now,
+        enqueue_effect(
+            rt, uow, case_id=case.id, event_id=event.id, effect=effect, payload=payload, now=now
         )
         for effect in transition.effects
     ]
-    uow.session.add_all(outbox)
-    uow.session.flush()
-    uow.add_messages(
-        [OutboxMessage(outbox_id=row.id, effect=row.effect, queue=row.queue) for row in outbox]
-    )
+    for listener in rt.transition_listeners:
+        listener(rt, uow, case, to_state, actor)
     return CaseAdvanced(
         case_id=case.id,
         trigger=command.trigger,
@@ -268,6 +264,68 @@ def advance_case_in(rt: Runtime, uow: UnitOfWork, command: AdvanceCase) -> CaseA
         event_id=event.id,
         outbox_ids=tuple(row.id for row in outbox),
     )
+
+
+def enqueue_effect(
+    rt: Runtime,
+    uow: UnitOfWork,
+    *,
+    case_id: int | None,
+    event_id: int | None,
+    effect: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> OutboxRow:
+    """One outbox row in the caller's transaction, published once the caller commits.
+
+    Inputs for the effect stay in the database; the broker gets the row id only.
+    """
+    if effect not in rt.effects.names():
+        raise KeyError(f"no handler is registered for effect {effect!r}")
+    row = OutboxRow(
+        case_id=case_id,
+        event_id=event_id,
+        effect=effect,
+        queue=queue_of(effect),
+        payload=payload,
+        status="pending",
+        attempts=0,
+        created_at=now,
+    )
+    uow.session.add(row)
+    uow.session.flush()
+    uow.add_messages([OutboxMessage(outbox_id=row.id, effect=row.effect, queue=row.queue)])
+    return row
+
+
+def note_activity(
+    uow: UnitOfWork,
+    *,
+    case: CaseRow,
+    kind: str,
+    actor: str,
+    now: datetime,
+    reason: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> CaseActivityRow:
+    """Put work done around a case on its timeline without changing the case file.
+
+    A referral mailed, a reminder sent or acknowledged, goods ordered: the timeline shows
+    them, but they leave the case's version alone, so background work never makes a
+    social worker's edit fail as "changed by someone else".
+    """
+    activity = CaseActivityRow(
+        case_id=case.id,
+        kind=kind,
+        state=case.state,
+        actor=actor,
+        at=now,
+        reason=reason,
+        data=data or {},
+    )
+    uow.session.add(activity)
+    uow.session.flush()
+    return activity
 
 
 def retry_incident(rt: Runtime, uow: UnitOfWork, command: RetryIncident) -> IncidentRetried:

@@ -69,6 +69,22 @@ class CaseEventRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class CaseActivityRow(Base):
+    """Work done around a case that does not change it (a referral mailed, a reminder
+    acknowledged, goods ordered): on the timeline, but no new version."""
+
+    __tablename__ = "case_activities"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime]
+    reason: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
 class OutboxRow(Base):
     """One row per effect of a transition. The broker message carries only ``id``."""
 
@@ -84,8 +100,9 @@ class OutboxRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("case_events.id"), index=True)
+    # Both optional: a sweep's effects belong to no event, a purchase order to no one case.
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id"), index=True)
     effect: Mapped[str] = mapped_column(String(120))
     queue: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -120,7 +137,7 @@ class IncidentRow(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), index=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     effect: Mapped[str] = mapped_column(String(120))
     error: Mapped[str] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer)

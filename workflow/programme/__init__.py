@@ -9,13 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from workflow.effects import EffectRegistry
-from workflow.guards import GuardRegistry
-from workflow.programme import commands, effects, guards, models  # noqa: F401 - tables
+from workflow.programme import commands, effect_models, effects, guards, models  # noqa: F401 - tables
 from workflow.programme.facts import make_facts_loader
 from workflow.programme.reference import reference
 from workflow.programme.services import casefile, families, people, plans
-from workflow.runtime import FactsLoader
+from workflow.registries import Registries
 from workflow.services import register_handler
 
 FAMILY_WORKFLOW = "family_case"
@@ -41,16 +39,12 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
 }
 
 
-def register(
-    guard_registry: GuardRegistry,
-    effect_registry: EffectRegistry,
-    facts: dict[str, FactsLoader],
-) -> None:
+def register(registries: Registries) -> None:
     # Reading the reference data here stops start-up on a broken config/programme file,
     # as a broken workflow definition does.
     ref = reference()
-    guards.register(guard_registry)
-    effects.register(effect_registry)
-    facts[FAMILY_WORKFLOW] = make_facts_loader(ref)
+    guards.register(registries.guards)
+    effects.register(registries.effects)
+    registries.facts[FAMILY_WORKFLOW] = make_facts_loader(ref)
     for command_type, handler in HANDLERS.items():
         register_handler(command_type, handler)

@@ -1,0 +1,73 @@
+"""Every route needs a login except login and health: proved by enumerating the app."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.routing import APIRoute
+from starlette.routing import Mount, Route
+
+PUBLIC = {
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("GET", "/health"),
+    ("GET", "/api/v1/health"),
+    ("POST", "/api/v1/login"),
+}
+
+
+def flatten(routes, prefix=""):
+    """Every route of the app, also those of included routers (which recent FastAPI
+    versions keep as one entry per router until a request comes)."""
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            yield from flatten(included.routes, prefix + route.include_context.prefix)
+        else:
+            yield prefix, route
+
+
+def routes(app):
+    for prefix, route in flatten(app.routes):
+        if isinstance(route, Mount):
+            continue  # /static: the stylesheet and htmx, nothing else
+        assert isinstance(route, APIRoute | Route), route
+        for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
+            yield method, prefix + route.path
+
+
+def concrete(path: str) -> str:
+    path = path.replace("{name}.csv", "states.csv")
+    return re.sub(r"\{[^}]+\}", "1", path)
+
+
+def test_every_route_but_login_and_health_needs_a_login(app, browser):
+    anonymous = browser()
+    checked = 0
+    for method, path in routes(app):
+        if (method, path) in PUBLIC:
+            continue
+        response = anonymous.client.request(method, concrete(path), follow_redirects=False)
+        if path.startswith("/api/"):
+            assert response.status_code == 401, (method, path, response.status_code)
+            assert response.headers["content-type"].startswith("application/problem+json")
+        else:
+            # Pages send the browser to the login form; an unsafe request without a
+            # session is refused before anything else (403 CSRF or the login redirect).
+            assert response.status_code in (303, 401, 403), (method, path, response.status_code)
+            if response.status_code == 303:
+                assert response.headers["location"].startswith("/login?next=")
+        checked += 1
+    assert checked >= 30  # the enumeration really found the app's routes
+
+
+def test_the_public_routes_are_exactly_login_and_health(app):
+    found = set(routes(app))
+    assert found >= PUBLIC
+    for method, path in found - PUBLIC:
+        assert "login" not in path and "health" not in path, (method, path)
+
+
+def test_static_files_are_only_the_assets(app):
+    mounts = [route for _, route in flatten(app.routes) if isinstance(route, Mount)]
+    assert [mount.path for mount in mounts] == ["/static"]

@@ -1,0 +1,55 @@
+"""The back-office web app: ``create_app(runtime)`` builds it on the same runtime (and so
+the same service layer) as the CLI and the workers.
+
+Every router but the public one (login, health) depends on ``require_login``; state
+changes also need a CSRF token. The JSON API lives under /api/v1 with OpenAPI docs at
+/api/v1/docs (behind the login too).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from web import errors
+from web.auth import require_login, verify_csrf
+from web.middleware import LanguageAndTiming
+from web.routes import api, casework, pages, public, reports, session
+from workflow.runtime import Runtime
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+API_PREFIX = "/api/v1"
+
+
+def create_app(runtime: Runtime, *, secret_key: str | None = None) -> FastAPI:
+    """The app; ``secret_key`` defaults to HOGATAR_WEB_SECRET_KEY (required)."""
+    key = secret_key or runtime.settings.require_web_secret_key()
+    app = FastAPI(
+        title="Hogatar back-office API",
+        version="1",
+        description="Family cases of the family strengthening programme (Kotayk region). "
+        "Log in with POST /api/v1/login; send the returned csrf_token as the X-CSRF-Token "
+        "header with every POST. Errors are problem details (RFC 9457).",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.runtime = runtime
+    app.state.secret_key = key
+    errors.install(app)
+    app.add_middleware(LanguageAndTiming)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    app.include_router(public.router, dependencies=[Depends(verify_csrf)])
+    app.include_router(public.api_router, prefix=API_PREFIX)
+    protected = [Depends(require_login), Depends(verify_csrf)]
+    app.include_router(session.router, dependencies=protected)
+    app.include_router(pages.router, dependencies=protected)
+    app.include_router(casework.router, dependencies=protected)
+    app.include_router(reports.router, dependencies=protected)
+    app.include_router(session.api_router, prefix=API_PREFIX, dependencies=protected)
+    app.include_router(api.router, prefix=API_PREFIX, dependencies=protected)
+    app.include_router(api.docs_router(app), prefix=API_PREFIX, dependencies=protected)
+    return app

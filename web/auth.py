@@ -1,0 +1,163 @@
+"""Who is asking: the session cookie, the logged-in staff member, permissions, CSRF and
+the interface language. Routes get these as FastAPI dependencies.
+
+Every router except the public one (login, health, static files) depends on
+``require_login``; a test enumerates the app's routes to prove it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import Depends, Request
+from starlette.responses import Response
+
+from web import security
+from web.accounts import Staff, session_staff
+from web.i18n import DEFAULT_LANGUAGE, normalise_language
+from web.permissions import Permission, allowed
+from workflow.errors import HogatarError
+from workflow.runtime import Runtime
+
+SESSION_COOKIE = "hogatar_session"
+NONCE_COOKIE = "hogatar_csrf"
+LANGUAGE_COOKIE = "hogatar_lang"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+LANGUAGE_MAX_AGE = 365 * 24 * 3600
+
+
+class NotAuthenticated(HogatarError):
+    def __init__(self) -> None:
+        super().__init__("you need to log in")
+
+
+class Forbidden(HogatarError):
+    def __init__(self) -> None:
+        super().__init__("your role does not allow this")
+
+
+class CsrfRefused(HogatarError):
+    def __init__(self) -> None:
+        super().__init__(
+            "the form has expired or did not come from this site; reload the page and try again"
+        )
+
+
+def runtime(request: Request) -> Runtime:
+    rt: Runtime = request.app.state.runtime
+    return rt
+
+
+def secret(request: Request) -> str:
+    key: str = request.app.state.secret_key
+    return key
+
+
+def current_staff(request: Request) -> Staff | None:
+    """The logged-in staff member (looked up once per request), or None."""
+    if not hasattr(request.state, "staff"):
+        token = request.cookies.get(SESSION_COOKIE)
+        request.state.staff = session_staff(runtime(request), token) if token else None
+    staff: Staff | None = request.state.staff
+    return staff
+
+
+def require_login(request: Request) -> Staff:
+    staff = current_staff(request)
+    if staff is None:
+        raise NotAuthenticated()
+    return staff
+
+
+def require(permission: Permission) -> Callable[..., Staff]:
+    def dependency(staff: Staff = Depends(require_login)) -> Staff:  # noqa: B008
+        if not allowed(staff.role, permission):
+            raise Forbidden()
+        return staff
+
+    return dependency
+
+
+def _csrf_binding(request: Request) -> str | None:
+    if current_staff(request) is not None:
+        return "session:" + request.cookies.get(SESSION_COOKIE, "")
+    nonce = request.cookies.get(NONCE_COOKIE) or getattr(request.state, "new_nonce", None)
+    return "nonce:" + nonce if nonce else None
+
+
+def csrf_for(request: Request) -> str:
+    """The token this request's forms carry; makes a nonce cookie before login."""
+    binding = _csrf_binding(request)
+    if binding is None:
+        request.state.new_nonce = security.new_token()
+        binding = "nonce:" + request.state.new_nonce
+    return security.csrf_token(secret(request), binding)
+
+
+async def verify_csrf(request: Request) -> None:
+    """Unsafe requests carry the token in a form field or the X-CSRF-Token header."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    given = request.headers.get(CSRF_HEADER)
+    if given is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        given = value if isinstance(value, str) else None
+    binding = _csrf_binding(request)
+    if binding is None or not security.csrf_valid(secret(request), binding, given):
+        raise CsrfRefused()
+
+
+def language_of(request: Request) -> str:
+    """The remembered choice (a cookie, set at login from the staff member's language and
+    by the language switch), else Armenian."""
+    return normalise_language(request.cookies.get(LANGUAGE_COOKIE)) or DEFAULT_LANGUAGE
+
+
+def secure_cookies(request: Request) -> bool:
+    return bool(runtime(request).settings.web_secure_cookies) or request.url.scheme == "https"
+
+
+def set_cookie(
+    request: Request, response: Response, name: str, value: str, max_age: int | None
+) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(request),
+        path="/",
+    )
+
+
+def finish(request: Request, response: Response) -> Response:
+    """Set the cookies this request decided on (a fresh CSRF nonce before login)."""
+    nonce = getattr(request.state, "new_nonce", None)
+    if nonce and not request.cookies.get(NONCE_COOKIE):
+        set_cookie(request, response, NONCE_COOKIE, nonce, None)
+    return response
+
+
+def can(request: Request, permission: str) -> bool:
+    staff = current_staff(request)
+    return staff is not None and allowed(staff.role, Permission(permission))
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    staff = current_staff(request)
+    return {
+        "request": request,
+        "user": staff,
+        "language": language_of(request),
+        "csrf_token": csrf_for(request),
+        "can": lambda permission: can(request, permission),
+        "path": request.url.path,
+        "query": str(request.url.query),
+    }

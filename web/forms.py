@@ -1,0 +1,318 @@
+"""Reading what a form (HTML or JSON) sends into the programme's commands.
+
+The same readers serve the pages and the API, so a date or an amount is judged the same
+way wherever it was typed; field names match the ones the service layer reports
+problems under, so every problem lands beside its field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from workflow.commands import AdvanceCase
+from workflow.programme.commands import (
+    AssignCase,
+    CancelService,
+    ConsentInput,
+    DeliverService,
+    PlanService,
+    RecordAssessment,
+    RecordConsent,
+    RecordCounselling,
+    RecordIncome,
+    RegisterFamily,
+    StartService,
+)
+from workflow.programme.forms import read_family
+from workflow.programme.reference import reference
+from workflow.programme.values import (
+    Collector,
+    FieldProblem,
+    Problems,
+    bool_value,
+    date_value,
+    text_value,
+    whole_number,
+)
+
+#: Fields that may repeat (checkboxes); every other field keeps its last value.
+LIST_FIELDS = frozenset({"criteria"})
+MEMBER_FIELD = re.compile(r"^members\[(\d+)\]\.(\w+)$")
+MEMBER_ROWS = 4
+
+
+def form_values(form: FormData) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key in form:
+        items = [v for v in form.getlist(key) if isinstance(v, str)]
+        values[key] = items if key in LIST_FIELDS else (items[-1] if items else None)
+    return values
+
+
+def _flag(values: Mapping[str, Any], name: str, problems: Collector) -> bool:
+    # An unticked HTML checkbox is simply absent; "on" is what a ticked one sends.
+    raw = values.get(name)
+    return raw == "on" or bool_value(None if raw == "on" else raw, name, problems)
+
+
+def _version(values: Mapping[str, Any], problems: Collector) -> int | None:
+    return whole_number(values.get("expected_version"), "expected_version", problems, minimum=1)
+
+
+def _amount(values: Mapping[str, Any], name: str, problems: Collector, **kw: Any) -> int | None:
+    return whole_number(values.get(name), name, problems, unit=" of dram (AMD)", **kw)
+
+
+def registration(values: Mapping[str, Any], *, actor: str, today: date) -> RegisterFamily:
+    """A family from the registration form (flat ``members[N].field`` names) or from JSON
+    (``members`` as a list, ``consent`` as an object, as the CLI takes it)."""
+    data = dict(values)
+    renumbered: dict[int, int] = {}
+    if not isinstance(data.get("members"), list):
+        data["members"], renumbered = _members_from_form(values)
+    if not isinstance(data.get("consent"), Mapping):
+        consent = {
+            "purpose": values.get("consent.purpose"),
+            "given_on": values.get("consent.given_on"),
+        }
+        data["consent"] = consent if any(consent.values()) else None
+    confirm = data.pop("confirm_duplicate", None)
+    for key in [k for k in data if k.startswith(("members[", "consent.", "csrf_token"))]:
+        del data[key]
+    try:
+        family = read_family(data, reference(), today=today)
+    except Problems as exc:
+        raise Problems([_renumber(p, renumbered) for p in exc.problems]) from None
+    problems = Collector()
+    confirmed = _flag({"confirm_duplicate": confirm}, "confirm_duplicate", problems)
+    problems.check()
+    return RegisterFamily(actor=actor, family=family, confirm_duplicate=confirmed)
+
+
+def _members_from_form(values: Mapping[str, Any]) -> tuple[list[dict[str, Any]], dict[int, int]]:
+    rows: dict[int, dict[str, Any]] = {}
+    for key, value in values.items():
+        match = MEMBER_FIELD.match(key)
+        if match:
+            rows.setdefault(int(match.group(1)), {})[match.group(2)] = value
+    members, renumbered = [], {}
+    for number in sorted(rows):
+        row = rows[number]
+        if not any(str(row.get(f) or "").strip() for f in ("full_name", "date_of_birth")):
+            continue  # a blank row of the form, not a member
+        if row.get("disability") == "on":
+            row["disability"] = True
+        members.append(row)
+        renumbered[len(members)] = number
+    return members, renumbered
+
+
+def _renumber(problem: FieldProblem, renumbered: dict[int, int]) -> FieldProblem:
+    match = re.match(r"^members\[(\d+)\](.*)$", problem.field)
+    if not match or int(match.group(1)) not in renumbered:
+        return problem
+    return FieldProblem(
+        f"members[{renumbered[int(match.group(1))]}]{match.group(2)}", problem.problem
+    )
+
+
+def assessment(values: Mapping[str, Any], *, case_id: int, actor: str) -> RecordAssessment:
+    problems = Collector()
+    assessor = text_value(values.get("assessor"), "assessor", problems, required=True)
+    assessed_on = date_value(values.get("assessed_on"), "assessed_on", problems, required=True)
+    risk = _flag(values, "risk_of_abandonment", problems)
+    criteria = values.get("criteria") or []
+    if isinstance(criteria, str):
+        criteria = [criteria]
+    description = _long_text(values, "risk_description", problems)
+    notes = _long_text(values, "notes", problems)
+    version = _version(values, problems)
+    problems.check()
+    assert assessor is not None and assessed_on is not None
+    return RecordAssessment(
+        case_id=case_id,
+        actor=actor,
+        assessor=assessor,
+        assessed_on=assessed_on,
+        risk_of_abandonment=risk,
+        risk_description=description,
+        criteria=tuple(str(c) for c in criteria),
+        notes=notes,
+        expected_version=version,
+    )
+
+
+def _long_text(values: Mapping[str, Any], name: str, problems: Collector) -> str | None:
+    return text_value(values.get(name), name, problems, max_length=4000)
+
+
+def consent(values: Mapping[str, Any], *, case_id: int, actor: str) -> RecordConsent:
+    problems = Collector()
+    purpose = text_value(values.get("purpose"), "purpose", problems, required=True, max_length=2000)
+    given_on = date_value(values.get("given_on"), "given_on", problems, required=True)
+    version = _version(values, problems)
+    problems.check()
+    assert purpose is not None and given_on is not None
+    return RecordConsent(
+        case_id=case_id,
+        actor=actor,
+        consent=ConsentInput(purpose=purpose, given_on=given_on),
+        expected_version=version,
+    )
+
+
+def assignment(values: Mapping[str, Any], *, case_id: int, actor: str) -> AssignCase:
+    problems = Collector()
+    version = _version(values, problems)
+    problems.check()
+    return AssignCase(
+        case_id=case_id,
+        actor=actor,
+        social_worker=values.get("social_worker") or None,
+        psychologist=values.get("psychologist") or None,
+        expected_version=version,
+    )
+
+
+def plan(values: Mapping[str, Any], *, case_id: int, actor: str) -> PlanService:
+    problems = Collector()
+    service = text_value(values.get("service"), "service", problems, required=True)
+    target = date_value(values.get("target_date"), "target_date", problems, required=True)
+    amount = _amount(values, "funded_amount_amd", problems)
+    partner = text_value(values.get("provider_partner"), "provider_partner", problems)
+    funder = text_value(values.get("funder"), "funder", problems)
+    notes = _long_text(values, "notes", problems)
+    version = _version(values, problems)
+    problems.check()
+    assert service is not None and target is not None
+    return PlanService(
+        case_id=case_id,
+        actor=actor,
+        service=service,
+        target_date=target,
+        provider_staff=values.get("provider_staff") or None,
+        provider_partner=partner,
+        funder=funder,
+        funded_amount_amd=amount,
+        notes=notes,
+        expected_version=version,
+    )
+
+
+def start(values: Mapping[str, Any], *, planned_service_id: int, actor: str) -> StartService:
+    problems = Collector()
+    version = _version(values, problems)
+    problems.check()
+    return StartService(
+        planned_service_id=planned_service_id, actor=actor, expected_version=version
+    )
+
+
+def delivery(values: Mapping[str, Any], *, planned_service_id: int, actor: str) -> DeliverService:
+    problems = Collector()
+    delivered_on = date_value(values.get("delivered_on"), "delivered_on", problems, required=True)
+    quantity = whole_number(values.get("quantity") or "1", "quantity", problems, minimum=1)
+    cost = _amount(values, "cost_amd", problems, required=True)
+    final = _flag(values, "final", problems)
+    notes = _long_text(values, "notes", problems)
+    version = _version(values, problems)
+    problems.check()
+    assert delivered_on is not None and quantity is not None and cost is not None
+    return DeliverService(
+        planned_service_id=planned_service_id,
+        actor=actor,
+        delivered_on=delivered_on,
+        quantity=quantity,
+        cost_amd=cost,
+        notes=notes,
+        final=final,
+        expected_version=version,
+    )
+
+
+def cancel(values: Mapping[str, Any], *, planned_service_id: int, actor: str) -> CancelService:
+    problems = Collector()
+    reason = text_value(values.get("reason"), "reason", problems, required=True, max_length=2000)
+    version = _version(values, problems)
+    problems.check()
+    assert reason is not None
+    return CancelService(
+        planned_service_id=planned_service_id, actor=actor, reason=reason, expected_version=version
+    )
+
+
+def counselling(values: Mapping[str, Any], *, case_id: int, actor: str) -> RecordCounselling:
+    problems = Collector()
+    kind = text_value(values.get("kind"), "kind", problems, required=True)
+    psychologist = text_value(values.get("psychologist"), "psychologist", problems, required=True)
+    held_on = date_value(values.get("held_on"), "held_on", problems, required=True)
+    follow_up = _flag(values, "follow_up_needed", problems)
+    others: list[int] = []
+    for part in re.split(r"[\s,;]+", str(values.get("other_cases") or "").strip()):
+        if not part:
+            continue
+        number = whole_number(part.lstrip("#"), "other_cases", problems, minimum=1)
+        if number is not None:
+            others.append(number)
+    notes = _long_text(values, "notes", problems)
+    problems.check()
+    assert kind is not None and psychologist is not None and held_on is not None
+    return RecordCounselling(
+        kind=kind,
+        case_ids=(case_id, *others),
+        psychologist=psychologist,
+        held_on=held_on,
+        actor=actor,
+        follow_up_needed=follow_up,
+        notes=notes,
+    )
+
+
+def income(values: Mapping[str, Any], *, case_id: int, actor: str) -> RecordIncome:
+    problems = Collector()
+    kind = text_value(values.get("kind"), "kind", problems, required=True)
+    started_on = date_value(values.get("started_on"), "started_on", problems, required=True)
+    amount = _amount(values, "monthly_amount_amd", problems)
+    description = _long_text(values, "description", problems)
+    version = _version(values, problems)
+    problems.check()
+    assert kind is not None and started_on is not None
+    return RecordIncome(
+        case_id=case_id,
+        actor=actor,
+        kind=kind,
+        started_on=started_on,
+        description=description,
+        monthly_amount_amd=amount,
+        expected_version=version,
+    )
+
+
+def transition(values: Mapping[str, Any], *, case_id: int, trigger: str, actor: str) -> AdvanceCase:
+    problems = Collector()
+    reason = text_value(values.get("reason"), "reason", problems, max_length=2000)
+    version = _version(values, problems)
+    data: dict[str, Any] = {}
+    closure_reason = values.get("closure_reason")
+    if trigger == "close":
+        if not closure_reason:
+            problems.add("closure_reason", "is required (choose a closure reason)")
+        elif reference().closure_reason_needs_text(str(closure_reason)) and not reason:
+            problems.add("reason", "is required for this closure reason")
+        data["closure_reason"] = closure_reason
+    elif trigger == "reopen" and not reason:
+        problems.add("reason", "is required (why the case is reopened)")
+    problems.check()
+    return AdvanceCase(
+        case_id=case_id,
+        trigger=trigger,
+        actor=actor,
+        reason=reason,
+        data=data,
+        expected_version=version,
+    )

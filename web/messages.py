@@ -1,0 +1,123 @@
+"""What the interface says about errors and successes, in the reader's language.
+
+The service layer words its problems in English for the CLI and the logs; here the
+common ones are recognised and said again through gettext. A problem not recognised
+is shown as the service layer worded it, rather than hidden.
+"""
+
+from __future__ import annotations
+
+import re
+
+from web.i18n import N_, gettext
+from workflow.errors import (
+    ConcurrentUpdate,
+    GuardFailed,
+    HogatarError,
+    NotFound,
+    TriggerNotAllowed,
+)
+from workflow.programme import errors as programme_errors
+from workflow.programme.values import Problems
+
+FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"^is required for a child", N_("The date of birth is required for a child.")),
+    (r"^is required", N_("This field is required.")),
+    (r"is in the future", N_("This date is in the future.")),
+    (r"is not a date", N_("This is not a date; use the form 15.03.2024.")),
+    (r"is not a whole number", N_("Enter a whole number.")),
+    (r"^(must be at least|cannot be negative)", N_("The number is too small.")),
+    (r"is too large|more than the case file can hold", N_("The number is too large.")),
+    (r"is not a phone number", N_("This is not a phone number.")),
+    (r"^is too long", N_("This text is too long.")),
+    (r"is not yes or no", N_("Answer yes or no.")),
+    (
+        r"is not one of|is not in the catalogue|is not an additional criterion",
+        N_("Choose one of the options offered."),
+    ),
+    (r"^describe the risk", N_("Describe the risk of child abandonment.")),
+    (r"^at least one household member", N_("At least one household member is required.")),
+    (r"^give the provider", N_("Give the provider: a staff member or a partner organisation.")),
+    (
+        r"paid by resource mobilisation",
+        N_(
+            "This service is paid by resource mobilisation: give the funder and the amount in dram."
+        ),
+    ),
+    (
+        r"individual session is with exactly one family",
+        N_("An individual session is with exactly one family."),
+    ),
+    (
+        r"group session links at least two families",
+        N_("A group session links at least two families: give the other case numbers."),
+    ),
+    (r"^name a social worker", N_("Choose a social worker, a psychologist, or both.")),
+)
+
+MESSAGES = {
+    "saved": N_("Saved."),
+    "registered": N_("The family is registered."),
+    "advanced": N_("The case has moved on."),
+    "logged_out": N_("You are logged out."),
+}
+
+
+def field_message(problem: str) -> str:
+    for pattern, message in FIELD_PATTERNS:
+        if re.search(pattern, problem):
+            return gettext(message)
+    return problem
+
+
+def field_errors(exc: Problems) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for problem in exc.problems:
+        errors.setdefault(problem.field, []).append(field_message(problem.problem))
+    return errors
+
+
+def error_message(exc: HogatarError) -> str:
+    """One sentence for the top of a form or an error page."""
+    from web.auth import CsrfRefused, Forbidden  # the request-side errors
+
+    if isinstance(exc, Forbidden):
+        return gettext("Your role does not allow this.")
+    if isinstance(exc, CsrfRefused):
+        return gettext(
+            "The form has expired or did not come from this site. Reload the page and try again."
+        )
+    if isinstance(exc, ConcurrentUpdate):
+        return gettext(
+            "Someone else changed this case while you were working on it. Your change was "
+            "not saved: reload the case to see the latest version, then try again."
+        )
+    if isinstance(exc, programme_errors.CaseIsClosed):
+        return gettext("The case is closed: reopen it before changing its file.")
+    if isinstance(exc, programme_errors.PossibleDuplicate):
+        return gettext(
+            "Someone in this family may already be in an open case. Check the cases below; "
+            "to register the family anyway, tick the confirmation and save again."
+        )
+    if isinstance(exc, TriggerNotAllowed):
+        return gettext("This step is not possible from the case's current state.")
+    if isinstance(exc, GuardFailed):
+        return gettext("The case cannot take this step yet: some requirements are not met.")
+    if isinstance(exc, programme_errors.StaffNotFound | programme_errors.StaffInactive):
+        return gettext("The chosen staff member is not an active member of staff.")
+    if isinstance(exc, programme_errors.WrongStaffRole):
+        return gettext("The chosen staff member does not have the role this needs.")
+    if isinstance(exc, programme_errors.ServiceStatusRefused):
+        return gettext("The planned service is not in a status that allows this.")
+    if isinstance(exc, programme_errors.UnknownCommunity):
+        return gettext("Unknown community: choose one from the list.")
+    if isinstance(exc, NotFound):
+        return gettext("What you asked for does not exist.")
+    if isinstance(exc, Problems):
+        return gettext("Some fields need your attention: see the messages beside them.")
+    return str(exc)
+
+
+def message(code: str | None) -> str | None:
+    text = MESSAGES.get(code or "")
+    return gettext(text) if text else None

@@ -1,0 +1,220 @@
+"""Read side of the web app: the caseload, a case file, and the lookups forms need.
+
+Plain data for templates and the JSON API; nothing here changes the database. Written
+for 100,000 cases: the caseload reads one page (plus one row, to know whether there is
+a next page) and never counts the whole table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import String, and_, cast, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from web.casefile import FAMILY_WORKFLOW
+from workflow.persistence.models import CaseRow
+from workflow.programme.models import AssessmentRow, CommunityRow, FamilyRow, MemberRow, StaffRow
+from workflow.runtime import Runtime
+from workflow.text import search_key
+
+PAGE_SIZE = 25
+SORTS = {
+    "-id": (CaseRow.id.desc(),),
+    "id": (CaseRow.id.asc(),),
+    "name": (FamilyRow.name_key.asc(), CaseRow.id.asc()),
+    "-name": (FamilyRow.name_key.desc(), CaseRow.id.desc()),
+    "state": (CaseRow.state.asc(), CaseRow.id.desc()),
+    "-updated": (CaseRow.updated_at.desc(), CaseRow.id.desc()),
+    "updated": (CaseRow.updated_at.asc(), CaseRow.id.asc()),
+}
+DEFAULT_SORT = "-id"
+OPEN = "open"
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class CaseloadFilter:
+    state: str = OPEN
+    community: int | None = None
+    worker: int | None = None
+    criterion: str | None = None
+    q: str | None = None
+    sort: str = DEFAULT_SORT
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    id: int
+    family_name: str
+    community: dict[str, str]
+    state: str
+    social_worker: str | None
+    psychologist: str | None
+    updated_at: datetime
+
+
+@dataclass
+class Caseload:
+    rows: list[CaseloadRow]
+    filter: CaseloadFilter
+    has_next: bool
+    first: int = field(default=0)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.filter.page > 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
+
+
+def final_states(rt: Runtime) -> list[str]:
+    definition = rt.machine(FAMILY_WORKFLOW).definition
+    return [state.name for state in definition.states if state.final]
+
+
+def caseload(rt: Runtime, wanted: CaseloadFilter) -> Caseload:
+    social = aliased(StaffRow)
+    psych = aliased(StaffRow)
+    query = (
+        select(
+            CaseRow.id,
+            CaseRow.state,
+            CaseRow.updated_at,
+            func.coalesce(FamilyRow.family_name, CaseRow.family_name, ""),
+            CommunityRow.name_hy,
+            CommunityRow.name_en,
+            CaseRow.community,
+            social.full_name,
+            psych.full_name,
+        )
+        .select_from(CaseRow)
+        .outerjoin(FamilyRow, FamilyRow.case_id == CaseRow.id)
+        .outerjoin(CommunityRow, CommunityRow.id == FamilyRow.community_id)
+        .outerjoin(social, social.id == FamilyRow.social_worker_id)
+        .outerjoin(psych, psych.id == FamilyRow.psychologist_id)
+        .where(CaseRow.workflow == FAMILY_WORKFLOW)
+    )
+    if wanted.state == OPEN:
+        query = query.where(CaseRow.state.not_in(final_states(rt)))
+    elif wanted.state != ALL:
+        query = query.where(CaseRow.state == wanted.state)
+    if wanted.community is not None:
+        query = query.where(FamilyRow.community_id == wanted.community)
+    if wanted.worker is not None:
+        query = query.where(
+            or_(
+                FamilyRow.social_worker_id == wanted.worker,
+                FamilyRow.psychologist_id == wanted.worker,
+            )
+        )
+    if wanted.criterion:
+        query = query.where(_latest_assessment_has(wanted.criterion))
+    if wanted.q:
+        query = query.where(_matches(wanted.q))
+    order = SORTS.get(wanted.sort, SORTS[DEFAULT_SORT])
+    offset = (wanted.page - 1) * PAGE_SIZE
+    query = query.order_by(*order).offset(offset).limit(PAGE_SIZE + 1)
+    with rt.session_factory() as session:
+        found = session.execute(query).all()
+    rows = [
+        CaseloadRow(
+            id=case_id,
+            family_name=name,
+            community={"hy": hy, "en": en} if hy else {"hy": legacy or "", "en": legacy or ""},
+            state=state,
+            social_worker=worker,
+            psychologist=psychologist,
+            updated_at=updated,
+        )
+        for case_id, state, updated, name, hy, en, legacy, worker, psychologist in found[:PAGE_SIZE]
+    ]
+    return Caseload(rows=rows, filter=wanted, has_next=len(found) > PAGE_SIZE, first=offset + 1)
+
+
+def _latest_assessment_has(criterion: str) -> Any:
+    """The case's latest assessment records ``criterion`` (the JSON list, as text)."""
+    later = aliased(AssessmentRow)
+    newer_exists = exists().where(
+        later.case_id == AssessmentRow.case_id,
+        or_(
+            later.assessed_on > AssessmentRow.assessed_on,
+            and_(later.assessed_on == AssessmentRow.assessed_on, later.id > AssessmentRow.id),
+        ),
+    )
+    return exists().where(
+        AssessmentRow.case_id == CaseRow.id,
+        cast(AssessmentRow.criteria, String).like(f'%"{_like_escape(criterion)}"%', escape="\\"),
+        ~newer_exists,
+    )
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _matches(text: str) -> Any:
+    """Family name or a household member's name contains the text (case-insensitive, in
+    Armenian too: the stored keys are case-folded)."""
+    pattern = f"%{_like_escape(search_key(text))}%"
+    if text.strip().isdigit():
+        return CaseRow.id == int(text.strip())
+    member = exists().where(
+        MemberRow.family_id == FamilyRow.id, MemberRow.name_key.like(pattern, escape="\\")
+    )
+    return or_(FamilyRow.name_key.like(pattern, escape="\\"), member)
+
+
+@dataclass(frozen=True)
+class Community:
+    id: int
+    code: str
+    labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class StaffOption:
+    id: int
+    username: str
+    full_name: str
+    role: str
+
+
+def communities(session: Session) -> list[Community]:
+    return [
+        Community(row.id, row.code, {"hy": row.name_hy, "en": row.name_en})
+        for row in session.scalars(
+            select(CommunityRow).where(CommunityRow.active.is_(True)).order_by(CommunityRow.id)
+        )
+    ]
+
+
+def staff_options(session: Session, *roles: str) -> list[StaffOption]:
+    query = select(StaffRow).where(StaffRow.active.is_(True)).order_by(StaffRow.full_name)
+    if roles:
+        query = query.where(StaffRow.role.in_(roles))
+    return [
+        StaffOption(row.id, row.username, row.full_name, row.role) for row in session.scalars(query)
+    ]
+
+
+def lookups(rt: Runtime) -> dict[str, Any]:
+    """What the caseload filters and the forms offer to choose from."""
+    with rt.session_factory() as session:
+        return {
+            "communities": communities(session),
+            "social_workers": staff_options(session, "social_worker"),
+            "psychologists": staff_options(session, "psychologist"),
+            "assessors": staff_options(session, "social_worker", "psychologist"),
+            "workers": staff_options(session, "social_worker", "psychologist"),
+            "providers": staff_options(session, "social_worker", "psychologist"),
+        }
+
+
+def today(rt: Runtime) -> date:
+    return rt.clock.now().date()

@@ -1,0 +1,306 @@
+"""The JSON API under /api/v1: the same readers and service layer as the pages; errors
+are problem details (see ``web.errors``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from web import forms, reporting
+from web.accounts import Staff
+from web.api_models import (
+    AssessmentBody,
+    AssignmentBody,
+    CancelBody,
+    ConsentBody,
+    CounsellingBody,
+    DeliveryBody,
+    FamilyBody,
+    IncomeBody,
+    PlanBody,
+    TransitionBody,
+    values,
+)
+from web.auth import Forbidden, require, runtime
+from web.casefile import case_file
+from web.permissions import Permission, allowed, trigger_permission
+from web.queries import caseload, today
+from web.routes.pages import caseload_filter
+from web.routes.reports import EXPORTS
+from workflow import services
+from workflow.clock import as_utc
+from workflow.errors import NotFound
+
+router = APIRouter(tags=["cases"])
+VIEW = Depends(require(Permission.VIEW_CASES))
+EDIT = Depends(require(Permission.EDIT_CASES))
+COUNSEL = Depends(require(Permission.RECORD_COUNSELLING))
+REPORTS = Depends(require(Permission.VIEW_REPORTS))
+
+
+def _result(event: Any, status: int = 200) -> JSONResponse:
+    body = {
+        key: value
+        for key in ("case_id", "version", "record_id", "from_state", "to_state", "session_id")
+        if (value := getattr(event, key, None)) is not None
+    }
+    if hasattr(event, "case_ids"):
+        body["case_ids"] = list(event.case_ids)
+    return JSONResponse(body, status_code=status)
+
+
+@router.get("/cases", summary="The caseload: filter, search, sort, page")
+def list_cases(request: Request, staff: Staff = VIEW) -> JSONResponse:
+    found = caseload(runtime(request), caseload_filter(request, staff))
+    return JSONResponse(
+        {
+            "page": found.filter.page,
+            "has_next": found.has_next,
+            "items": [
+                {
+                    "id": row.id,
+                    "family_name": row.family_name,
+                    "community": row.community,
+                    "state": row.state,
+                    "social_worker": row.social_worker,
+                    "psychologist": row.psychologist,
+                    "updated_at": as_utc(row.updated_at).isoformat(),
+                }
+                for row in found.rows
+            ],
+        }
+    )
+
+
+@router.get("/cases/{case_id}", summary="A case file with its timeline and transitions")
+def get_case(request: Request, case_id: int, staff: Staff = VIEW) -> JSONResponse:
+    return JSONResponse(_case_json(case_file(runtime(request), case_id)))
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _row(row: Any, *fields: str) -> dict[str, Any]:
+    return {name: _iso(getattr(row, name)) for name in fields}
+
+
+def _case_json(file: dict[str, Any]) -> dict[str, Any]:
+    family, staff = file["family"], file["staff"]
+
+    def username(staff_id: int | None) -> str | None:
+        return staff[staff_id].username if staff_id in staff else None
+
+    return {
+        **{k: _iso(v) for k, v in file["case"].items()},
+        "family": None
+        if family is None
+        else {
+            **_row(
+                family,
+                "family_name",
+                "address",
+                "phone",
+                "referral_partner_type",
+                "referral_partner_name",
+                "state_benefit",
+            ),
+            "community": file["community"].code if file["community"] else None,
+            "social_worker": username(family.social_worker_id),
+            "psychologist": username(family.psychologist_id),
+        },
+        "members": [
+            _row(m, "id", "role", "full_name", "date_of_birth", "disability", "health_notes")
+            for m in file["members"]
+        ],
+        "consents": [
+            _row(c, "id", "purpose", "given_on", "withdrawn_on") for c in file["consents"]
+        ],
+        "assessments": [
+            {
+                **_row(
+                    a,
+                    "id",
+                    "assessed_on",
+                    "risk_of_abandonment",
+                    "risk_description",
+                    "criteria",
+                    "notes",
+                ),
+                "assessor": username(a.assessor_id),
+            }
+            for a in file["assessments"]
+        ],
+        "plan": [
+            {
+                **_row(
+                    p,
+                    "id",
+                    "service",
+                    "status",
+                    "target_date",
+                    "provider_partner",
+                    "funder",
+                    "funded_amount_amd",
+                    "notes",
+                    "cancel_reason",
+                ),
+                "provider_staff": username(p.provider_staff_id),
+                "deliveries": [
+                    _row(d, "id", "delivered_on", "quantity", "cost_amd", "notes")
+                    for d in file["deliveries"].get(p.id, [])
+                ],
+            }
+            for p in file["plan"]
+        ],
+        "counselling": [
+            {
+                **_row(c, "id", "kind", "held_on", "follow_up_needed", "notes"),
+                "psychologist": username(c.psychologist_id),
+            }
+            for c in file["counselling"]
+        ],
+        "income": [
+            _row(i, "id", "kind", "started_on", "description", "monthly_amount_amd")
+            for i in file["incomes"]
+        ],
+        "transitions": [
+            {
+                "trigger": t.trigger,
+                "to": t.dest,
+                "allowed": t.allowed,
+                "needs_reason": t.needs_reason,
+                "unmet": [{"guard": r.guard, "message": r.message} for r in t.unmet],
+            }
+            for t in file["transitions"]
+        ],
+        "timeline": [{**e, "at": _iso(e["at"])} for e in file["timeline"]],
+    }
+
+
+@router.post("/families", status_code=201, summary="Register a family (opens its case)")
+def register_family(request: Request, body: FamilyBody, staff: Staff = EDIT) -> JSONResponse:
+    rt = runtime(request)
+    command = forms.registration(values(body), actor=staff.username, today=today(rt))
+    return _result(services.handle(rt, command), 201)
+
+
+def _case_command(request: Request, reader: Any, body: Any, case_id: int, staff: Staff) -> Any:
+    rt = runtime(request)
+    return services.handle(rt, reader(values(body), case_id=case_id, actor=staff.username))
+
+
+@router.post("/cases/{case_id}/assessments", status_code=201, summary="Record an assessment")
+def record_assessment(
+    request: Request, case_id: int, body: AssessmentBody, staff: Staff = EDIT
+) -> JSONResponse:
+    return _result(_case_command(request, forms.assessment, body, case_id, staff), 201)
+
+
+@router.post("/cases/{case_id}/consents", status_code=201, summary="Record the family's consent")
+def record_consent(
+    request: Request, case_id: int, body: ConsentBody, staff: Staff = EDIT
+) -> JSONResponse:
+    return _result(_case_command(request, forms.consent, body, case_id, staff), 201)
+
+
+@router.post("/cases/{case_id}/assignment", summary="Assign a social worker / psychologist")
+def assign(
+    request: Request, case_id: int, body: AssignmentBody, staff: Staff = EDIT
+) -> JSONResponse:
+    return _result(_case_command(request, forms.assignment, body, case_id, staff))
+
+
+@router.post("/cases/{case_id}/services", status_code=201, summary="Plan a service")
+def plan_service(
+    request: Request, case_id: int, body: PlanBody, staff: Staff = EDIT
+) -> JSONResponse:
+    return _result(_case_command(request, forms.plan, body, case_id, staff), 201)
+
+
+@router.post("/cases/{case_id}/income", status_code=201, summary="Record an income source")
+def record_income(
+    request: Request, case_id: int, body: IncomeBody, staff: Staff = EDIT
+) -> JSONResponse:
+    return _result(_case_command(request, forms.income, body, case_id, staff), 201)
+
+
+@router.post("/cases/{case_id}/counselling", status_code=201, summary="Record counselling")
+def record_counselling(
+    request: Request, case_id: int, body: CounsellingBody, staff: Staff = COUNSEL
+) -> JSONResponse:
+    return _result(_case_command(request, forms.counselling, body, case_id, staff), 201)
+
+
+@router.post("/services/{service_id}/start", summary="Start a planned service")
+def start_service(request: Request, service_id: int, staff: Staff = EDIT) -> JSONResponse:
+    command = forms.start({}, planned_service_id=service_id, actor=staff.username)
+    return _result(services.handle(runtime(request), command))
+
+
+@router.post("/services/{service_id}/deliveries", status_code=201, summary="Record a delivery")
+def deliver(
+    request: Request, service_id: int, body: DeliveryBody, staff: Staff = EDIT
+) -> JSONResponse:
+    command = forms.delivery(values(body), planned_service_id=service_id, actor=staff.username)
+    return _result(services.handle(runtime(request), command), 201)
+
+
+@router.post("/services/{service_id}/cancel", summary="Cancel a planned service")
+def cancel(
+    request: Request, service_id: int, body: CancelBody, staff: Staff = EDIT
+) -> JSONResponse:
+    command = forms.cancel(values(body), planned_service_id=service_id, actor=staff.username)
+    return _result(services.handle(runtime(request), command))
+
+
+@router.post("/cases/{case_id}/transitions", summary="Fire a transition (assess, enrol, ...)")
+def advance(
+    request: Request, case_id: int, body: TransitionBody, staff: Staff = VIEW
+) -> JSONResponse:
+    if not allowed(staff.role, trigger_permission(body.trigger)):
+        raise Forbidden()
+    command = forms.transition(
+        values(body), case_id=case_id, trigger=body.trigger, actor=staff.username
+    )
+    return _result(services.handle(runtime(request), command))
+
+
+@router.get("/dashboard", summary="Cases per state and what waits for attention", tags=["reports"])
+def dashboard(request: Request, staff: Staff = VIEW) -> JSONResponse:
+    rt = runtime(request)
+    return JSONResponse(
+        {
+            "states": {bar.code: bar.value for bar in reporting.states(rt)},
+            "open_incidents": reporting.open_incidents(rt),
+        }
+    )
+
+
+@router.get("/reports/{name}", summary="A report's figures", tags=["reports"])
+def report(request: Request, name: str, staff: Staff = REPORTS) -> JSONResponse:
+    producer = EXPORTS.get(name)
+    if producer is None:
+        raise NotFound(f"there is no report {name!r}; reports: {', '.join(EXPORTS)}")
+    return JSONResponse({"report": name, "rows": producer(runtime(request))})
+
+
+def docs_router(app: FastAPI) -> APIRouter:
+    """OpenAPI schema and Swagger UI, behind the login like everything else."""
+    docs = APIRouter(include_in_schema=False)
+
+    @docs.get("/openapi.json")
+    def openapi() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @docs.get("/docs")
+    def swagger() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/api/v1/openapi.json", title=app.title)
+
+    return docs
+
+
+__all__ = ["router", "docs_router", "Response"]

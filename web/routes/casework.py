@@ -1,0 +1,337 @@
+"""The forms that change a case file: register a family, assessment, consent, staff,
+service plan and deliveries, counselling, income, transitions, close and reopen.
+
+GET shows a form; POST reads it (``web.forms``), hands the command to the service layer
+and redirects to the case. A refused form comes back with each problem beside its field
+and what was typed kept (422); a stale version gets the "changed by someone else" page
+(409, via the error handlers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import select
+from starlette.responses import RedirectResponse, Response
+
+from web import forms
+from web.accounts import Staff
+from web.auth import Forbidden, require, require_login, runtime
+from web.casefile import FAMILY_WORKFLOW
+from web.messages import error_message, field_errors
+from web.permissions import Permission, allowed, trigger_permission
+from web.queries import lookups, today
+from web.routes.pages import render_case
+from web.templating import render
+from workflow import services
+from workflow.errors import (
+    CaseNotFound,
+    GuardFailed,
+    InvalidInput,
+    NotFound,
+    TriggerNotAllowed,
+)
+from workflow.persistence.models import CaseRow
+from workflow.programme.errors import PlannedServiceNotFound, PossibleDuplicate
+from workflow.programme.models import PlannedServiceRow
+from workflow.programme.reference import reference
+from workflow.programme.values import Problems
+from workflow.runtime import Runtime
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class CaseForm:
+    template: str
+    permission: Permission
+    read: Callable[..., Any]
+    anchor: str = ""
+
+
+CASE_FORMS = {
+    "assessment": CaseForm(
+        "forms/assessment.html", Permission.EDIT_CASES, forms.assessment, "assessment"
+    ),
+    "consent": CaseForm("forms/consent.html", Permission.EDIT_CASES, forms.consent, "family"),
+    "assignment": CaseForm(
+        "forms/assignment.html", Permission.EDIT_CASES, forms.assignment, "family"
+    ),
+    "service": CaseForm("forms/service.html", Permission.EDIT_CASES, forms.plan, "plan"),
+    "counselling": CaseForm(
+        "forms/counselling.html", Permission.RECORD_COUNSELLING, forms.counselling, "counselling"
+    ),
+    "income": CaseForm("forms/income.html", Permission.EDIT_CASES, forms.income, "plan"),
+    "close": CaseForm(
+        "forms/close.html", Permission.CLOSE_CASES, partial(forms.transition, trigger="close")
+    ),
+    "reopen": CaseForm(
+        "forms/reopen.html", Permission.CLOSE_CASES, partial(forms.transition, trigger="reopen")
+    ),
+}
+SERVICE_FORMS = {
+    "delivery": CaseForm("forms/delivery.html", Permission.EDIT_CASES, forms.delivery, "plan"),
+    "cancel": CaseForm("forms/cancel.html", Permission.EDIT_CASES, forms.cancel, "plan"),
+}
+
+
+def ensure(staff: Staff, permission: Permission) -> None:
+    if not allowed(staff.role, permission):
+        raise Forbidden()
+
+
+def case_header(rt: Runtime, case_id: int) -> dict[str, Any]:
+    with rt.session_factory() as session:
+        case = session.get(CaseRow, case_id)
+        if case is None or case.workflow != FAMILY_WORKFLOW:
+            raise CaseNotFound(case_id)
+        return {
+            "id": case.id,
+            "family_name": case.family_name or "",
+            "state": case.state,
+            "version": case.version,
+        }
+
+
+def planned_service(rt: Runtime, service_id: int) -> dict[str, Any]:
+    with rt.session_factory() as session:
+        row = session.get(PlannedServiceRow, service_id)
+        if row is None:
+            raise PlannedServiceNotFound(service_id)
+        return {"id": row.id, "service": row.service, "status": row.status, "case_id": row.case_id}
+
+
+def _form_context(rt: Runtime) -> dict[str, Any]:
+    return {"lookups": lookups(rt), "ref": reference(), "today": today(rt)}
+
+
+def show_form(
+    request: Request,
+    spec: CaseForm,
+    *,
+    case: dict[str, Any],
+    values: dict[str, Any] | None = None,
+    error: InvalidInput | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response:
+    rt = runtime(request)
+    context = {
+        **_form_context(rt),
+        "case": case,
+        "values": values if values is not None else {"expected_version": case["version"]},
+        "errors": field_errors(error) if isinstance(error, Problems) else {},
+        "error": error_message(error) if error is not None else None,
+        **(extra or {}),
+    }
+    return render(request, spec.template, context, status_code=422 if error else 200)
+
+
+def done(case_id: int, anchor: str, msg: str = "saved") -> Response:
+    return RedirectResponse(f"/cases/{case_id}?msg={msg}#{anchor or 'top'}", status_code=303)
+
+
+@router.get("/cases/{case_id}/forms/{name}")
+def case_form(
+    request: Request,
+    case_id: int,
+    name: str,
+    staff: Staff = Depends(require_login),  # noqa: B008
+) -> Response:
+    spec = _spec(CASE_FORMS, name)
+    ensure(staff, spec.permission)
+    return show_form(request, spec, case=case_header(runtime(request), case_id))
+
+
+@router.post("/cases/{case_id}/forms/{name}")
+async def submit_case_form(
+    request: Request,
+    case_id: int,
+    name: str,
+    staff: Staff = Depends(require_login),  # noqa: B008
+) -> Response:
+    spec = _spec(CASE_FORMS, name)
+    ensure(staff, spec.permission)
+    values = forms.form_values(await request.form())
+    rt = runtime(request)
+    try:
+        command = spec.read(values, case_id=case_id, actor=staff.username)
+        services.handle(rt, command)
+    except (GuardFailed, TriggerNotAllowed) as exc:
+        return render_case(request, case_id, error=error_message(exc), status_code=422)
+    except InvalidInput as exc:
+        case = case_header(rt, case_id)
+        return show_form(request, spec, case=case, values=values, error=exc)
+    return done(case_id, spec.anchor, "advanced" if name in ("close", "reopen") else "saved")
+
+
+@router.get("/services/{service_id}/forms/{name}")
+def service_form(
+    request: Request,
+    service_id: int,
+    name: str,
+    staff: Staff = Depends(require_login),  # noqa: B008
+) -> Response:
+    spec = _spec(SERVICE_FORMS, name)
+    ensure(staff, spec.permission)
+    rt = runtime(request)
+    planned = planned_service(rt, service_id)
+    case = case_header(rt, planned["case_id"])
+    return show_form(request, spec, case=case, extra={"planned": planned})
+
+
+@router.post("/services/{service_id}/forms/{name}")
+async def submit_service_form(
+    request: Request,
+    service_id: int,
+    name: str,
+    staff: Staff = Depends(require_login),  # noqa: B008
+) -> Response:
+    spec = _spec(SERVICE_FORMS, name)
+    ensure(staff, spec.permission)
+    rt = runtime(request)
+    planned = planned_service(rt, service_id)
+    values = forms.form_values(await request.form())
+    try:
+        services.handle(rt, spec.read(values, planned_service_id=service_id, actor=staff.username))
+    except InvalidInput as exc:
+        case = case_header(rt, planned["case_id"])
+        return show_form(
+            request, spec, case=case, values=values, error=exc, extra={"planned": planned}
+        )
+    return done(planned["case_id"], spec.anchor)
+
+
+@router.post("/services/{service_id}/start")
+async def start_service(
+    request: Request,
+    service_id: int,
+    staff: Staff = Depends(require(Permission.EDIT_CASES)),  # noqa: B008
+) -> Response:
+    rt = runtime(request)
+    planned = planned_service(rt, service_id)
+    values = forms.form_values(await request.form())
+    try:
+        services.handle(
+            rt, forms.start(values, planned_service_id=service_id, actor=staff.username)
+        )
+    except InvalidInput as exc:
+        return render_case(request, planned["case_id"], error=error_message(exc), status_code=422)
+    return done(planned["case_id"], "plan")
+
+
+@router.post("/cases/{case_id}/transitions/{trigger}")
+async def advance(
+    request: Request,
+    case_id: int,
+    trigger: str,
+    staff: Staff = Depends(require_login),  # noqa: B008
+) -> Response:
+    """The case page's buttons; close and reopen go through their forms (a reason)."""
+    ensure(staff, trigger_permission(trigger))
+    values = forms.form_values(await request.form())
+    rt = runtime(request)
+    try:
+        command = forms.transition(values, case_id=case_id, trigger=trigger, actor=staff.username)
+        services.handle(rt, command)
+    except InvalidInput as exc:
+        unmet = exc.unmet if isinstance(exc, GuardFailed) else None
+        return render_case(request, case_id, error=error_message(exc), unmet=unmet, status_code=422)
+    return done(case_id, "top", "advanced")
+
+
+def _spec(table: dict[str, CaseForm], name: str) -> CaseForm:
+    spec = table.get(name)
+    if spec is None:
+        raise FormNotFound(name)
+    return spec
+
+
+class FormNotFound(NotFound):
+    """An unknown form name in the URL: the page answers 404."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"there is no form {name!r}")
+
+
+# Registering a family: its own page, since there is no case yet.
+
+
+def _registration_context(rt: Runtime) -> dict[str, Any]:
+    return {**_form_context(rt), "member_rows": forms.MEMBER_ROWS}
+
+
+@router.get("/families/new")
+def new_family(
+    request: Request,
+    staff: Staff = Depends(require(Permission.EDIT_CASES)),  # noqa: B008
+) -> Response:
+    context = {
+        **_registration_context(runtime(request)),
+        "values": {},
+        "errors": {},
+        "error": None,
+        "duplicates": [],
+    }
+    return render(request, "forms/family.html", context)
+
+
+@router.get("/families/new/member-row")
+def member_row(
+    request: Request,
+    index: int = 1,
+    staff: Staff = Depends(require(Permission.EDIT_CASES)),  # noqa: B008
+) -> Response:
+    context = {
+        **_form_context(runtime(request)),
+        "index": max(1, min(index, 40)),
+        "values": {},
+        "errors": {},
+    }
+    return render(request, "partials/member_row.html", context)
+
+
+@router.post("/families")
+async def register_family(
+    request: Request,
+    staff: Staff = Depends(require(Permission.EDIT_CASES)),  # noqa: B008
+) -> Response:
+    rt = runtime(request)
+    values = forms.form_values(await request.form())
+    try:
+        command = forms.registration(values, actor=staff.username, today=today(rt))
+        event = services.handle(rt, command)
+    except InvalidInput as exc:
+        rows = max([forms.MEMBER_ROWS, *_member_numbers(values)])
+        context = {
+            **_registration_context(rt),
+            "member_rows": rows,
+            "values": values,
+            "errors": field_errors(exc) if isinstance(exc, Problems) else {},
+            "error": error_message(exc),
+            "duplicates": _duplicates(rt, exc),
+        }
+        return render(request, "forms/family.html", context, status_code=422)
+    return done(event.case_id, "top", "registered")
+
+
+def _member_numbers(values: dict[str, Any]) -> list[int]:
+    return [int(m.group(1)) for k in values if (m := forms.MEMBER_FIELD.match(k))]
+
+
+def _duplicates(rt: Runtime, exc: InvalidInput) -> list[dict[str, Any]]:
+    if not isinstance(exc, PossibleDuplicate):
+        return []
+    with rt.session_factory() as session:
+        rows = session.execute(
+            select(CaseRow.id, CaseRow.family_name, CaseRow.community, CaseRow.state).where(
+                CaseRow.id.in_(exc.case_ids)
+            )
+        ).all()
+    return [
+        {"id": case_id, "family_name": name, "community": community, "state": state}
+        for case_id, name, community, state in rows
+    ]

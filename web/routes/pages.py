@@ -1,0 +1,116 @@
+"""The pages staff read: dashboard, caseload and the case page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from web import reporting
+from web.accounts import Staff
+from web.auth import require, require_login, runtime
+from web.casefile import FAMILY_WORKFLOW, case_file
+from web.diagram import render_diagram
+from web.messages import message
+from web.permissions import Permission
+from web.queries import ALL, OPEN, SORTS, CaseloadFilter, caseload, lookups
+from web.templating import render
+from workflow.programme.reference import reference
+
+router = APIRouter(include_in_schema=False)
+CASE_ROLES = ("social_worker", "psychologist")
+
+
+@router.get("/")
+def dashboard(request: Request, staff: Staff = Depends(require_login)) -> Response:  # noqa: B008
+    rt = runtime(request)
+    context: dict[str, Any] = {
+        "states": reporting.states(rt),
+        "mine": reporting.my_open_cases(rt, staff.id) if staff.role in CASE_ROLES else None,
+        "incidents": reporting.open_incidents(rt) if staff.role in ("admin", "manager") else None,
+    }
+    return render(request, "dashboard.html", context)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def caseload_filter(request: Request, staff: Staff) -> CaseloadFilter:
+    """The filters in the query string; a worker's first view is their own caseload."""
+    params = request.query_params
+    states = [OPEN, ALL, *runtime(request).machine(FAMILY_WORKFLOW).definition.state_names]
+    state = params.get("state") or OPEN
+    worker_param = params.get("worker")
+    if worker_param is None and staff.role in CASE_ROLES:
+        worker: int | None = staff.id
+    else:
+        worker = _int(worker_param)
+    sort = params.get("sort") or "-id"
+    return CaseloadFilter(
+        state=state if state in states else OPEN,
+        community=_int(params.get("community")),
+        worker=worker,
+        criterion=params.get("criterion") or None,
+        q=(params.get("q") or "").strip() or None,
+        sort=sort if sort in SORTS else "-id",
+        page=max(_int(params.get("page")) or 1, 1),
+    )
+
+
+@router.get("/cases")
+def cases(
+    request: Request,
+    staff: Staff = Depends(require(Permission.VIEW_CASES)),  # noqa: B008
+) -> Response:
+    rt = runtime(request)
+    wanted = caseload_filter(request, staff)
+    context = {
+        "caseload": caseload(rt, wanted),
+        "lookups": lookups(rt),
+        "states": rt.machine(FAMILY_WORKFLOW).definition.states,
+        "state_labels": {s.name: s.labels for s in rt.machine(FAMILY_WORKFLOW).definition.states},
+        "criteria": [reference().primary_criterion, *reference().additional_criteria],
+        "sorts": SORTS,
+    }
+    # HTMX asks for the results only when a filter changes; a plain request gets the page.
+    if request.headers.get("hx-request") and request.headers.get("hx-target") == "results":
+        return render(request, "partials/caseload_results.html", context)
+    return render(request, "caseload.html", context)
+
+
+@router.get("/cases/{case_id}")
+def case_page(
+    request: Request,
+    case_id: int,
+    staff: Staff = Depends(require(Permission.VIEW_CASES)),  # noqa: B008
+) -> Response:
+    return render_case(request, case_id, notice=message(request.query_params.get("msg")))
+
+
+def render_case(
+    request: Request,
+    case_id: int,
+    *,
+    notice: str | None = None,
+    error: str | None = None,
+    unmet: list[str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    rt = runtime(request)
+    file = case_file(rt, case_id)
+    definition = rt.machine(FAMILY_WORKFLOW).definition
+    context = {
+        **file,
+        "diagram": render_diagram(definition, file["case"]["state"]),
+        "state_labels": {s.name: s.labels for s in definition.states},
+        "flower_url": rt.settings.flower_url,
+        "notice": notice,
+        "error": error,
+        "unmet": unmet or [],
+    }
+    return render(request, "case.html", context, status_code=status_code)

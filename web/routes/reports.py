@@ -1,0 +1,124 @@
+"""Reports with charts, and their figures as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from web import reporting
+from web.accounts import Staff
+from web.auth import require, runtime
+from web.charts import bar_chart
+from web.i18n import format_money, gettext
+from web.permissions import Permission
+from web.queries import final_states
+from web.reporting import Bar
+from web.templating import render
+from workflow.errors import NotFound
+from workflow.runtime import Runtime
+
+router = APIRouter(include_in_schema=False)
+
+
+def _bars(bars: list[Bar], value_name: str, extra_name: str | None = None) -> list[dict[str, Any]]:
+    rows = []
+    for bar in bars:
+        row: dict[str, Any] = {
+            "code": bar.code,
+            "name_en": bar.labels.get("en", bar.code),
+            "name_hy": bar.labels.get("hy", bar.code),
+            value_name: bar.value,
+        }
+        if extra_name:
+            row[extra_name] = bar.extra
+        rows.append(row)
+    return rows
+
+
+#: name -> rows of the CSV (stable English column names: for spreadsheets and scripts).
+EXPORTS: dict[str, Callable[[Runtime], list[dict[str, Any]]]] = {
+    "states": lambda rt: _bars(reporting.states(rt), "families"),
+    "communities": lambda rt: _bars(reporting.communities(rt), "open_families"),
+    "state-by-community": reporting.state_by_community,
+    "criteria": lambda rt: _bars(reporting.criteria(rt), "open_families"),
+    "services": lambda rt: _bars(reporting.services_delivered(rt), "deliveries", "cost_amd"),
+}
+
+
+@router.get("/reports")
+def reports(
+    request: Request,
+    staff: Staff = Depends(require(Permission.VIEW_REPORTS)),  # noqa: B008
+) -> Response:
+    rt = runtime(request)
+    states = reporting.states(rt)
+    communities = reporting.communities(rt)
+    criteria = reporting.criteria(rt)
+    delivered = reporting.services_delivered(rt)
+    charts = [
+        ("states", gettext("Families by state"), bar_chart(states, gettext("Families by state"))),
+        (
+            "communities",
+            gettext("Open cases by community"),
+            bar_chart(communities, gettext("Open cases by community")),
+        ),
+        (
+            "criteria",
+            gettext("Criteria in the latest assessments of open cases"),
+            bar_chart(criteria, gettext("Criteria in the latest assessments of open cases")),
+        ),
+        (
+            "services",
+            gettext("Services delivered by category"),
+            bar_chart(delivered, gettext("Services delivered by category")),
+        ),
+        (
+            "services",
+            gettext("Cost of services delivered by category"),
+            bar_chart(
+                delivered,
+                gettext("Cost of services delivered by category"),
+                value=lambda bar: bar.extra,
+                show=format_money,
+            ),
+        ),
+    ]
+    context = {
+        "charts": charts,
+        "tables": {
+            "states": states,
+            "communities": communities,
+            "criteria": criteria,
+            "services": delivered,
+        },
+        "closed_states": final_states(rt),
+    }
+    return render(request, "reports.html", context)
+
+
+@router.get("/reports/{name}.csv")
+def export(
+    request: Request,
+    name: str,
+    staff: Staff = Depends(require(Permission.VIEW_REPORTS)),  # noqa: B008
+) -> Response:
+    producer = EXPORTS.get(name)
+    if producer is None:
+        raise NotFound(f"there is no report {name!r}")
+    rows = producer(runtime(request))
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    # A BOM so that spreadsheet programs read the Armenian names as UTF-8.
+    return Response(
+        "\ufeff" + buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="hogatar-{name}.csv"'},
+    )

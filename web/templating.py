@@ -1,0 +1,80 @@
+"""Jinja2 templates with gettext: one environment, rendered in the request's language."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from web import i18n, labels
+from web.i18n import LANGUAGE_NAMES, LANGUAGES
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(("html", "svg", "xml")),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # The callables read the request's language from a context variable, set by render().
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        date=i18n.format_date,
+        datetime=i18n.format_datetime,
+        money=i18n.format_money,
+        number=i18n.format_number,
+        trigger=labels.trigger,
+        effect=labels.effect,
+        outbox_status=labels.outbox_status,
+        service=labels.service,
+        service_status=labels.service_status,
+        category=labels.category,
+        criterion=labels.criterion,
+        staff_role=labels.staff_role,
+        member_role=labels.member_role,
+        partner_type=labels.partner_type,
+        closure_reason=labels.closure_reason,
+        income_kind=labels.income_kind,
+        counselling_kind=labels.counselling_kind,
+        label=i18n.label,
+        guard_label=labels.guard,
+        item_options=labels.item_options,
+        service_options=labels.service_options,
+        staff_options=labels.staff_options,
+        community_options=labels.community_options,
+    )
+    env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES)
+    return env
+
+
+def render_text(name: str, language: str, context: dict[str, Any]) -> str:
+    with i18n.use_language(language):
+        return environment().get_template(name).render(context)
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """A page in the request's language, with what every page needs (user, CSRF, nav)."""
+    from web.auth import finish, page_context  # the request state those values come from
+
+    values = page_context(request)
+    values.update(context or {})
+    html = render_text(name, values["language"], values)
+    response = HTMLResponse(html, status_code=status_code)
+    finish(request, response)
+    return response

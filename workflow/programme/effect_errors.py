@@ -1,0 +1,84 @@
+"""Refusals of referrals, reminders and procurement, in words staff understand."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from workflow.errors import InvalidInput, NotFound
+
+
+def _amd(amount: int) -> str:
+    return f"{amount:,} AMD".replace(",", " ")
+
+
+class PartnerNotFound(InvalidInput):
+    def __init__(self, given: str, known: Sequence[str]) -> None:
+        super().__init__(f"no active partner {given!r}; partners: {', '.join(known) or 'none'}")
+
+
+class ReferralNotFound(NotFound):
+    def __init__(self, referral_id: int) -> None:
+        super().__init__(f"referral {referral_id} does not exist")
+
+
+class ReferralResponseRefused(InvalidInput):
+    def __init__(
+        self, referral_id: int, status: str, response: str, allowed: Sequence[str]
+    ) -> None:
+        what = ", ".join(allowed) if allowed else "nothing more (it is finished)"
+        super().__init__(
+            f"referral {referral_id} is {status}: it cannot be marked {response}; "
+            f"it can be marked {what}"
+        )
+
+
+class ReminderNotFound(NotFound):
+    def __init__(self, reminder_id: int) -> None:
+        super().__init__(f"reminder {reminder_id} does not exist")
+
+
+class ReminderNotOpen(InvalidInput):
+    def __init__(self, reminder_id: int, status: str) -> None:
+        super().__init__(f"reminder {reminder_id} is {status}: there is nothing to acknowledge")
+
+
+class ProcurementRequestNotFound(NotFound):
+    def __init__(self, request_id: int) -> None:
+        super().__init__(f"procurement request {request_id} does not exist")
+
+
+class ProcurementStatusRefused(InvalidInput):
+    def __init__(self, request_id: int, status: str, action: str) -> None:
+        super().__init__(f"procurement request {request_id} is {status}: it cannot be {action}")
+
+
+class OverBudget(InvalidInput):
+    def __init__(self, line: str, amount: int, remaining: int) -> None:
+        super().__init__(
+            f"over budget: the budget line {line!r} has {_amd(remaining)} left, "
+            f"the request is {_amd(amount)}: over by {_amd(amount - remaining)}"
+        )
+        self.over_by = amount - remaining
+
+
+class OverFamilyCeiling(InvalidInput):
+    def __init__(self, case_id: int, amount: int, remaining: int, ceiling: int) -> None:
+        super().__init__(
+            f"over the per-family ceiling of {_amd(ceiling)}: case {case_id} has "
+            f"{_amd(remaining)} left, the request is {_amd(amount)}: "
+            f"over by {_amd(amount - remaining)}"
+        )
+        self.over_by = amount - remaining
+
+
+class NotAllowedToApprove(InvalidInput):
+    def __init__(self, username: str, role: str) -> None:
+        super().__init__(
+            f"{username} is a {role.replace('_', ' ')}: only a procurement officer or a "
+            "manager can approve procurement"
+        )
+
+
+class NothingToBuy(InvalidInput):
+    def __init__(self, service: str) -> None:
+        super().__init__(f"the service {service!r} needs no goods: there is nothing to request")

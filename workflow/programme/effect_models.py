@@ -1,0 +1,130 @@
+"""Tables of the background work a case triggers: referrals to partners, reminders and
+the staff inbox, procurement requests and purchase orders.
+
+Waiting is data: every deadline is a ``*_at`` column swept by beat, never a sleeping task.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from workflow.persistence.models import Base, Id
+
+
+class PartnerRow(Base):
+    """Reference data: seeded from config/programme/partners.toml, extended by staff."""
+
+    __tablename__ = "partners"
+    __table_args__ = {"info": {"reference_data": True}}
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    type: Mapped[str] = mapped_column(String(64))
+    name_hy: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(2), default="hy")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ReferralRow(Base):
+    """queued -> sent -> acknowledged -> accepted | declined -> completed."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
+    purpose: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[str | None] = mapped_column(String(200))
+    acknowledged_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    completed_at: Mapped[datetime | None]
+    feedback: Mapped[str | None] = mapped_column(Text)
+    # Deadlines, swept hourly: a reminder to the partner, then the manager is told.
+    partner_reminder_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    partner_reminded_at: Mapped[datetime | None]
+    escalation_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    escalated_at: Mapped[datetime | None]
+
+
+class ReminderRow(Base):
+    """scheduled -> sending -> sent -> acknowledged | escalated; or cancelled."""
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("counselling_sessions.id"))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    escalation_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    escalated_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(120))
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class InboxItemRow(Base):
+    """What a staff member sees in the app: reminders and escalations addressed to them."""
+
+    __tablename__ = "inbox_items"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id"))
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    read_at: Mapped[datetime | None]
+
+
+class PurchaseOrderRow(Base):
+    __tablename__ = "purchase_orders"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    supplier: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(120))
+    total_amd: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime | None]
+
+
+class ProcurementRequestRow(Base):
+    """requested -> approved -> ordered -> delivered; or cancelled."""
+
+    __tablename__ = "procurement_requests"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    planned_service_id: Mapped[int] = mapped_column(ForeignKey("planned_services.id"), index=True)
+    service: Mapped[str] = mapped_column(String(64))
+    budget_line: Mapped[str] = mapped_column(String(64), index=True)
+    supplier: Mapped[str] = mapped_column(String(64))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    amount_amd: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    requested_by: Mapped[str] = mapped_column(String(120))
+    requested_at: Mapped[datetime]
+    approved_by: Mapped[str | None] = mapped_column(String(120))
+    approved_at: Mapped[datetime | None]
+    purchase_order_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_orders.id"))
+    ordered_at: Mapped[datetime | None]
+    delivered_by: Mapped[str | None] = mapped_column(String(120))
+    delivered_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(Text)

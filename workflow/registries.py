@@ -1,0 +1,18 @@
+"""What a programme plugs into the engine, by name: guards, effects, the facts its guards
+read, and listeners that keep its rows in step with transitions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workflow.effects import EffectRegistry
+from workflow.guards import GuardRegistry
+from workflow.runtime import FactsLoader, TransitionListener
+
+
+@dataclass
+class Registries:
+    guards: GuardRegistry = field(default_factory=GuardRegistry)
+    effects: EffectRegistry = field(default_factory=EffectRegistry)
+    facts: dict[str, FactsLoader] = field(default_factory=dict)
+    transition_listeners: list[TransitionListener] = field(default_factory=list)
