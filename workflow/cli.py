@@ -18,6 +18,7 @@ from web.cli import register_commands as register_web_commands
 from workflow import processes, queries, services
 from workflow.commands import AdvanceCase, CaseAdvanced, CaseOpened, OpenCase, RetryIncident
 from workflow.errors import HogatarError, InvalidInput
+from workflow.notifications.cli import register_commands as register_mail_commands
 from workflow.programme.cli import register_commands as register_programme_commands
 from workflow.runtime import Runtime
 
@@ -306,6 +307,7 @@ def run() -> None:
 
 
 register_programme_commands(app)
+register_mail_commands(app)
 register_web_commands(app)
 
 

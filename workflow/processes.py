@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 from config.celery import ALL_QUEUES
 from config.settings import Settings, SettingsError
+from workflow.notifications.sink import sink_argv, sink_wanted
 
 CELERY = [sys.executable, "-m", "celery", "-A", "tasks.worker"]
 
@@ -188,6 +189,13 @@ def run_all(settings: Settings) -> int:
         children.append(redis)
         print(f"no Redis at {settings.broker_url}; started a private one at {broker_url}")
     env["HOGATAR_BROKER_URL"] = broker_url
+    if sink_wanted(settings):
+        # No mail server configured here: keep the mails under var/mail/ to be read.
+        children.append(Supervised("mail-sink", subprocess.Popen(sink_argv(settings), env=env)))
+        print(
+            f"no mail server at {settings.smtp_host}:{settings.smtp_port}; "
+            f"mails are kept in {settings.resolved_mail_dir}"
+        )
     password = flower_password_for_run(settings)
     env["HOGATAR_FLOWER_PASSWORD"] = password
     settings = settings.model_copy(update={"broker_url": broker_url, "flower_password": password})
@@ -215,6 +223,7 @@ def run_all(settings: Settings) -> int:
         f"`hogatar web set-password USERNAME`)\n"
         f"  database: {settings.database_url}\n"
         f"  broker:   {broker_url}\n"
+        f"  mail:     {settings.smtp_host}:{settings.smtp_port}\n"
         f"Press Ctrl-C to stop.\n",
         flush=True,
     )
