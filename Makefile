@@ -16,8 +16,10 @@ install: $(STAMP)
 
 # Embedded default: SQLite under var/, the Redis at HOGATAR_BROKER_URL if it answers,
 # else a private redis-server under var/. Prints where Flower is and its login.
+# An empty database gets the demo families first (a no-op once it holds cases).
 run: $(STAMP)
 	$(BIN)/hogatar db upgrade
+	$(BIN)/hogatar demo seed --if-empty
 	$(BIN)/hogatar run
 
 lint: $(STAMP)

@@ -1,9 +1,115 @@
-"""CLI commands of the programme's case file (families, assessments, plans, ...)."""
+"""CLI commands of the programme's case file (families, assessments, plans, ...).
+
+Same conventions as ``workflow.cli``: thin (parse, call the service layer, print),
+``--json`` prints JSON, ``--actor`` says who, and errors are domain exceptions that
+``workflow.cli.main`` prints as one line (exit 2 for bad input). Forms with many
+fields take JSON: ``--data '{...}'`` or ``--json-file FILE`` (``-`` for stdin).
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from workflow.errors import InvalidInput
+from workflow.programme.values import Collector, date_value, whole_number
+from workflow.runtime import Runtime
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+ActorOption = Annotated[
+    str | None, typer.Option("--actor", help="Who is doing this (default: your login name).")
+]
+VersionOption = Annotated[
+    int | None,
+    typer.Option(
+        "--expected-version", min=1, help="Refuse if the case changed since this version."
+    ),
+]
+DataOption = Annotated[str | None, typer.Option("--data", help="The form as a JSON object.")]
+JsonFileOption = Annotated[
+    Path | None, typer.Option("--json-file", help="The form as a JSON file ('-' for stdin).")
+]
+ConfirmOption = Annotated[
+    bool,
+    typer.Option(
+        "--confirm-duplicate", help="Register even though a person is already in an open case."
+    ),
+]
+
+
+def runtime() -> Runtime:
+    # Imported here: workflow.cli imports this module while it is being built.
+    from workflow import cli
+
+    return cli.runtime()
+
+
+def actor_of(actor: str | None) -> str:
+    from workflow import cli
+
+    return cli._actor(actor)
+
+
+def print_json(value: Any) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def today() -> date:
+    return runtime().clock.now().date()
+
+
+def read_form(data: str | None, json_file: Path | None) -> Any:
+    """The JSON form given inline or as a file; exactly one of the two."""
+    if (data is None) == (json_file is None):
+        raise InvalidInput("give the form either as --data '{...}' or as --json-file FILE")
+    if json_file is not None:
+        if str(json_file) == "-":
+            text = sys.stdin.read()
+        else:
+            try:
+                text = json_file.read_text(encoding="utf-8-sig")
+            except OSError as exc:
+                raise InvalidInput(f"cannot read {json_file}: {exc.strerror}") from None
+        source = str(json_file)
+    else:
+        assert data is not None
+        text, source = data, "--data"
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{source} is not valid JSON: {exc.msg} at position {exc.pos}") from None
+
+
+def parse_day(value: str | None, option: str, *, required: bool = True) -> date | None:
+    problems = Collector()
+    parsed = date_value(value, option, problems, required=required, not_after=None)
+    problems.check()
+    return parsed
+
+
+def required_day(value: str | None, option: str) -> date:
+    parsed = parse_day(value, option)
+    assert parsed is not None  # required
+    return parsed
+
+
+def parse_amount(value: str | None, option: str, *, required: bool = False) -> int | None:
+    """Money from the command line: whole dram; "12.5" and "-3" are refused plainly."""
+    problems = Collector()
+    amount = whole_number(value, option, problems, required=required, unit=" of dram (AMD)")
+    problems.check()
+    return amount
 
 
 def register_commands(app: typer.Typer) -> None:
     """Add the programme's command groups to the ``hogatar`` app."""
+    from workflow.programme import cli_admin, cli_casefile, cli_family
+
+    cli_family.register(app)
+    cli_casefile.register(app)
+    cli_admin.register(app)

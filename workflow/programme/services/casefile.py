@@ -51,7 +51,7 @@ def record_consent(rt: Runtime, uow: UnitOfWork, command: RecordConsent) -> Case
     )
     uow.session.add(row)
     uow.session.flush()
-    event = record_change(
+    version = record_change(
         rt,
         uow,
         case=case,
@@ -60,7 +60,7 @@ def record_consent(rt: Runtime, uow: UnitOfWork, command: RecordConsent) -> Case
         data={"consent_id": row.id, "given_on": row.given_on.isoformat()},
     )
     uow.commit()
-    return CaseFileChanged(case.id, "record_consent", event.version, row.id)
+    return CaseFileChanged(case.id, "record_consent", version, row.id)
 
 
 def withdraw_consent(rt: Runtime, uow: UnitOfWork, command: WithdrawConsent) -> ConsentWithdrawn:
@@ -149,7 +149,7 @@ def record_assessment(rt: Runtime, uow: UnitOfWork, command: RecordAssessment) -
     )
     uow.session.add(row)
     uow.session.flush()
-    event = record_change(
+    version = record_change(
         rt,
         uow,
         case=case,
@@ -164,7 +164,7 @@ def record_assessment(rt: Runtime, uow: UnitOfWork, command: RecordAssessment) -
         },
     )
     uow.commit()
-    return CaseFileChanged(case.id, "record_assessment", event.version, row.id)
+    return CaseFileChanged(case.id, "record_assessment", version, row.id)
 
 
 def record_income(rt: Runtime, uow: UnitOfWork, command: RecordIncome) -> CaseFileChanged:
@@ -188,7 +188,7 @@ def record_income(rt: Runtime, uow: UnitOfWork, command: RecordIncome) -> CaseFi
     )
     uow.session.add(row)
     uow.session.flush()
-    event = record_change(
+    version = record_change(
         rt,
         uow,
         case=case,
@@ -197,4 +197,4 @@ def record_income(rt: Runtime, uow: UnitOfWork, command: RecordIncome) -> CaseFi
         data={"income_id": row.id, "kind": row.kind, "started_on": row.started_on.isoformat()},
     )
     uow.commit()
-    return CaseFileChanged(case.id, "record_income", event.version, row.id)
+    return CaseFileChanged(case.id, "record_income", version, row.id)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow.persistence.models import CaseEventRow, CaseRow
+from workflow.persistence.models import CaseRow
 from workflow.programme.errors import (
     CaseIsClosed,
     FamilyNotRegistered,
@@ -58,9 +58,10 @@ def record_change(
     actor: str,
     data: dict[str, Any],
     reason: str | None = None,
-) -> CaseEventRow:
-    """Put a change on the case's timeline and bump its version; the state stays."""
-    return append_event(
+) -> int:
+    """Put a change on the case's timeline and bump its version; the state stays.
+    Returns the case's new version."""
+    append_event(
         uow,
         case=case,
         trigger=trigger,
@@ -70,6 +71,7 @@ def record_change(
         reason=reason,
         data=data,
     )
+    return case.version
 
 
 def family_of(session: Session, case_id: int) -> FamilyRow:

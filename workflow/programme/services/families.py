@@ -4,7 +4,7 @@ and the duplicate check that runs whenever a person enters the case files."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -43,7 +43,7 @@ from workflow.programme.values import (
 )
 from workflow.runtime import Runtime
 from workflow.services import open_case_in, require_actor
-from workflow.text import search_key
+from workflow.text import clean, search_key
 from workflow.unit_of_work import UnitOfWork
 
 
@@ -125,11 +125,42 @@ def member_row(family_id: int, member: MemberInput) -> MemberRow:
     )
 
 
+def cleaned_member(member: MemberInput) -> MemberInput:
+    """NFC and trimmed, whoever built the command (CLI, import, web)."""
+    name = clean(member.full_name)
+    if name is None:
+        problems = Collector()
+        problems.add("full_name", "is required")
+        problems.check()
+    assert name is not None  # checked above
+    return replace(member, full_name=name, health_notes=clean(member.health_notes))
+
+
+def cleaned_family(family: FamilyInput) -> FamilyInput:
+    problems = Collector()
+    name = clean(family.family_name)
+    if name is None:
+        problems.add("family_name", "is required")
+    if not family.members:
+        problems.add("members", "at least one household member is required")
+    problems.check()
+    assert name is not None  # checked above
+    return replace(
+        family,
+        family_name=name,
+        community=clean(family.community) or "",
+        address=clean(family.address),
+        phone=clean(family.phone),
+        referral_partner_name=clean(family.referral_partner_name),
+        members=tuple(cleaned_member(member) for member in family.members),
+    )
+
+
 def register_family_in(rt: Runtime, uow: UnitOfWork, command: RegisterFamily) -> FamilyRegistered:
     """Open the family's case with its household (and consent, if given) in the caller's
     unit of work; the import registers many families in one."""
     actor = require_actor(command.actor)
-    family = command.family
+    family = cleaned_family(command.family)
     session = uow.session
     place = community(session, family.community)
     matches = find_duplicates(rt, session, members=family.members, phone=family.phone)
@@ -170,9 +201,9 @@ def register_family_in(rt: Runtime, uow: UnitOfWork, command: RegisterFamily) ->
     }
     if confirmed:
         data["possible_duplicates_confirmed"] = list(confirmed)
-    event = record_change(rt, uow, case=case, trigger="register_family", actor=actor, data=data)
+    version = record_change(rt, uow, case=case, trigger="register_family", actor=actor, data=data)
     return FamilyRegistered(
-        case_id=case.id, family_id=row.id, version=event.version, duplicates_confirmed=confirmed
+        case_id=case.id, family_id=row.id, version=version, duplicates_confirmed=confirmed
     )
 
 
@@ -235,11 +266,11 @@ def update_family(rt: Runtime, uow: UnitOfWork, command: UpdateFamily) -> CaseFi
     if not changed:
         return CaseFileChanged(case_id=case.id, trigger="update_family", version=case.version)
     family.updated_at = rt.clock.now()
-    event = record_change(
+    version = record_change(
         rt, uow, case=case, trigger="update_family", actor=actor, data={"changed": changed}
     )
     uow.commit()
-    return CaseFileChanged(case_id=case.id, trigger="update_family", version=event.version)
+    return CaseFileChanged(case_id=case.id, trigger="update_family", version=version)
 
 
 def _read_changes(changes: Any, ref: Reference) -> dict[str, Any]:
@@ -269,21 +300,20 @@ def add_member(rt: Runtime, uow: UnitOfWork, command: AddMember) -> CaseFileChan
     actor = require_actor(command.actor)
     case = case_for_change(rt, uow, command.case_id, command.expected_version)
     family = family_of(uow.session, case.id)
+    member = cleaned_member(command.member)
     matches = find_duplicates(
-        rt, uow.session, members=[command.member], phone=family.phone, exclude_case=case.id
+        rt, uow.session, members=[member], phone=family.phone, exclude_case=case.id
     )
     confirmed = _refuse_unconfirmed(matches, command.confirm_duplicate)
-    row = member_row(family.id, command.member)
+    row = member_row(family.id, member)
     uow.session.add(row)
     uow.session.flush()
     data: dict[str, Any] = {"member_id": row.id, "role": row.role}
     if confirmed:
         data["possible_duplicates_confirmed"] = list(confirmed)
-    event = record_change(rt, uow, case=case, trigger="add_member", actor=actor, data=data)
+    version = record_change(rt, uow, case=case, trigger="add_member", actor=actor, data=data)
     uow.commit()
-    return CaseFileChanged(
-        case_id=case.id, trigger="add_member", version=event.version, record_id=row.id
-    )
+    return CaseFileChanged(case_id=case.id, trigger="add_member", version=version, record_id=row.id)
 
 
 def age_on(born: date, day: date) -> int:

@@ -132,9 +132,9 @@ def assign_case(rt: Runtime, uow: UnitOfWork, command: AssignCase) -> CaseFileCh
     if not changes:
         return CaseFileChanged(case.id, "assign", case.version)
     family.updated_at = rt.clock.now()
-    event = record_change(rt, uow, case=case, trigger="assign", actor=actor, data=changes)
+    version = record_change(rt, uow, case=case, trigger="assign", actor=actor, data=changes)
     uow.commit()
-    return CaseFileChanged(case.id, "assign", event.version)
+    return CaseFileChanged(case.id, "assign", version)
 
 
 def _username(uow: UnitOfWork, staff_id: int | None) -> str | None:

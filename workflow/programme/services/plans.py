@@ -92,9 +92,9 @@ def plan_service(rt: Runtime, uow: UnitOfWork, command: PlanService) -> CaseFile
     }
     if funder:
         data |= {"funder": funder, "funded_amount_amd": row.funded_amount_amd}
-    event = record_change(rt, uow, case=case, trigger="plan_service", actor=actor, data=data)
+    version = record_change(rt, uow, case=case, trigger="plan_service", actor=actor, data=data)
     uow.commit()
-    return CaseFileChanged(case.id, "plan_service", event.version, row.id)
+    return CaseFileChanged(case.id, "plan_service", version, row.id)
 
 
 def _planned(
@@ -121,7 +121,7 @@ def start_service(rt: Runtime, uow: UnitOfWork, command: StartService) -> CaseFi
     )
     row.status = "in_progress"
     row.updated_at = rt.clock.now()
-    event = record_change(
+    version = record_change(
         rt,
         uow,
         case=case,
@@ -130,7 +130,7 @@ def start_service(rt: Runtime, uow: UnitOfWork, command: StartService) -> CaseFi
         data={"planned_service_id": row.id, "service": row.service},
     )
     uow.commit()
-    return CaseFileChanged(case.id, "start_service", event.version, row.id)
+    return CaseFileChanged(case.id, "start_service", version, row.id)
 
 
 def deliver_service(rt: Runtime, uow: UnitOfWork, command: DeliverService) -> CaseFileChanged:
@@ -163,7 +163,7 @@ def deliver_service(rt: Runtime, uow: UnitOfWork, command: DeliverService) -> Ca
     row.status = "delivered" if command.final else "in_progress"
     row.updated_at = now
     uow.session.flush()
-    event = record_change(
+    version = record_change(
         rt,
         uow,
         case=case,
@@ -180,7 +180,7 @@ def deliver_service(rt: Runtime, uow: UnitOfWork, command: DeliverService) -> Ca
         },
     )
     uow.commit()
-    return CaseFileChanged(case.id, "record_delivery", event.version, delivery.id)
+    return CaseFileChanged(case.id, "record_delivery", version, delivery.id)
 
 
 def cancel_service(rt: Runtime, uow: UnitOfWork, command: CancelService) -> CaseFileChanged:
@@ -194,7 +194,7 @@ def cancel_service(rt: Runtime, uow: UnitOfWork, command: CancelService) -> Case
     row.status = "cancelled"
     row.cancel_reason = reason
     row.updated_at = rt.clock.now()
-    event = record_change(
+    version = record_change(
         rt,
         uow,
         case=case,
@@ -204,7 +204,7 @@ def cancel_service(rt: Runtime, uow: UnitOfWork, command: CancelService) -> Case
         data={"planned_service_id": row.id, "service": row.service},
     )
     uow.commit()
-    return CaseFileChanged(case.id, "cancel_service", event.version, row.id)
+    return CaseFileChanged(case.id, "cancel_service", version, row.id)
 
 
 def record_counselling(

@@ -1,0 +1,211 @@
+"""``hogatar family ...``: register, show, search, update, add a member."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from workflow.programme import queries
+from workflow.programme.cli import (
+    ActorOption,
+    ConfirmOption,
+    DataOption,
+    JsonFileOption,
+    JsonFlag,
+    VersionOption,
+    actor_of,
+    print_json,
+    read_form,
+    runtime,
+    today,
+)
+from workflow.programme.commands import (
+    AddMember,
+    CaseFileChanged,
+    FamilyRegistered,
+    RegisterFamily,
+    UpdateFamily,
+)
+from workflow.programme.forms import read_family, read_member
+from workflow.programme.reference import reference
+from workflow.programme.values import Collector
+from workflow.services import handle
+
+family_app = typer.Typer(no_args_is_help=True, help="Families and their households.")
+
+
+@family_app.command("register")
+def register_family(
+    data: DataOption = None,
+    json_file: JsonFileOption = None,
+    confirm_duplicate: ConfirmOption = False,
+    actor: ActorOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Register a family and open its case. The form (JSON): family_name, community,
+    address, phone, referral_partner_type, referral_partner_name, state_benefit,
+    members [{role, full_name, date_of_birth, disability, health_notes}], consent
+    {purpose, given_on}."""
+    family = read_family(read_form(data, json_file), reference(), today=today())
+    event = handle(
+        runtime(),
+        RegisterFamily(actor=actor_of(actor), family=family, confirm_duplicate=confirm_duplicate),
+    )
+    assert isinstance(event, FamilyRegistered)
+    if as_json:
+        print_json(
+            {
+                "id": event.case_id,
+                "family_id": event.family_id,
+                "version": event.version,
+                "duplicates_confirmed": list(event.duplicates_confirmed),
+            }
+        )
+    else:
+        typer.echo(event.case_id)
+
+
+@family_app.command("show")
+def show_family(case_id: int, as_json: JsonFlag = False) -> None:
+    """The family's file: household, consent, assessments, plan, counselling."""
+    view = queries.family_view(runtime(), case_id=case_id)
+    if as_json:
+        print_json(view)
+        return
+    typer.echo(
+        f"case {view['case_id']}: {view['family_name']}, {view['community']['hy']} "
+        f"({view['state']}, version {view['version']})"
+    )
+    typer.echo(f"address: {view['address'] or '-'}; phone: {view['phone'] or '-'}")
+    typer.echo(
+        f"social worker: {view['social_worker'] or '-'}; "
+        f"psychologist: {view['psychologist'] or '-'}"
+    )
+    for member in view["members"]:
+        born = f", born {member['date_of_birth']}" if member["date_of_birth"] else ""
+        typer.echo(f"  {member['role']}: {member['full_name']}{born}")
+    _section(
+        "consent",
+        view["consents"],
+        lambda c: (
+            f"{c['given_on']} {c['purpose']}"
+            + (f" (withdrawn {c['withdrawn_on']})" if c["withdrawn_on"] else "")
+        ),
+    )
+    _section("assessments", view["assessments"], _assessment_line)
+    _section(
+        "services",
+        view["services"],
+        lambda s: f"#{s['id']} {s['service']}: {s['status']} (target {s['target_date'] or '-'})",
+    )
+    _section(
+        "counselling",
+        view["counselling"],
+        lambda s: (
+            f"{s['held_on']} {s['kind']} "
+            f"with {s['psychologist']}" + (", follow-up needed" if s["follow_up_needed"] else "")
+        ),
+    )
+    _section("income", view["income_sources"], lambda i: f"{i['kind']} since {i['started_on']}")
+
+
+def _assessment_line(item: dict[str, Any]) -> str:
+    risk = "risk of abandonment" if item["risk_of_abandonment"] else "no risk of abandonment"
+    return f"{item['assessed_on']} by {item['assessor']}: {risk}; {', '.join(item['criteria'])}"
+
+
+def _section(title: str, items: list[dict[str, Any]], line: Any) -> None:
+    if items:
+        typer.echo(f"{title}:")
+        for item in items:
+            typer.echo(f"  {line(item)}")
+
+
+@family_app.command("search")
+def search(
+    name: str,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=500)] = 50,
+    as_json: JsonFlag = False,
+) -> None:
+    """Families whose name or a member's name contains NAME (any case, any script)."""
+    found = queries.search_families(runtime(), name=name, limit=limit)
+    if as_json:
+        print_json(found)
+        return
+    if not found:
+        typer.echo("no family found")
+    for item in found:
+        typer.echo(
+            f"case {item['case_id']}: {item['family_name']}, {item['community']} "
+            f"({item['state']}) — {', '.join(item['members'])}"
+        )
+
+
+@family_app.command("update")
+def update_family(
+    case_id: int,
+    data: DataOption = None,
+    json_file: JsonFileOption = None,
+    expected_version: VersionOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Change the family's details: the JSON holds only the fields to change."""
+    changes = read_form(data, json_file)
+    event = handle(
+        runtime(),
+        UpdateFamily(
+            case_id=case_id,
+            actor=actor_of(actor),
+            changes=changes,
+            expected_version=expected_version,
+        ),
+    )
+    assert isinstance(event, CaseFileChanged)
+    typer.echo(f"case {event.case_id}: family details saved (version {event.version})")
+
+
+@family_app.command("add-member")
+def add_member(
+    case_id: int,
+    role: Annotated[str, typer.Option("--role", help="mother, father, guardian, child, other")],
+    full_name: Annotated[str, typer.Option("--name", help="Full name.")],
+    born: Annotated[str | None, typer.Option("--born", help="Date of birth.")] = None,
+    disability: Annotated[bool, typer.Option("--disability")] = False,
+    health_notes: Annotated[str | None, typer.Option("--health-notes")] = None,
+    confirm_duplicate: ConfirmOption = False,
+    expected_version: VersionOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Add a household member."""
+    problems = Collector()
+    member = read_member(
+        {
+            "role": role,
+            "full_name": full_name,
+            "date_of_birth": born,
+            "disability": disability,
+            "health_notes": health_notes,
+        },
+        problems,
+        reference(),
+        today=today(),
+    )
+    problems.check()
+    assert member is not None
+    event = handle(
+        runtime(),
+        AddMember(
+            case_id=case_id,
+            actor=actor_of(actor),
+            member=member,
+            confirm_duplicate=confirm_duplicate,
+            expected_version=expected_version,
+        ),
+    )
+    assert isinstance(event, CaseFileChanged)
+    typer.echo(f"case {event.case_id}: member {event.record_id} added (version {event.version})")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(family_app, name="family")

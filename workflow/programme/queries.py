@@ -1,0 +1,282 @@
+"""Read side of the case file: plain dictionaries for the CLI (--json), the web app,
+the export and tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from workflow.clock import as_utc
+from workflow.errors import CaseNotFound
+from workflow.persistence.models import CaseRow
+from workflow.programme.models import (
+    AssessmentRow,
+    CommunityRow,
+    ConsentRow,
+    CounsellingParticipantRow,
+    CounsellingSessionRow,
+    DeliveryRow,
+    FamilyRow,
+    IncomeSourceRow,
+    MemberRow,
+    PlannedServiceRow,
+    StaffRow,
+)
+from workflow.programme.services.common import family_of
+from workflow.runtime import Runtime
+from workflow.text import search_key
+
+
+def _usernames(session: Session) -> dict[int, str]:
+    return {row.id: row.username for row in session.execute(select(StaffRow.id, StaffRow.username))}
+
+
+def _day(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def family_view(rt: Runtime, *, case_id: int) -> dict[str, Any]:
+    """Everything on a family's file: household, consent, assessments, plan, sessions."""
+    with rt.session_factory() as session:
+        case = session.get(CaseRow, case_id)
+        if case is None:
+            raise CaseNotFound(case_id)
+        family = family_of(session, case_id)
+        staff = _usernames(session)
+        place = session.get(CommunityRow, family.community_id)
+        assert place is not None  # foreign key
+        return {
+            "case_id": case.id,
+            "state": case.state,
+            "version": case.version,
+            "family_id": family.id,
+            "family_name": family.family_name,
+            "community": {"code": place.code, "hy": place.name_hy, "en": place.name_en},
+            "address": family.address,
+            "phone": family.phone,
+            "referral": {
+                "partner_type": family.referral_partner_type,
+                "partner_name": family.referral_partner_name,
+            },
+            "state_benefit": family.state_benefit,
+            "social_worker": staff.get(family.social_worker_id or 0),
+            "psychologist": staff.get(family.psychologist_id or 0),
+            "members": _members(session, family.id),
+            "consents": _consents(session, case_id),
+            "assessments": _assessments(session, case_id, staff),
+            "services": _services(session, case_id, staff),
+            "counselling": _counselling(session, case_id, staff),
+            "income_sources": [
+                {
+                    "id": row.id,
+                    "kind": row.kind,
+                    "started_on": _day(row.started_on),
+                    "description": row.description,
+                    "monthly_amount_amd": row.monthly_amount_amd,
+                }
+                for row in session.scalars(
+                    select(IncomeSourceRow)
+                    .where(IncomeSourceRow.case_id == case_id)
+                    .order_by(IncomeSourceRow.id)
+                )
+            ],
+        }
+
+
+def _members(session: Session, family_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": row.id,
+            "role": row.role,
+            "full_name": row.full_name,
+            "date_of_birth": _day(row.date_of_birth),
+            "disability": row.disability,
+            "health_notes": row.health_notes,
+        }
+        for row in session.scalars(
+            select(MemberRow).where(MemberRow.family_id == family_id).order_by(MemberRow.id)
+        )
+    ]
+
+
+def _consents(session: Session, case_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": row.id,
+            "purpose": row.purpose,
+            "given_on": _day(row.given_on),
+            "recorded_by": row.recorded_by,
+            "withdrawn_on": _day(row.withdrawn_on),
+            "withdrawn_by": row.withdrawn_by,
+            "withdrawal_reason": row.withdrawal_reason,
+        }
+        for row in session.scalars(
+            select(ConsentRow).where(ConsentRow.case_id == case_id).order_by(ConsentRow.id)
+        )
+    ]
+
+
+def _assessments(session: Session, case_id: int, staff: dict[int, str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": row.id,
+            "assessor": staff.get(row.assessor_id),
+            "assessed_on": _day(row.assessed_on),
+            "risk_of_abandonment": row.risk_of_abandonment,
+            "risk_description": row.risk_description,
+            "criteria": list(row.criteria),
+            "notes": row.notes,
+        }
+        for row in session.scalars(
+            select(AssessmentRow).where(AssessmentRow.case_id == case_id).order_by(AssessmentRow.id)
+        )
+    ]
+
+
+def _services(session: Session, case_id: int, staff: dict[int, str]) -> list[dict[str, Any]]:
+    planned = session.scalars(
+        select(PlannedServiceRow)
+        .where(PlannedServiceRow.case_id == case_id)
+        .order_by(PlannedServiceRow.id)
+    ).all()
+    deliveries: dict[int, list[dict[str, Any]]] = {}
+    for row in session.scalars(
+        select(DeliveryRow)
+        .where(DeliveryRow.planned_service_id.in_([p.id for p in planned]))
+        .order_by(DeliveryRow.id)
+    ):
+        deliveries.setdefault(row.planned_service_id, []).append(
+            {
+                "id": row.id,
+                "delivered_on": _day(row.delivered_on),
+                "quantity": row.quantity,
+                "cost_amd": row.cost_amd,
+                "notes": row.notes,
+            }
+        )
+    return [
+        {
+            "id": row.id,
+            "service": row.service,
+            "status": row.status,
+            "target_date": _day(row.target_date),
+            "provider_staff": staff.get(row.provider_staff_id or 0),
+            "provider_partner": row.provider_partner,
+            "funder": row.funder,
+            "funded_amount_amd": row.funded_amount_amd,
+            "notes": row.notes,
+            "cancel_reason": row.cancel_reason,
+            "deliveries": deliveries.get(row.id, []),
+        }
+        for row in planned
+    ]
+
+
+def _counselling(session: Session, case_id: int, staff: dict[int, str]) -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(CounsellingSessionRow)
+        .join(
+            CounsellingParticipantRow,
+            CounsellingParticipantRow.session_id == CounsellingSessionRow.id,
+        )
+        .where(CounsellingParticipantRow.case_id == case_id)
+        .order_by(CounsellingSessionRow.held_on, CounsellingSessionRow.id)
+    ).all()
+    return [
+        {
+            "id": row.id,
+            "kind": row.kind,
+            "psychologist": staff.get(row.psychologist_id),
+            "held_on": _day(row.held_on),
+            "follow_up_needed": row.follow_up_needed,
+            "notes": row.notes,
+            "case_ids": sorted(
+                session.scalars(
+                    select(CounsellingParticipantRow.case_id).where(
+                        CounsellingParticipantRow.session_id == row.id
+                    )
+                )
+            ),
+        }
+        for row in rows
+    ]
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_families(rt: Runtime, *, name: str, limit: int = 50) -> list[dict[str, Any]]:
+    """Families whose name, or a member's name, contains ``name``, ignoring case.
+
+    Compares the stored search keys (NFC + casefold) with LIKE, so "ՍԱՐԳՍ" finds
+    Սարգսյան on SQLite and PostgreSQL alike.
+    """
+    key = search_key(name)
+    if not key:
+        return []
+    pattern = _like(key)
+    with rt.session_factory() as session:
+        member_hit = (
+            select(MemberRow.family_id)
+            .where(MemberRow.name_key.like(pattern, escape="\\"))
+            .scalar_subquery()
+        )
+        rows = session.execute(
+            select(FamilyRow, CaseRow, CommunityRow)
+            .join(CaseRow, FamilyRow.case_id == CaseRow.id)
+            .join(CommunityRow, FamilyRow.community_id == CommunityRow.id)
+            .where(or_(FamilyRow.name_key.like(pattern, escape="\\"), FamilyRow.id.in_(member_hit)))
+            .order_by(FamilyRow.family_name, CaseRow.id)
+            .limit(limit)
+        ).all()
+        return [
+            {
+                "case_id": case.id,
+                "state": case.state,
+                "family_name": family.family_name,
+                "community": place.name_hy,
+                "members": [
+                    m.full_name
+                    for m in session.scalars(
+                        select(MemberRow)
+                        .where(MemberRow.family_id == family.id)
+                        .order_by(MemberRow.id)
+                    )
+                ],
+            }
+            for family, case, place in rows
+        ]
+
+
+def list_staff(rt: Runtime, *, include_inactive: bool = False) -> list[dict[str, Any]]:
+    query = select(StaffRow).order_by(StaffRow.role, StaffRow.username)
+    if not include_inactive:
+        query = query.where(StaffRow.active.is_(True))
+    with rt.session_factory() as session:
+        return [
+            {
+                "id": row.id,
+                "username": row.username,
+                "full_name": row.full_name,
+                "role": row.role,
+                "language": row.language,
+                "email": row.email,
+                "active": row.active,
+                "created_at": as_utc(row.created_at).isoformat(),
+            }
+            for row in session.scalars(query)
+        ]
+
+
+def list_communities(rt: Runtime) -> list[dict[str, Any]]:
+    with rt.session_factory() as session:
+        return [
+            {"id": row.id, "code": row.code, "hy": row.name_hy, "en": row.name_en}
+            for row in session.scalars(
+                select(CommunityRow).where(CommunityRow.active.is_(True)).order_by(CommunityRow.id)
+            )
+        ]
