@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from celery.schedules import crontab
 from kombu.entity import Exchange, Queue
 
 from config.settings import Settings
@@ -53,12 +54,31 @@ def celery_config(settings: Settings) -> dict[str, Any]:
 
 
 def beat_schedule(settings: Settings) -> dict[str, Any]:
+    """What beat starts, and when. Every job is a sweep over rows with a due time, so a
+    missed or doubled run changes nothing: the rows are claimed atomically."""
     sweep = settings.outbox_sweep_seconds
+    reminders = settings.reminder_sweep_seconds
     return {
         "outbox-sweep": {
             "task": "outbox.sweep",
             "schedule": sweep,
             # A sweep nobody ran in time is replaced by the next one; never let them pile up.
             "options": {"queue": RELAY_QUEUE, "expires": max(sweep * 2, 5.0)},
+        },
+        "reminders-sweep": {
+            "task": "reminders.sweep",
+            "schedule": reminders,
+            "options": {"queue": "reminders", "expires": max(reminders, 5.0)},
+        },
+        "referral-deadlines": {
+            "task": "referrals.deadlines",
+            "schedule": crontab(minute=0),
+            "options": {"queue": "referrals", "expires": 3000},
+        },
+        "procurement-consolidation": {
+            "task": "procurement.consolidate",
+            # Monday 06:00 in Yerevan (UTC+4, no daylight saving): beat runs in UTC.
+            "schedule": crontab(day_of_week="mon", hour=2, minute=0),
+            "options": {"queue": "procurement", "expires": 6 * 3600},
         },
     }

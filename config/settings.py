@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     # A row published this long ago and still not done is published again (the broker may
     # have lost it, e.g. a Redis restart without persistence). The ledger absorbs duplicates.
     outbox_republish_after_seconds: float = Field(default=900.0, gt=0)
+    # Beat looks for due reminders this often (they are due by the day; a minute is plenty).
+    reminder_sweep_seconds: float = Field(default=60.0, gt=0)
     outbox_batch_size: int = Field(default=500, ge=1)
     publish_timeout_seconds: float = Field(default=2.0, gt=0)
     worker_concurrency: int = Field(default=2, ge=1)

@@ -16,7 +16,6 @@ from config.settings import get_settings
 from tasks.app import make_celery
 from tasks.publisher import CeleryPublisher
 from workflow.bootstrap import bootstrap, load_workflows
-from workflow.definition import all_effects
 from workflow.delivery import deliver_effect
 from workflow.effects import queue_of
 from workflow.relay import sweep_outbox
@@ -72,11 +71,13 @@ def _run_effect(task: Task, outbox_id: int) -> str:
 
 
 def _register_effect_tasks() -> None:
-    # One task per declared effect, so Flower shows readable names like
-    # "referrals.notify_partners" on the queue of its family.
-    _, definitions = load_workflows(settings)
-    for effect in sorted(all_effects(definitions.values())):
+    # One task per registered effect (those transitions declare and those features queue),
+    # so Flower shows readable names like "referrals.send" on the queue of its family.
+    registries, _ = load_workflows(settings)
+    for effect in sorted(registries.effects.names()):
         app.task(name=effect, bind=True, queue=queue_of(effect), ignore_result=True)(_run_effect)
 
 
 _register_effect_tasks()
+
+import tasks.sweeps  # noqa: E402, F401 - registers beat's jobs on this app

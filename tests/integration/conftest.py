@@ -9,6 +9,7 @@ import subprocess
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -74,6 +75,22 @@ def clean_redis(redis_url: str) -> str:
     return redis_url
 
 
+# A real SMTP server for the whole session (the local sink, keeping .eml files), so that
+# workers' mails go somewhere real; tests that need their own server start one.
+_SMTP: dict[str, object] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def smtp_sink(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from workflow.notifications.sink import serve
+
+    sink = serve("127.0.0.1", free_port(), tmp_path_factory.mktemp("mail"))
+    _SMTP["port"] = sink.port
+    _SMTP["directory"] = sink.directory
+    yield sink
+    sink.stop()
+
+
 def service_env(database_url: str, broker_url: str, var_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HOGATAR_")}
     env.update(
@@ -86,6 +103,7 @@ def service_env(database_url: str, broker_url: str, var_dir: Path, **extra: str)
         HOGATAR_RETRY_BACKOFF_MAX_SECONDS="1",
         HOGATAR_PUBLISH_TIMEOUT_SECONDS="1",
         HOGATAR_LOG_LEVEL="INFO",
+        HOGATAR_SMTP_PORT=str(_SMTP.get("port", 8025)),
     )
     env.update(extra)
     return env
@@ -100,6 +118,7 @@ def settings_for(tmp_path: Path) -> Callable[..., Settings]:
             "var_dir": tmp_path / "var",
             "outbox_grace_seconds": 1.0,
             "publish_timeout_seconds": 1.0,
+            "smtp_port": _SMTP.get("port", 8025),
         }
         values.update(overrides)
         return Settings(**values)  # type: ignore[arg-type]

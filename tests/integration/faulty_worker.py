@@ -28,7 +28,9 @@ from workflow.programme import effects as programme_effects
 MODE = os.environ.get("HOGATAR_TEST_FAULT", "")
 MARKER = os.environ.get("HOGATAR_TEST_FAULT_MARKER", "")
 REPAIRED = os.environ.get("HOGATAR_TEST_REPAIRED_FILE", "")
-real_record_inputs = programme_effects.record_inputs
+#: The effect of ``assess``, which the tests fire; the fault wraps the real handler.
+FAULTY_EFFECT = "reminders.enrolment_decision_due"
+real_handler = programme_effects.HANDLERS[FAULTY_EFFECT]
 
 
 def first_time() -> bool:
@@ -63,11 +65,11 @@ def faulty_effect(context: EffectContext) -> Mapping[str, Any]:
         time.sleep(600)
     if MODE == "fail_until_repaired" and not os.path.exists(REPAIRED):
         raise ConnectionError("partner system unreachable (injected)")
-    return real_record_inputs(context)
+    return real_handler(context)
 
 
-# Registration reads this name when the runtime is built, after this module is imported.
-programme_effects.record_inputs = faulty_effect
+# Registration reads this table when the runtime is built, after this module is imported.
+programme_effects.HANDLERS[FAULTY_EFFECT] = faulty_effect
 
 from tasks.worker import app  # noqa: E402
 

@@ -82,8 +82,8 @@ def test_every_transition_declares_the_programme_guards(family):
 
 def test_effects_are_routed_to_their_family_queue(family):
     assert family.transition("enrol", "assessed").effects == ("referrals.notify_partners",)
-    start = family.transition("start_services", "enrolled").effects
-    assert "procurement.request_goods" in start and "reminders.counselling_follow_up" in start
+    assert family.transition("start_services", "enrolled").effects == ("procurement.request_goods",)
+    assert family.transition("assess", "referred").effects == ("reminders.enrolment_decision_due",)
 
 
 def test_the_machine_is_shared_and_keeps_no_case(family):

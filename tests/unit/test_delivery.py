@@ -14,8 +14,8 @@ from workflow.delivery import backoff_delay, deliver_effect
 from workflow.effects import PermanentEffectError
 from workflow.errors import IncidentNotFound, IncidentNotOpen
 from workflow.persistence.models import EffectLedgerRow, OutboxRow
-from workflow.relay import sweep_outbox
-from workflow.services import handle
+from workflow.relay import publish_committed, sweep_outbox
+from workflow.services import enqueue_effect, handle
 
 
 def enrolled_case(rt):
@@ -58,9 +58,8 @@ def test_an_effect_applies_once_however_often_it_is_delivered(sqlite_runtime):
     assert (row.status, row.attempts, row.task_id) == ("done", 1, "t1")
     with sqlite_runtime.session_factory() as session:
         result = session.get(EffectLedgerRow, outbox_id).result
-    assert (
-        result["inputs"]["trigger"] == "enrol" and result["effect"] == "referrals.notify_partners"
-    )
+    # The enrolment referred the family to the partners configured for it (partners.toml).
+    assert result["trigger"] == "enrol" and len(result["referral_ids"]) == 1
 
 
 def test_unknown_outbox_id_is_skipped(sqlite_runtime):
@@ -214,11 +213,41 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap(attempt):
     assert (low, high) == (full / 2, full)
 
 
-def test_every_effect_of_a_transition_is_marked_published(sqlite_runtime, publisher):
+def test_every_effect_of_a_commit_is_marked_published(sqlite_runtime, publisher):
     case_id, _ = enrolled_case(sqlite_runtime)
-    prepare(sqlite_runtime, case_id, "start_services")
-    ids = handle(
-        sqlite_runtime, AdvanceCase(case_id=case_id, trigger="start_services", actor="w")
-    ).outbox_ids
-    assert len(ids) == 2
-    assert {outbox(sqlite_runtime, i).status for i in ids} == {"published"}
+    rt = sqlite_runtime
+    with rt.unit_of_work() as uow:
+        ids = [
+            enqueue_effect(
+                rt,
+                uow,
+                case_id=case_id,
+                event_id=None,
+                effect=effect,
+                payload={"referral_id": 0},
+                now=rt.clock.now(),
+            ).id
+            for effect in ("referrals.send", "reminders.send")
+        ]
+        uow.commit()
+    publish_committed(
+        messages=uow.committed_messages,
+        publisher=publisher,
+        session_factory=rt.session_factory,
+        clock=rt.clock,
+    )
+    assert [m.outbox_id for m in publisher.sent[-2:]] == ids
+    assert {outbox(rt, i).status for i in ids} == {"published"}
+
+
+def test_effects_an_effect_queues_go_out_after_its_commit(sqlite_runtime, publisher, mailer):
+    _, outbox_id = enrolled_case(sqlite_runtime)
+    deliver_effect(sqlite_runtime, outbox_id=outbox_id, task_id="t1")
+    follow_up = publisher.sent[-1]
+    assert follow_up.effect == "referrals.send"
+    assert outbox(sqlite_runtime, follow_up.outbox_id).status == "published"
+    assert (
+        deliver_effect(sqlite_runtime, outbox_id=follow_up.outbox_id, task_id="t2").status
+        == "applied"
+    )
+    assert len(mailer.sent) == 1

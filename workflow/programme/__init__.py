@@ -10,9 +10,19 @@ from collections.abc import Callable
 from typing import Any
 
 from workflow.programme import commands, effect_models, effects, guards, models  # noqa: F401 - tables
+from workflow.programme import effect_commands as background
 from workflow.programme.facts import make_facts_loader
+from workflow.programme.policies import policies
 from workflow.programme.reference import reference
-from workflow.programme.services import casefile, families, people, plans
+from workflow.programme.services import (
+    casefile,
+    families,
+    people,
+    plans,
+    procurement,
+    referrals,
+    reminders,
+)
 from workflow.registries import Registries
 from workflow.services import register_handler
 
@@ -36,6 +46,19 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
     commands.AddStaff: people.add_staff,
     commands.DeactivateStaff: people.deactivate_staff,
     commands.AddCommunity: people.add_community,
+    # Background work: referrals, reminders, procurement.
+    background.AddPartner: referrals.add_partner,
+    background.CreateReferral: referrals.create_referral,
+    background.RespondToReferral: referrals.respond_to_referral,
+    background.SweepReferralDeadlines: referrals.sweep_referral_deadlines,
+    background.AcknowledgeReminder: reminders.acknowledge_reminder,
+    background.SweepReminders: reminders.sweep_reminders,
+    background.RequestGoods: procurement.request_goods,
+    background.ApproveProcurement: procurement.approve,
+    background.OrderProcurement: procurement.order,
+    background.DeliverProcurement: procurement.deliver,
+    background.CancelProcurement: procurement.cancel,
+    background.ConsolidatePurchaseOrders: procurement.consolidate,
 }
 
 
@@ -43,8 +66,10 @@ def register(registries: Registries) -> None:
     # Reading the reference data here stops start-up on a broken config/programme file,
     # as a broken workflow definition does.
     ref = reference()
+    policies()
     guards.register(registries.guards)
     effects.register(registries.effects)
     registries.facts[FAMILY_WORKFLOW] = make_facts_loader(ref)
+    registries.transition_listeners.append(reminders.on_transition)
     for command_type, handler in HANDLERS.items():
         register_handler(command_type, handler)

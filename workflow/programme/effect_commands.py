@@ -105,3 +105,18 @@ class ProcurementChanged:
     request_id: int
     status: str
     purchase_order_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SweepReminders:
+    """Beat, every minute: send due reminders, escalate unacknowledged ones."""
+
+
+@dataclass(frozen=True)
+class SweepReferralDeadlines:
+    """Beat, hourly: remind silent partners, then tell the managers."""
+
+
+@dataclass(frozen=True)
+class ConsolidatePurchaseOrders:
+    """Beat, weekly: one purchase order per supplier for everything approved."""

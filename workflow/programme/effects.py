@@ -1,37 +1,27 @@
-"""Effects of the programme's workflows.
-
-For now each effect records that it ran and with which inputs (the ledger keeps the
-returned mapping); partner e-mails, reminder rows and procurement requests replace
-these bodies as those features land. The delivery guarantees do not depend on them.
-"""
+"""The programme's effects by name: what transitions declare in config/workflows and
+what features queue themselves. Each handler runs in a worker's unit of work, exactly
+once per outbox row (the ledger), and may queue further effects."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from workflow.effects import EffectHandler, EffectRegistry
+from workflow.programme.services import procurement, referrals, reminders
 
-from workflow.effects import EffectContext, EffectRegistry
-
-PROGRAMME_EFFECTS = (
-    "reminders.enrolment_decision_due",
-    "referrals.notify_partners",
-    "procurement.request_goods",
-    "reminders.counselling_follow_up",
-    "reminders.stabilisation_check",
-    "referrals.notify_closure",
-    "reminders.reassessment_due",
-)
-
-
-def record_inputs(context: EffectContext) -> Mapping[str, Any]:
-    return {
-        "effect": context.effect,
-        "case_id": context.case_id,
-        "attempt": context.attempt,
-        "inputs": dict(context.payload),
-    }
+HANDLERS: dict[str, EffectHandler] = {
+    # Declared by the family workflow's transitions.
+    "reminders.enrolment_decision_due": reminders.schedule_enrolment_decision,
+    "referrals.notify_partners": referrals.notify_partners,
+    "procurement.request_goods": procurement.request_goods_effect,
+    # Queued by staff actions and by beat's sweeps.
+    "referrals.send": referrals.send_referral,
+    "referrals.remind_partner": referrals.remind_partner,
+    "referrals.escalate": referrals.escalate_referral,
+    "reminders.send": reminders.send_reminder,
+    "reminders.escalate": reminders.escalate_reminder,
+    "procurement.send_purchase_order": procurement.send_purchase_order,
+}
 
 
 def register(registry: EffectRegistry) -> None:
-    for name in PROGRAMME_EFFECTS:
-        registry.register(name)(record_inputs)
+    for name, handler in HANDLERS.items():
+        registry.register(name)(handler)

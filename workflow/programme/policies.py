@@ -69,6 +69,7 @@ class Policies:
     referral_acknowledge_within: timedelta
     referral_escalate_after: timedelta
     follow_up_after: Mapping[str, timedelta]
+    enrolment_decision_within: timedelta
     reminder_escalate_after: timedelta
     per_family_ceiling_amd: int
     budget_lines: Mapping[str, BudgetLine]
@@ -194,6 +195,10 @@ def load_policies(directory: Path = PROGRAMME_DIR, ref: Reference | None = None)
             kind: _days(days, f"{name}: reminders.follow_up_after_days.{kind}")
             for kind, days in follow_up_raw.items()
         },
+        enrolment_decision_within=_days(
+            reminders.get("enrolment_decision_within_days"),
+            f"{name}: reminders.enrolment_decision_within_days",
+        ),
         reminder_escalate_after=_days(
             reminders.get("escalate_after_days"), f"{name}: reminders.escalate_after_days"
         ),

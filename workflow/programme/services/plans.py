@@ -27,6 +27,7 @@ from workflow.programme.models import (
     PlannedServiceRow,
 )
 from workflow.programme.reference import reference
+from workflow.programme.services import procurement, reminders
 from workflow.programme.services.casefile import not_in_future
 from workflow.programme.services.common import case_for_change, record_change, staff_member
 from workflow.programme.values import Collector, check_amd
@@ -93,6 +94,8 @@ def plan_service(rt: Runtime, uow: UnitOfWork, command: PlanService) -> CaseFile
     if funder:
         data |= {"funder": funder, "funded_amount_amd": row.funded_amount_amd}
     version = record_change(rt, uow, case=case, trigger="plan_service", actor=actor, data=data)
+    # Goods added to a plan already under way are requested for procurement at once.
+    procurement.after_service_planned(rt, uow, case=case, planned=row, actor=actor)
     uow.commit()
     return CaseFileChanged(case.id, "plan_service", version, row.id)
 
@@ -135,6 +138,14 @@ def start_service(rt: Runtime, uow: UnitOfWork, command: StartService) -> CaseFi
 
 def deliver_service(rt: Runtime, uow: UnitOfWork, command: DeliverService) -> CaseFileChanged:
     """A delivery record; the last one (``final``) marks the service delivered."""
+    changed = deliver_service_in(rt, uow, command)
+    uow.commit()
+    return changed
+
+
+def deliver_service_in(rt: Runtime, uow: UnitOfWork, command: DeliverService) -> CaseFileChanged:
+    """As ``deliver_service``, inside the caller's unit of work (procurement records the
+    delivery of goods together with closing its request)."""
     actor = require_actor(command.actor)
     problems = Collector()
     check_amd(command.cost_amd, "cost_amd", problems, required=True)
@@ -179,7 +190,6 @@ def deliver_service(rt: Runtime, uow: UnitOfWork, command: DeliverService) -> Ca
             "status": row.status,
         },
     )
-    uow.commit()
     return CaseFileChanged(case.id, "record_delivery", version, delivery.id)
 
 
@@ -254,5 +264,7 @@ def record_counselling(
                 "families": len(cases),
             },
         )
+    # This session is the follow-up of what was waiting; if it needs one, remind in time.
+    reminders.after_counselling(rt, uow, session=session_row, cases=cases, actor=actor)
     uow.commit()
     return CounsellingRecorded(session_id=session_row.id, case_ids=case_ids)

@@ -1,0 +1,29 @@
+"""Beat's periodic jobs over due rows. Thin: a command to the service layer, which
+claims the rows atomically and publishes the effects it queued after its commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tasks.worker import app, runtime
+from workflow.programme.effect_commands import (
+    ConsolidatePurchaseOrders,
+    SweepReferralDeadlines,
+    SweepReminders,
+)
+from workflow.services import handle
+
+
+@app.task(name="reminders.sweep", queue="reminders", ignore_result=True)
+def sweep_reminders() -> Any:
+    return handle(runtime(), SweepReminders())
+
+
+@app.task(name="referrals.deadlines", queue="referrals", ignore_result=True)
+def sweep_referral_deadlines() -> Any:
+    return handle(runtime(), SweepReferralDeadlines())
+
+
+@app.task(name="procurement.consolidate", queue="procurement", ignore_result=True)
+def consolidate_purchase_orders() -> Any:
+    return handle(runtime(), ConsolidatePurchaseOrders())

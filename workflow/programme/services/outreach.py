@@ -1,0 +1,93 @@
+"""What every effect that reaches a person shares: mail in the recipient's language with
+a stable key, the in-app inbox, the managers to escalate to, and local dates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflow.effects import EffectContext
+from workflow.notifications import case_url, compose, message_key, referral_url
+from workflow.notifications.templates import ARMENIA_TIME
+from workflow.programme.effect_models import InboxItemRow
+from workflow.programme.models import StaffRow
+
+#: Who the timeline names for work done by the background workers.
+SYSTEM_ACTOR = "hogatar"
+MANAGER_ROLES = ("manager",)
+
+
+def local_day(moment: datetime) -> date:
+    """The calendar day in Armenia (deadlines are told as days)."""
+    return moment.astimezone(ARMENIA_TIME).date()
+
+
+def active_managers(session: Session) -> list[StaffRow]:
+    return list(
+        session.scalars(
+            select(StaffRow)
+            .where(StaffRow.role.in_(MANAGER_ROLES), StaffRow.active.is_(True))
+            .order_by(StaffRow.id)
+        )
+    )
+
+
+def send_mail(
+    context: EffectContext,
+    *,
+    template: str,
+    to: str,
+    language: str | None,
+    values: Mapping[str, Any],
+    key_parts: tuple[str | int, ...],
+) -> str:
+    """Render and send one mail; returns its Message-ID.
+
+    The key includes the outbox id, so a retried or redelivered effect sends the same
+    Message-ID and a duplicate (if the worker died between sending and committing) is
+    recognisable as such by the recipient's mail system.
+    """
+    settings = context.runtime.settings
+    full = dict(values)
+    if "case_number" in full:
+        full.setdefault("case_url", case_url(settings.web_base_url, int(full["case_number"])))
+    if "referral_number" in full:
+        full.setdefault(
+            "referral_url", referral_url(settings.web_base_url, int(full["referral_number"]))
+        )
+    message = compose(
+        template=template,
+        values=full,
+        language=language,
+        sender=settings.mail_sender,
+        to=to,
+        key=message_key("outbox", context.outbox_id, *key_parts),
+        now=context.now,
+    )
+    return context.runtime.mailer.send(message)
+
+
+def add_inbox_item(
+    context: EffectContext,
+    *,
+    staff_id: int,
+    case_id: int,
+    kind: str,
+    reminder_id: int | None = None,
+    referral_id: int | None = None,
+) -> InboxItemRow:
+    item = InboxItemRow(
+        staff_id=staff_id,
+        case_id=case_id,
+        kind=kind,
+        reminder_id=reminder_id,
+        referral_id=referral_id,
+        created_at=context.now,
+    )
+    context.session.add(item)
+    context.session.flush()
+    return item

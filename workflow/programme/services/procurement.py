@@ -1,0 +1,456 @@
+"""Procurement of goods for families: school supplies, medicines, tools after training.
+
+requested -> approved -> ordered -> delivered;  requested | approved -> cancelled
+
+A request is created when a service that needs goods starts (the ``start_services``
+transition, through the ``procurement.request_goods`` effect, or such a service added
+to an active plan). A procurement officer or manager approves it within the budget line
+and the per-family ceiling; a weekly job groups approved requests into one purchase
+order per supplier and mails it; the delivery is recorded back on the case's plan (tools
+delivered is evidence for the ``stabilise`` guard). Amounts are whole dram.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from workflow.effects import EffectContext
+from workflow.persistence.models import CaseRow
+from workflow.programme.commands import DeliverService
+from workflow.programme.effect_commands import (
+    ApproveProcurement,
+    CancelProcurement,
+    ConsolidatePurchaseOrders,
+    DeliverProcurement,
+    OrderProcurement,
+    ProcurementChanged,
+    RequestGoods,
+)
+from workflow.programme.effect_errors import (
+    NotAllowedToApprove,
+    NothingToBuy,
+    OverBudget,
+    OverFamilyCeiling,
+    ProcurementRequestNotFound,
+    ProcurementStatusRefused,
+)
+from workflow.programme.effect_models import ProcurementRequestRow, PurchaseOrderRow
+from workflow.programme.errors import PlannedServiceNotFound
+from workflow.programme.models import PlannedServiceRow, StaffRow
+from workflow.programme.policies import Policies, policies
+from workflow.programme.reference import reference
+from workflow.programme.services.common import staff_member
+from workflow.programme.services.outreach import SYSTEM_ACTOR, local_day, send_mail
+from workflow.programme.values import Collector, check_amd
+from workflow.runtime import Runtime
+from workflow.services import enqueue_effect, note_activity, require_actor
+from workflow.text import clean
+from workflow.unit_of_work import UnitOfWork
+
+APPROVER_ROLES = ("procurement_officer", "manager", "admin")
+#: Requests in these statuses count against the budget.
+COMMITTED = ("approved", "ordered", "delivered")
+OPEN = ("requested", "approved", "ordered")
+#: How long suppliers are given to deliver an order.
+DELIVERY_TIME = timedelta(days=14)
+
+
+def spent_on_line(uow: UnitOfWork, line: str) -> int:
+    return int(
+        uow.session.scalar(
+            select(func.coalesce(func.sum(ProcurementRequestRow.amount_amd), 0)).where(
+                ProcurementRequestRow.budget_line == line,
+                ProcurementRequestRow.status.in_(COMMITTED),
+            )
+        )
+        or 0
+    )
+
+
+def spent_on_case(uow: UnitOfWork, case_id: int) -> int:
+    return int(
+        uow.session.scalar(
+            select(func.coalesce(func.sum(ProcurementRequestRow.amount_amd), 0)).where(
+                ProcurementRequestRow.case_id == case_id,
+                ProcurementRequestRow.status.in_(COMMITTED),
+            )
+        )
+        or 0
+    )
+
+
+def check_budget(uow: UnitOfWork, *, rules: Policies, line: str, case_id: int, amount: int) -> None:
+    """Refuse an amount the budget line or the family's ceiling cannot take, saying by how much."""
+    remaining = rules.budget_lines[line].amount_amd - spent_on_line(uow, line)
+    if amount > remaining:
+        raise OverBudget(line, amount, remaining)
+    ceiling = rules.per_family_ceiling_amd
+    family_remaining = ceiling - spent_on_case(uow, case_id)
+    if amount > family_remaining:
+        raise OverFamilyCeiling(case_id, amount, family_remaining, ceiling)
+
+
+def budget_status(uow: UnitOfWork) -> list[dict[str, Any]]:
+    rules = policies()
+    return [
+        {
+            "budget_line": line.code,
+            "label": dict(line.labels),
+            "budget_amd": line.amount_amd,
+            "committed_amd": spent_on_line(uow, line.code),
+            "remaining_amd": line.amount_amd - spent_on_line(uow, line.code),
+        }
+        for line in rules.budget_lines.values()
+    ]
+
+
+def open_request_for(uow: UnitOfWork, planned_service_id: int) -> ProcurementRequestRow | None:
+    return uow.session.scalar(
+        select(ProcurementRequestRow).where(
+            ProcurementRequestRow.planned_service_id == planned_service_id,
+            ProcurementRequestRow.status.in_((*OPEN, "delivered")),
+        )
+    )
+
+
+def new_request(
+    rt: Runtime,
+    uow: UnitOfWork,
+    *,
+    planned: PlannedServiceRow,
+    actor: str,
+    amount: int | None = None,
+    quantity: int = 1,
+    supplier: str | None = None,
+) -> ProcurementRequestRow:
+    """A request for the goods of one planned service, in the caller's transaction."""
+    rules = policies()
+    purchase = rules.purchases[planned.service]
+    now = rt.clock.now()
+    row = ProcurementRequestRow(
+        case_id=planned.case_id,
+        planned_service_id=planned.id,
+        service=planned.service,
+        budget_line=purchase.budget_line,
+        supplier=supplier or purchase.supplier,
+        quantity=quantity,
+        amount_amd=purchase.estimate_amd if amount is None else amount,
+        status="requested",
+        requested_by=actor,
+        requested_at=now,
+    )
+    uow.session.add(row)
+    uow.session.flush()
+    case = uow.session.get(CaseRow, planned.case_id)
+    assert case is not None
+    note_activity(
+        uow,
+        case=case,
+        kind="procurement_requested",
+        actor=actor,
+        now=now,
+        data={
+            "request_id": row.id,
+            "service": row.service,
+            "amount_amd": row.amount_amd,
+            "supplier": row.supplier,
+        },
+    )
+    return row
+
+
+def request_goods_for_case(rt: Runtime, uow: UnitOfWork, *, case_id: int, actor: str) -> list[int]:
+    """Requests for every planned service of the case that needs goods and has none yet."""
+    catalogue = reference().services
+    created = []
+    for planned in uow.session.scalars(
+        select(PlannedServiceRow)
+        .where(
+            PlannedServiceRow.case_id == case_id,
+            PlannedServiceRow.status.in_(("planned", "in_progress")),
+        )
+        .order_by(PlannedServiceRow.id)
+    ):
+        if catalogue[planned.service].procurement and open_request_for(uow, planned.id) is None:
+            created.append(new_request(rt, uow, planned=planned, actor=actor).id)
+    return created
+
+
+def after_service_planned(
+    rt: Runtime, uow: UnitOfWork, *, case: CaseRow, planned: PlannedServiceRow, actor: str
+) -> None:
+    """Goods added to an active plan are requested at once, in the planning transaction."""
+    if case.state == "receiving_services" and reference().services[planned.service].procurement:
+        new_request(rt, uow, planned=planned, actor=actor)
+
+
+def request_goods(rt: Runtime, uow: UnitOfWork, command: RequestGoods) -> ProcurementChanged:
+    actor = require_actor(command.actor)
+    problems = Collector()
+    check_amd(command.amount_amd, "amount_amd", problems)
+    if (
+        isinstance(command.quantity, bool)
+        or not isinstance(command.quantity, int)
+        or command.quantity < 1
+    ):
+        problems.add("quantity", f"must be a whole number of at least 1 (got {command.quantity!r})")
+    rules = policies()
+    if command.supplier is not None and command.supplier not in rules.suppliers:
+        problems.add("supplier", f"must be one of {', '.join(rules.suppliers)}")
+    problems.check()
+    planned = uow.session.get(PlannedServiceRow, command.planned_service_id)
+    if planned is None:
+        raise PlannedServiceNotFound(command.planned_service_id)
+    if planned.service not in rules.purchases:
+        raise NothingToBuy(planned.service)
+    already = open_request_for(uow, planned.id)
+    if already is not None:
+        raise ProcurementStatusRefused(already.id, already.status, "requested a second time")
+    amount = (
+        rules.purchases[planned.service].estimate_amd
+        if command.amount_amd is None
+        else command.amount_amd
+    )
+    check_budget(
+        uow,
+        rules=rules,
+        line=rules.purchases[planned.service].budget_line,
+        case_id=planned.case_id,
+        amount=amount,
+    )
+    row = new_request(
+        rt,
+        uow,
+        planned=planned,
+        actor=actor,
+        amount=amount,
+        quantity=command.quantity,
+        supplier=command.supplier,
+    )
+    uow.commit()
+    return ProcurementChanged(row.id, row.status)
+
+
+def _request(
+    uow: UnitOfWork, request_id: int, allowed: tuple[str, ...], action: str
+) -> ProcurementRequestRow:
+    row = uow.session.get(ProcurementRequestRow, request_id, with_for_update=True)
+    if row is None:
+        raise ProcurementRequestNotFound(request_id)
+    if row.status not in allowed:
+        raise ProcurementStatusRefused(row.id, row.status, action)
+    return row
+
+
+def _case(uow: UnitOfWork, row: ProcurementRequestRow) -> CaseRow:
+    case = uow.session.get(CaseRow, row.case_id)
+    assert case is not None
+    return case
+
+
+def approve(rt: Runtime, uow: UnitOfWork, command: ApproveProcurement) -> ProcurementChanged:
+    actor = require_actor(command.actor)
+    problems = Collector()
+    check_amd(command.amount_amd, "amount_amd", problems)
+    problems.check()
+    approver = staff_member(uow.session, actor)
+    if approver.role not in APPROVER_ROLES:
+        raise NotAllowedToApprove(approver.username, approver.role)
+    row = _request(uow, command.request_id, ("requested",), "approved")
+    amount = row.amount_amd if command.amount_amd is None else command.amount_amd
+    check_budget(uow, rules=policies(), line=row.budget_line, case_id=row.case_id, amount=amount)
+    now = rt.clock.now()
+    row.amount_amd = amount
+    row.status = "approved"
+    row.approved_by = approver.username
+    row.approved_at = now
+    note_activity(
+        uow,
+        case=_case(uow, row),
+        kind="procurement_approved",
+        actor=actor,
+        now=now,
+        data={"request_id": row.id, "amount_amd": amount},
+    )
+    uow.commit()
+    return ProcurementChanged(row.id, row.status)
+
+
+def _purchase_order(
+    rt: Runtime, uow: UnitOfWork, *, supplier: str, rows: list[ProcurementRequestRow], actor: str
+) -> PurchaseOrderRow:
+    now = rt.clock.now()
+    order = PurchaseOrderRow(
+        supplier=supplier,
+        created_at=now,
+        created_by=actor,
+        total_amd=sum(row.amount_amd for row in rows),
+    )
+    uow.session.add(order)
+    uow.session.flush()
+    for row in rows:
+        row.status = "ordered"
+        row.purchase_order_id = order.id
+        row.ordered_at = now
+        note_activity(
+            uow,
+            case=_case(uow, row),
+            kind="procurement_ordered",
+            actor=actor,
+            now=now,
+            data={"request_id": row.id, "purchase_order_id": order.id},
+        )
+    enqueue_effect(
+        rt,
+        uow,
+        case_id=None,
+        event_id=None,
+        effect="procurement.send_purchase_order",
+        payload={"purchase_order_id": order.id},
+        now=now,
+    )
+    return order
+
+
+def order(rt: Runtime, uow: UnitOfWork, command: OrderProcurement) -> ProcurementChanged:
+    """Order one approved request now, without waiting for the weekly purchase order."""
+    actor = require_actor(command.actor)
+    row = _request(uow, command.request_id, ("approved",), "ordered")
+    purchase_order = _purchase_order(rt, uow, supplier=row.supplier, rows=[row], actor=actor)
+    uow.commit()
+    return ProcurementChanged(row.id, row.status, purchase_order.id)
+
+
+def consolidate(rt: Runtime, uow: UnitOfWork, command: ConsolidatePurchaseOrders) -> list[int]:
+    """Weekly: one purchase order per supplier for everything approved and not ordered."""
+    rows = uow.session.scalars(
+        select(ProcurementRequestRow)
+        .where(ProcurementRequestRow.status == "approved")
+        .order_by(ProcurementRequestRow.id)
+        .with_for_update(skip_locked=True)
+    ).all()
+    by_supplier: dict[str, list[ProcurementRequestRow]] = defaultdict(list)
+    for row in rows:
+        by_supplier[row.supplier].append(row)
+    orders = [
+        _purchase_order(rt, uow, supplier=supplier, rows=group, actor=SYSTEM_ACTOR).id
+        for supplier, group in sorted(by_supplier.items())
+    ]
+    uow.commit()
+    return orders
+
+
+def deliver(rt: Runtime, uow: UnitOfWork, command: DeliverProcurement) -> ProcurementChanged:
+    """Goods arrived: the request is done and the case's planned service is delivered."""
+    from workflow.programme.services.plans import deliver_service_in
+
+    actor = require_actor(command.actor)
+    row = _request(uow, command.request_id, ("ordered",), "delivered")
+    now = rt.clock.now()
+    row.status = "delivered"
+    row.delivered_by = actor
+    row.delivered_at = now
+    deliver_service_in(
+        rt,
+        uow,
+        DeliverService(
+            planned_service_id=row.planned_service_id,
+            actor=actor,
+            delivered_on=command.delivered_on,
+            quantity=row.quantity,
+            cost_amd=row.amount_amd,
+            notes=f"procurement request {row.id}",
+            final=True,
+        ),
+    )
+    uow.commit()
+    return ProcurementChanged(row.id, row.status, row.purchase_order_id)
+
+
+def cancel(rt: Runtime, uow: UnitOfWork, command: CancelProcurement) -> ProcurementChanged:
+    actor = require_actor(command.actor)
+    reason = clean(command.reason)
+    problems = Collector()
+    if not reason:
+        problems.add("reason", "say why the request is cancelled")
+    problems.check()
+    row = _request(uow, command.request_id, ("requested", "approved"), "cancelled")
+    now = rt.clock.now()
+    row.status = "cancelled"
+    row.cancelled_at = now
+    row.cancel_reason = reason
+    note_activity(
+        uow,
+        case=_case(uow, row),
+        kind="procurement_cancelled",
+        actor=actor,
+        now=now,
+        reason=reason,
+        data={"request_id": row.id},
+    )
+    uow.commit()
+    return ProcurementChanged(row.id, row.status)
+
+
+# --- effect handlers ---
+
+
+def request_goods_effect(context: EffectContext) -> Mapping[str, Any]:
+    """``start_services``: request the goods of every planned service that needs them."""
+    assert context.case_id is not None  # a transition's effect always has its case
+    created = request_goods_for_case(
+        context.runtime, context.uow, case_id=context.case_id, actor=SYSTEM_ACTOR
+    )
+    return {"request_ids": created}
+
+
+def send_purchase_order(context: EffectContext) -> Mapping[str, Any]:
+    order_id = int(context.payload["purchase_order_id"])
+    purchase_order = context.session.get(PurchaseOrderRow, order_id, with_for_update=True)
+    if purchase_order is None:
+        raise ProcurementRequestNotFound(order_id)
+    if purchase_order.sent_at is not None:
+        return {"purchase_order_id": order_id, "skipped": "already sent"}
+    rules = policies()
+    supplier = rules.suppliers[purchase_order.supplier]
+    catalogue = reference().services
+    rows = context.session.scalars(
+        select(ProcurementRequestRow)
+        .where(ProcurementRequestRow.purchase_order_id == order_id)
+        .order_by(ProcurementRequestRow.id)
+    ).all()
+    language = supplier.language
+    items = "\n".join(
+        f"- {catalogue[row.service].label(language)} × {row.quantity}: {row.amount_amd} AMD "
+        f"(#{row.id}, case {row.case_id})"
+        for row in rows
+    )
+    officer = context.session.scalar(
+        select(StaffRow)
+        .where(StaffRow.role == "procurement_officer", StaffRow.active.is_(True))
+        .order_by(StaffRow.id)
+    )
+    message_id = send_mail(
+        context,
+        template="purchase_order",
+        to=supplier.email,
+        language=language,
+        values={
+            "order_number": order_id,
+            "ordered_on": local_day(purchase_order.created_at),
+            "deliver_by": local_day(purchase_order.created_at + DELIVERY_TIME),
+            "items": items,
+            "total_amd": purchase_order.total_amd,
+            "contact_name": officer.full_name if officer else "Hogatar",
+            "contact_phone": "—",
+            "delivery_address": "Hogatar",
+        },
+        key_parts=("purchase-order", order_id),
+    )
+    purchase_order.sent_at = context.now
+    return {"purchase_order_id": order_id, "supplier": supplier.code, "message_id": message_id}

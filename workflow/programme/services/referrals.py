@@ -1,0 +1,412 @@
+"""Referrals to partner organisations.
+
+queued -> sent -> acknowledged -> accepted | declined -> completed
+
+Staff (or a transition, through the ``referrals.notify_partners`` effect) create a
+referral; the ``referrals.send`` effect mails it and records when; staff record the
+partner's answers. The hourly deadline sweep reminds a silent partner and then tells
+the programme managers. Every step goes on the case timeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+
+from workflow.effects import EffectContext
+from workflow.persistence.models import CaseRow
+from workflow.programme.effect_commands import (
+    AddPartner,
+    CreateReferral,
+    PartnerAdded,
+    ReferralChanged,
+    ReferralCreated,
+    RespondToReferral,
+    SweepReferralDeadlines,
+)
+from workflow.programme.effect_errors import (
+    PartnerNotFound,
+    ReferralNotFound,
+    ReferralResponseRefused,
+)
+from workflow.programme.effect_models import PartnerRow, ReferralRow
+from workflow.programme.errors import AlreadyExists
+from workflow.programme.models import StaffRow
+from workflow.programme.policies import EMAIL, LANGUAGES, policies
+from workflow.programme.reference import CODE, codes, reference
+from workflow.programme.services.common import case_for_change, family_of
+from workflow.programme.services.outreach import (
+    SYSTEM_ACTOR,
+    active_managers,
+    add_inbox_item,
+    local_day,
+    send_mail,
+)
+from workflow.programme.values import Collector
+from workflow.runtime import Runtime
+from workflow.services import enqueue_effect, note_activity, require_actor
+from workflow.text import clean
+from workflow.unit_of_work import UnitOfWork
+
+#: response -> (statuses it may follow, new status)
+RESPONSES: Mapping[str, tuple[tuple[str, ...], str]] = {
+    "acknowledged": (("sent",), "acknowledged"),
+    "accepted": (("sent", "acknowledged"), "accepted"),
+    "declined": (("sent", "acknowledged"), "declined"),
+    "completed": (("accepted",), "completed"),
+}
+
+
+def allowed_responses(status: str) -> list[str]:
+    return [response for response, (sources, _) in RESPONSES.items() if status in sources]
+
+
+def partner_by_code(uow: UnitOfWork, code: str) -> PartnerRow:
+    partner = uow.session.scalar(
+        select(PartnerRow).where(PartnerRow.code == code, PartnerRow.active.is_(True))
+    )
+    if partner is None:
+        known = uow.session.scalars(
+            select(PartnerRow.code).where(PartnerRow.active.is_(True)).order_by(PartnerRow.code)
+        ).all()
+        raise PartnerNotFound(code, list(known))
+    return partner
+
+
+def add_partner(rt: Runtime, uow: UnitOfWork, command: AddPartner) -> PartnerAdded:
+    require_actor(command.actor)
+    problems = Collector()
+    code = clean(command.code) or ""
+    if not CODE.match(code):
+        problems.add("code", "use lower-case letters, digits and _ (e.g. ngo_abovyan)")
+    if command.type not in codes(reference().partner_types):
+        problems.add("type", f"must be one of {', '.join(codes(reference().partner_types))}")
+    for field, value in (("name_hy", command.name_hy), ("name_en", command.name_en)):
+        if not clean(value):
+            problems.add(field, "is required")
+    if not EMAIL.match(command.email or ""):
+        problems.add("email", f"{command.email!r} is not an e-mail address")
+    if command.language not in LANGUAGES:
+        problems.add("language", "must be hy or en")
+    problems.check()
+    if uow.session.scalar(select(PartnerRow.id).where(PartnerRow.code == code)) is not None:
+        raise AlreadyExists(f"a partner with code {code!r} already exists")
+    row = PartnerRow(
+        code=code,
+        type=command.type,
+        name_hy=clean(command.name_hy) or "",
+        name_en=clean(command.name_en) or "",
+        email=command.email.strip(),
+        language=command.language,
+        active=True,
+    )
+    uow.session.add(row)
+    uow.session.flush()
+    uow.commit()
+    return PartnerAdded(row.id)
+
+
+def queue_referral(
+    rt: Runtime,
+    uow: UnitOfWork,
+    *,
+    case: CaseRow,
+    partner: PartnerRow,
+    purpose: str,
+    actor: str,
+    event_id: int | None,
+) -> ReferralRow:
+    """A referral row plus the effect that mails it, in the caller's transaction."""
+    now = rt.clock.now()
+    referral = ReferralRow(
+        case_id=case.id,
+        partner_id=partner.id,
+        purpose=purpose,
+        status="queued",
+        created_by=actor,
+        created_at=now,
+    )
+    uow.session.add(referral)
+    uow.session.flush()
+    enqueue_effect(
+        rt,
+        uow,
+        case_id=case.id,
+        event_id=event_id,
+        effect="referrals.send",
+        payload={"referral_id": referral.id},
+        now=now,
+    )
+    return referral
+
+
+def create_referral(rt: Runtime, uow: UnitOfWork, command: CreateReferral) -> ReferralCreated:
+    actor = require_actor(command.actor)
+    purpose = clean(command.purpose)
+    problems = Collector()
+    if not purpose:
+        problems.add("purpose", "say what the family is referred for")
+    problems.check()
+    assert purpose is not None
+    case = case_for_change(rt, uow, command.case_id, None)
+    partner = partner_by_code(uow, command.partner)
+    note = note_activity(
+        uow,
+        case=case,
+        kind="referral_created",
+        actor=actor,
+        now=rt.clock.now(),
+        data={"partner": partner.code, "purpose": purpose},
+    )
+    referral = queue_referral(
+        rt, uow, case=case, partner=partner, purpose=purpose, actor=actor, event_id=note.id
+    )
+    note.data = {**note.data, "referral_id": referral.id}
+    uow.commit()
+    return ReferralCreated(referral_id=referral.id, case_id=case.id)
+
+
+def respond_to_referral(
+    rt: Runtime, uow: UnitOfWork, command: RespondToReferral
+) -> ReferralChanged:
+    actor = require_actor(command.actor)
+    referral = uow.session.get(ReferralRow, command.referral_id, with_for_update=True)
+    if referral is None:
+        raise ReferralNotFound(command.referral_id)
+    if command.response not in RESPONSES:
+        raise ReferralResponseRefused(
+            referral.id, referral.status, command.response, allowed_responses(referral.status)
+        )
+    sources, new_status = RESPONSES[command.response]
+    if referral.status not in sources:
+        raise ReferralResponseRefused(
+            referral.id, referral.status, command.response, allowed_responses(referral.status)
+        )
+    reason, feedback = clean(command.reason), clean(command.feedback)
+    problems = Collector()
+    if new_status == "declined" and not reason:
+        problems.add("reason", "a declined referral needs the partner's reason")
+    if new_status == "completed" and not feedback:
+        problems.add("feedback", "a completed referral needs the partner's feedback")
+    problems.check()
+    now = rt.clock.now()
+    referral.status = new_status
+    # Any answer from the partner stops the reminder and the escalation.
+    referral.partner_reminder_due_at = None
+    referral.escalation_due_at = None
+    if new_status == "acknowledged":
+        referral.acknowledged_at = now
+    elif new_status in ("accepted", "declined"):
+        referral.acknowledged_at = referral.acknowledged_at or now
+        referral.answered_at = now
+        referral.decline_reason = reason
+    else:
+        referral.completed_at = now
+        referral.feedback = feedback
+    case = uow.session.get(CaseRow, referral.case_id)
+    assert case is not None
+    note_activity(
+        uow,
+        case=case,
+        kind=f"referral_{new_status}",
+        actor=actor,
+        now=now,
+        reason=reason,
+        data={"referral_id": referral.id, "feedback": feedback},
+    )
+    uow.commit()
+    return ReferralChanged(referral_id=referral.id, status=new_status)
+
+
+def sweep_referral_deadlines(
+    rt: Runtime, uow: UnitOfWork, command: SweepReferralDeadlines
+) -> dict[str, int]:
+    """Claim overdue referrals (SKIP LOCKED: several beats never double up) and queue a
+    reminder to the partner, or the managers' escalation, as effects."""
+    now = rt.clock.now()
+    reminded = uow.session.scalars(
+        select(ReferralRow)
+        .where(ReferralRow.status == "sent", ReferralRow.partner_reminder_due_at <= now)
+        .order_by(ReferralRow.id)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for referral in reminded:
+        referral.partner_reminder_due_at = None
+        referral.partner_reminded_at = now
+        enqueue_effect(
+            rt,
+            uow,
+            case_id=referral.case_id,
+            event_id=None,
+            effect="referrals.remind_partner",
+            payload={"referral_id": referral.id},
+            now=now,
+        )
+    escalated = uow.session.scalars(
+        select(ReferralRow)
+        .where(ReferralRow.status == "sent", ReferralRow.escalation_due_at <= now)
+        .order_by(ReferralRow.id)
+        .with_for_update(skip_locked=True)
+    ).all()
+    managers = active_managers(uow.session)
+    for referral in escalated:
+        referral.escalation_due_at = None
+        referral.escalated_at = now
+        for manager in managers:
+            enqueue_effect(
+                rt,
+                uow,
+                case_id=referral.case_id,
+                event_id=None,
+                effect="referrals.escalate",
+                payload={"referral_id": referral.id, "manager_id": manager.id},
+                now=now,
+            )
+    uow.commit()
+    return {"partner_reminders": len(reminded), "escalations": len(escalated)}
+
+
+# --- effect handlers (run by workers; ids in, mail out, exactly once by the ledger) ---
+
+
+def _referral(context: EffectContext) -> ReferralRow:
+    referral = context.session.get(
+        ReferralRow, int(context.payload["referral_id"]), with_for_update=True
+    )
+    if referral is None:
+        raise ReferralNotFound(int(context.payload["referral_id"]))
+    return referral
+
+
+def _mail_values(rt: Runtime, context: EffectContext, referral: ReferralRow) -> dict[str, Any]:
+    social_worker = family_of(context.session, referral.case_id).social_worker_id
+    worker = context.session.get(StaffRow, social_worker) if social_worker else None
+    sent = referral.sent_at or context.now
+    return {
+        "case_number": referral.case_id,
+        "referral_number": referral.id,
+        "service": referral.purpose,
+        "social_worker": worker.full_name if worker else "—",
+        "sent_on": local_day(sent),
+        "respond_by": local_day(sent + policies().referral_acknowledge_within),
+    }
+
+
+def send_referral(context: EffectContext) -> Mapping[str, Any]:
+    rt = context.runtime
+    referral = _referral(context)
+    if referral.status != "queued":
+        return {"referral_id": referral.id, "skipped": referral.status}
+    partner = context.session.get(PartnerRow, referral.partner_id)
+    assert partner is not None
+    values = _mail_values(rt, context, referral)
+    values["sent_on"] = local_day(context.now)
+    message_id = send_mail(
+        context,
+        template="referral_to_partner",
+        to=partner.email,
+        language=partner.language,
+        values=values,
+        key_parts=("referral", referral.id),
+    )
+    referral.status = "sent"
+    referral.sent_at = context.now
+    referral.message_id = message_id
+    deadlines = policies()
+    referral.partner_reminder_due_at = context.now + deadlines.referral_acknowledge_within
+    referral.escalation_due_at = context.now + deadlines.referral_escalate_after
+    _note(context, referral, "referral_sent", {"partner": partner.code, "message_id": message_id})
+    return {"referral_id": referral.id, "partner": partner.code, "message_id": message_id}
+
+
+def remind_partner(context: EffectContext) -> Mapping[str, Any]:
+    referral = _referral(context)
+    if referral.status != "sent":
+        return {"referral_id": referral.id, "skipped": referral.status}
+    partner = context.session.get(PartnerRow, referral.partner_id)
+    assert partner is not None
+    message_id = send_mail(
+        context,
+        template="referral_acknowledgement_reminder",
+        to=partner.email,
+        language=partner.language,
+        values=_mail_values(context.runtime, context, referral),
+        key_parts=("referral-reminder", referral.id),
+    )
+    _note(context, referral, "referral_partner_reminded", {"partner": partner.code})
+    return {"referral_id": referral.id, "message_id": message_id}
+
+
+def escalate_referral(context: EffectContext) -> Mapping[str, Any]:
+    referral = _referral(context)
+    manager = context.session.get(StaffRow, int(context.payload["manager_id"]))
+    if referral.status != "sent" or manager is None or not manager.active:
+        return {"referral_id": referral.id, "skipped": referral.status}
+    partner = context.session.get(PartnerRow, referral.partner_id)
+    assert partner is not None
+    values = _mail_values(context.runtime, context, referral) | {
+        "manager_name": manager.full_name,
+        "partner_name": partner.name_hy if manager.language == "hy" else partner.name_en,
+    }
+    message_id = None
+    if manager.email:
+        message_id = send_mail(
+            context,
+            template="referral_escalation",
+            to=manager.email,
+            language=manager.language,
+            values=values,
+            key_parts=("referral-escalation", referral.id, manager.id),
+        )
+    add_inbox_item(
+        context,
+        staff_id=manager.id,
+        case_id=referral.case_id,
+        kind="referral_escalation",
+        referral_id=referral.id,
+    )
+    _note(context, referral, "referral_escalated", {"manager": manager.username})
+    return {"referral_id": referral.id, "manager": manager.username, "message_id": message_id}
+
+
+def notify_partners(context: EffectContext) -> Mapping[str, Any]:
+    """A transition's effect: refer the family to every partner configured for it."""
+    trigger = str(context.payload.get("trigger", ""))
+    case = context.session.get(CaseRow, context.case_id)
+    assert case is not None
+    created = []
+    for seed in policies().partners:
+        purpose = seed.refer_on.get(trigger)
+        if not purpose:
+            continue
+        partner = context.session.scalar(
+            select(PartnerRow).where(PartnerRow.code == seed.code, PartnerRow.active.is_(True))
+        )
+        if partner is None:
+            continue
+        referral = queue_referral(
+            context.runtime,
+            context.uow,
+            case=case,
+            partner=partner,
+            purpose=purpose,
+            actor=SYSTEM_ACTOR,
+            event_id=None,
+        )
+        created.append(referral.id)
+    return {"trigger": trigger, "referral_ids": created}
+
+
+def _note(context: EffectContext, referral: ReferralRow, kind: str, data: dict[str, Any]) -> None:
+    case = context.session.get(CaseRow, referral.case_id)
+    assert case is not None
+    note_activity(
+        context.uow,
+        case=case,
+        kind=kind,
+        actor=SYSTEM_ACTOR,
+        now=context.now,
+        data={"referral_id": referral.id, **data, "task_id": context.task_id},
+    )

@@ -1,0 +1,374 @@
+"""Counselling follow-up reminders and the staff inbox.
+
+scheduled -> sending -> sent -> acknowledged | escalated;  scheduled | sent -> cancelled
+
+A counselling session that needs a follow-up schedules a reminder row with ``due_at``
+(by session kind, from config/programme/effects.toml). Beat sweeps due rows every
+minute and claims them in one transaction (``FOR UPDATE SKIP LOCKED``, status
+``sending``) together with the outbox row of the ``reminders.send`` effect, so two
+schedulers never send one reminder twice and a restart loses none. Recording the
+follow-up session, or closing the case, cancels what is still waiting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import select
+
+from workflow.effects import EffectContext
+from workflow.notifications.templates import ARMENIA_TIME
+from workflow.persistence.models import CaseRow
+from workflow.programme.effect_commands import (
+    AcknowledgeReminder,
+    ReminderAcknowledged,
+    SweepReminders,
+)
+from workflow.programme.effect_errors import ReminderNotFound, ReminderNotOpen
+from workflow.programme.effect_models import InboxItemRow, ReminderRow
+from workflow.programme.models import CounsellingSessionRow, FamilyRow, StaffRow
+from workflow.programme.policies import policies
+from workflow.programme.services.outreach import (
+    SYSTEM_ACTOR,
+    active_managers,
+    add_inbox_item,
+    local_day,
+    send_mail,
+)
+from workflow.runtime import Runtime
+from workflow.services import enqueue_effect, note_activity, require_actor
+from workflow.unit_of_work import UnitOfWork
+
+FOLLOW_UP = "counselling_follow_up"
+ENROLMENT_DECISION = "enrolment_decision"
+#: kind -> (mail template to the recipient, mail template of the escalation)
+TEMPLATES = {
+    FOLLOW_UP: ("counselling_follow_up", "counselling_escalation"),
+    ENROLMENT_DECISION: ("enrolment_decision", "enrolment_decision_escalation"),
+}
+WAITING = ("scheduled", "sending", "sent")
+#: Reminders fall due at the start of the working day, Armenian time.
+WORKDAY_STARTS = time(9, 0)
+
+
+def recipient_for(uow: UnitOfWork, case_id: int, session: CounsellingSessionRow) -> int:
+    """The family's psychologist, else its social worker, else the session's psychologist."""
+    family = uow.session.scalar(select(FamilyRow).where(FamilyRow.case_id == case_id))
+    if family is not None:
+        for staff_id in (family.psychologist_id, family.social_worker_id):
+            if staff_id is not None:
+                return staff_id
+    return session.psychologist_id
+
+
+def cancel_waiting(
+    rt: Runtime,
+    uow: UnitOfWork,
+    *,
+    case: CaseRow,
+    reason: str,
+    actor: str,
+    kinds: tuple[str, ...] = tuple(TEMPLATES),
+) -> list[int]:
+    """Cancel the case's reminders (of these kinds) still waiting to be sent or answered."""
+    now = rt.clock.now()
+    rows = uow.session.scalars(
+        select(ReminderRow)
+        .where(
+            ReminderRow.case_id == case.id,
+            ReminderRow.status.in_(WAITING),
+            ReminderRow.kind.in_(kinds),
+        )
+        .with_for_update()
+    ).all()
+    for row in rows:
+        row.status = "cancelled"
+        row.cancelled_at = now
+        row.cancel_reason = reason
+        row.escalation_due_at = None
+    if rows:
+        note_activity(
+            uow,
+            case=case,
+            kind="reminders_cancelled",
+            actor=actor,
+            now=now,
+            reason=reason,
+            data={"reminder_ids": [row.id for row in rows]},
+        )
+    return [row.id for row in rows]
+
+
+def after_counselling(
+    rt: Runtime,
+    uow: UnitOfWork,
+    *,
+    session: CounsellingSessionRow,
+    cases: Iterable[CaseRow],
+    actor: str,
+) -> list[int]:
+    """A session was recorded: it is the follow-up of what was waiting; if it needs one
+    itself, schedule the reminder. Runs in the recording's transaction."""
+    scheduled = []
+    for case in cases:
+        cancel_waiting(
+            rt,
+            uow,
+            case=case,
+            reason="follow-up session recorded",
+            actor=actor,
+            kinds=(FOLLOW_UP,),
+        )
+        if not session.follow_up_needed:
+            continue
+        due_day = session.held_on + policies().follow_up_after[session.kind]
+        row = ReminderRow(
+            case_id=case.id,
+            kind=FOLLOW_UP,
+            session_id=session.id,
+            recipient_id=recipient_for(uow, case.id, session),
+            status="scheduled",
+            due_at=datetime.combine(due_day, WORKDAY_STARTS, tzinfo=ARMENIA_TIME),
+            created_at=rt.clock.now(),
+        )
+        uow.session.add(row)
+        uow.session.flush()
+        note_activity(
+            uow,
+            case=case,
+            kind="reminder_scheduled",
+            actor=actor,
+            now=rt.clock.now(),
+            data={"reminder_id": row.id, "due_on": due_day.isoformat()},
+        )
+        scheduled.append(row.id)
+    return scheduled
+
+
+def on_transition(rt: Runtime, uow: UnitOfWork, case: CaseRow, to_state: str, actor: str) -> None:
+    """Transition listener: a closed case needs no more reminders, and a case that left
+    'assessed' no longer waits for its enrolment decision."""
+    if to_state == "closed":
+        cancel_waiting(rt, uow, case=case, reason="case closed", actor=actor)
+    elif to_state != "assessed":
+        cancel_waiting(
+            rt,
+            uow,
+            case=case,
+            reason="enrolment decided",
+            actor=actor,
+            kinds=(ENROLMENT_DECISION,),
+        )
+
+
+def schedule_enrolment_decision(context: EffectContext) -> Mapping[str, Any]:
+    """Effect of ``assess``: remind the social worker to decide on enrolment in time."""
+    case = context.session.get(CaseRow, context.case_id)
+    assert case is not None
+    if case.state != "assessed":  # decided already, before this effect ran
+        return {"skipped": case.state}
+    family = context.session.scalar(select(FamilyRow).where(FamilyRow.case_id == case.id))
+    recipient = family.social_worker_id if family is not None else None
+    if recipient is None:
+        managers = active_managers(context.session)
+        if not managers:
+            return {"skipped": "no social worker or manager to remind"}
+        recipient = managers[0].id
+    due_day = local_day(context.now) + policies().enrolment_decision_within
+    row = ReminderRow(
+        case_id=case.id,
+        kind=ENROLMENT_DECISION,
+        session_id=None,
+        recipient_id=recipient,
+        status="scheduled",
+        due_at=datetime.combine(due_day, WORKDAY_STARTS, tzinfo=ARMENIA_TIME),
+        created_at=context.now,
+    )
+    context.session.add(row)
+    context.session.flush()
+    note_activity(
+        context.uow,
+        case=case,
+        kind="reminder_scheduled",
+        actor=SYSTEM_ACTOR,
+        now=context.now,
+        data={"reminder_id": row.id, "kind": ENROLMENT_DECISION, "due_on": due_day.isoformat()},
+    )
+    return {"reminder_id": row.id, "due_on": due_day.isoformat()}
+
+
+def sweep_reminders(rt: Runtime, uow: UnitOfWork, command: SweepReminders) -> dict[str, int]:
+    """Claim due reminders and overdue acknowledgements; queue their effects."""
+    now = rt.clock.now()
+    due = uow.session.scalars(
+        select(ReminderRow)
+        .where(ReminderRow.status == "scheduled", ReminderRow.due_at <= now)
+        .order_by(ReminderRow.due_at, ReminderRow.id)
+        .limit(500)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for row in due:
+        row.status = "sending"
+        enqueue_effect(
+            rt,
+            uow,
+            case_id=row.case_id,
+            event_id=None,
+            effect="reminders.send",
+            payload={"reminder_id": row.id},
+            now=now,
+        )
+    overdue = uow.session.scalars(
+        select(ReminderRow)
+        .where(ReminderRow.status == "sent", ReminderRow.escalation_due_at <= now)
+        .order_by(ReminderRow.id)
+        .limit(500)
+        .with_for_update(skip_locked=True)
+    ).all()
+    managers = active_managers(uow.session)
+    for row in overdue:
+        row.status = "escalated"
+        row.escalated_at = now
+        row.escalation_due_at = None
+        for manager in managers:
+            enqueue_effect(
+                rt,
+                uow,
+                case_id=row.case_id,
+                event_id=None,
+                effect="reminders.escalate",
+                payload={"reminder_id": row.id, "manager_id": manager.id},
+                now=now,
+            )
+    uow.commit()
+    return {"sent": len(due), "escalated": len(overdue)}
+
+
+def acknowledge_reminder(
+    rt: Runtime, uow: UnitOfWork, command: AcknowledgeReminder
+) -> ReminderAcknowledged:
+    actor = require_actor(command.actor)
+    row = uow.session.get(ReminderRow, command.reminder_id, with_for_update=True)
+    if row is None:
+        raise ReminderNotFound(command.reminder_id)
+    if row.status not in ("sent", "escalated"):
+        raise ReminderNotOpen(row.id, row.status)
+    now = rt.clock.now()
+    row.status = "acknowledged"
+    row.acknowledged_at = now
+    row.acknowledged_by = actor
+    row.escalation_due_at = None
+    for item in uow.session.scalars(
+        select(InboxItemRow).where(
+            InboxItemRow.reminder_id == row.id, InboxItemRow.read_at.is_(None)
+        )
+    ):
+        item.read_at = now
+    case = uow.session.get(CaseRow, row.case_id)
+    assert case is not None
+    note_activity(
+        uow,
+        case=case,
+        kind="reminder_acknowledged",
+        actor=actor,
+        now=now,
+        data={"reminder_id": row.id},
+    )
+    uow.commit()
+    return ReminderAcknowledged(row.id)
+
+
+# --- effect handlers ---
+
+
+def _reminder(context: EffectContext) -> ReminderRow:
+    row = context.session.get(
+        ReminderRow, int(context.payload["reminder_id"]), with_for_update=True
+    )
+    if row is None:
+        raise ReminderNotFound(int(context.payload["reminder_id"]))
+    return row
+
+
+def _values(context: EffectContext, row: ReminderRow, staff: StaffRow) -> dict[str, Any]:
+    session = context.session.get(CounsellingSessionRow, row.session_id) if row.session_id else None
+    return {
+        "case_number": row.case_id,
+        "staff_name": staff.full_name,
+        "due_on": local_day(row.due_at),
+        "last_session_on": session.held_on if session else local_day(row.created_at),
+        "assessed_on": local_day(row.created_at),
+    }
+
+
+def send_reminder(context: EffectContext) -> Mapping[str, Any]:
+    row = _reminder(context)
+    if row.status != "sending":  # cancelled while queued, or already sent
+        return {"reminder_id": row.id, "skipped": row.status}
+    staff = context.session.get(StaffRow, row.recipient_id)
+    assert staff is not None
+    message_id = None
+    if staff.email:
+        message_id = send_mail(
+            context,
+            template=TEMPLATES[row.kind][0],
+            to=staff.email,
+            language=staff.language,
+            values=_values(context, row, staff),
+            key_parts=("reminder", row.id),
+        )
+    add_inbox_item(
+        context, staff_id=staff.id, case_id=row.case_id, kind=row.kind, reminder_id=row.id
+    )
+    row.status = "sent"
+    row.sent_at = context.now
+    row.escalation_due_at = context.now + policies().reminder_escalate_after
+    _note(context, row, "reminder_sent", {"to": staff.username, "message_id": message_id})
+    return {"reminder_id": row.id, "to": staff.username, "message_id": message_id}
+
+
+def escalate_reminder(context: EffectContext) -> Mapping[str, Any]:
+    row = _reminder(context)
+    manager = context.session.get(StaffRow, int(context.payload["manager_id"]))
+    if row.status != "escalated" or manager is None or not manager.active:
+        return {"reminder_id": row.id, "skipped": row.status}
+    staff = context.session.get(StaffRow, row.recipient_id)
+    assert staff is not None
+    values = _values(context, row, staff) | {
+        "manager_name": manager.full_name,
+        "reminded_on": local_day(row.sent_at or row.due_at),
+    }
+    message_id = None
+    if manager.email:
+        message_id = send_mail(
+            context,
+            template=TEMPLATES[row.kind][1],
+            to=manager.email,
+            language=manager.language,
+            values=values,
+            key_parts=("reminder-escalation", row.id, manager.id),
+        )
+    add_inbox_item(
+        context,
+        staff_id=manager.id,
+        case_id=row.case_id,
+        kind="reminder_escalation",
+        reminder_id=row.id,
+    )
+    _note(context, row, "reminder_escalated", {"manager": manager.username})
+    return {"reminder_id": row.id, "manager": manager.username, "message_id": message_id}
+
+
+def _note(context: EffectContext, row: ReminderRow, kind: str, data: dict[str, Any]) -> None:
+    case = context.session.get(CaseRow, row.case_id)
+    assert case is not None
+    note_activity(
+        context.uow,
+        case=case,
+        kind=kind,
+        actor=SYSTEM_ACTOR,
+        now=context.now,
+        data={"reminder_id": row.id, **data, "task_id": context.task_id},
+    )
