@@ -1,0 +1,1 @@
+"""Benchmarks, each a script whose docstring says what it measures and against what."""
