@@ -108,8 +108,9 @@ def parse_amount(value: str | None, option: str, *, required: bool = False) -> i
 
 def register_commands(app: typer.Typer) -> None:
     """Add the programme's command groups to the ``hogatar`` app."""
-    from workflow.programme import cli_admin, cli_casefile, cli_family
+    from workflow.programme import cli_admin, cli_casefile, cli_family, cli_outreach
 
     cli_family.register(app)
     cli_casefile.register(app)
     cli_admin.register(app)
+    cli_outreach.register(app)

@@ -1,0 +1,338 @@
+"""``hogatar partner|referral|reminder|inbox|procurement ...``: the background work."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from workflow.programme import effect_queries as queries
+from workflow.programme.cli import (
+    ActorOption,
+    JsonFlag,
+    actor_of,
+    parse_amount,
+    print_json,
+    required_day,
+    runtime,
+    today,
+)
+from workflow.programme.effect_commands import (
+    AcknowledgeReminder,
+    AddPartner,
+    ApproveProcurement,
+    CancelProcurement,
+    ConsolidatePurchaseOrders,
+    CreateReferral,
+    DeliverProcurement,
+    OrderProcurement,
+    RequestGoods,
+    RespondToReferral,
+    SweepReferralDeadlines,
+    SweepReminders,
+)
+from workflow.services import handle
+
+partner_app = typer.Typer(no_args_is_help=True, help="Partner organisations (reference data).")
+referral_app = typer.Typer(no_args_is_help=True, help="Referrals of families to partners.")
+reminder_app = typer.Typer(no_args_is_help=True, help="Follow-up reminders.")
+procurement_app = typer.Typer(no_args_is_help=True, help="Goods for families, within budget.")
+
+CaseOption = Annotated[int | None, typer.Option("--case", help="Only this case.")]
+StatusOption = Annotated[str | None, typer.Option("--status", help="Only this status.")]
+
+
+def _show(rows: list[dict[str, Any]], as_json: bool, line: Any, empty: str) -> None:
+    if as_json:
+        print_json(rows)
+    elif not rows:
+        typer.echo(empty)
+    else:
+        for row in rows:
+            typer.echo(line(row))
+
+
+@partner_app.command("add")
+def partner_add(
+    code: str,
+    type_: Annotated[str, typer.Option("--type", help="A partner type code (lists.toml).")],
+    name_hy: Annotated[str, typer.Option("--name-hy", help="Name in Armenian.")],
+    name_en: Annotated[str, typer.Option("--name-en", help="Name in English.")],
+    email: Annotated[str, typer.Option("--email", help="Where referrals are sent.")],
+    language: Annotated[str, typer.Option("--language", help="hy or en")] = "hy",
+    actor: ActorOption = None,
+) -> None:
+    """Add a partner organisation."""
+    handle(
+        runtime(),
+        AddPartner(
+            code=code,
+            type=type_,
+            name_hy=name_hy,
+            name_en=name_en,
+            email=email,
+            language=language,
+            actor=actor_of(actor),
+        ),
+    )
+    typer.echo(f"partner {code} added")
+
+
+@partner_app.command("list")
+def partner_list(as_json: JsonFlag = False) -> None:
+    """Partner organisations."""
+    _show(
+        queries.list_partners(runtime()),
+        as_json,
+        lambda p: f"{p['code']:<24} {p['type']:<28} {p['email']}  {p['name_hy']}",
+        "no partners",
+    )
+
+
+@referral_app.command("create")
+def referral_create(
+    case_id: int,
+    partner: Annotated[str, typer.Option("--partner", help="Partner code (hogatar partner list).")],
+    purpose: Annotated[str, typer.Option("--purpose", help="What the family is referred for.")],
+    actor: ActorOption = None,
+) -> None:
+    """Refer a family to a partner; the referral is mailed in the background."""
+    created = handle(
+        runtime(),
+        CreateReferral(case_id=case_id, partner=partner, purpose=purpose, actor=actor_of(actor)),
+    )
+    typer.echo(f"referral {created.referral_id} queued for sending")
+
+
+@referral_app.command("respond")
+def referral_respond(
+    referral_id: int,
+    response: Annotated[str, typer.Argument(help="acknowledged, accepted, declined or completed")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why it was declined.")] = None,
+    feedback: Annotated[
+        str | None, typer.Option("--feedback", help="The partner's feedback.")
+    ] = None,
+    actor: ActorOption = None,
+) -> None:
+    """Record the partner's answer to a referral."""
+    changed = handle(
+        runtime(),
+        RespondToReferral(
+            referral_id=referral_id,
+            response=response,
+            reason=reason,
+            feedback=feedback,
+            actor=actor_of(actor),
+        ),
+    )
+    typer.echo(f"referral {changed.referral_id} is {changed.status}")
+
+
+@referral_app.command("list")
+def referral_list(
+    case: CaseOption = None, status: StatusOption = None, as_json: JsonFlag = False
+) -> None:
+    """Referrals, with their status."""
+    _show(
+        queries.list_referrals(runtime(), case_id=case, status=status),
+        as_json,
+        lambda r: (
+            f"#{r['id']} case {r['case_id']} -> {r['partner']}: {r['status']} ({r['purpose']})"
+        ),
+        "no referrals",
+    )
+
+
+@referral_app.command("deadlines")
+def referral_deadlines() -> None:
+    """Remind silent partners and escalate now (beat does this hourly)."""
+    counts = handle(runtime(), SweepReferralDeadlines())
+    typer.echo(
+        f"{counts['partner_reminders']} partner reminders, {counts['escalations']} escalations"
+    )
+
+
+@reminder_app.command("list")
+def reminder_list(
+    case: CaseOption = None,
+    status: StatusOption = None,
+    recipient: Annotated[str | None, typer.Option("--to", help="Staff username.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Reminders, soonest first."""
+    _show(
+        queries.list_reminders(runtime(), case_id=case, recipient=recipient, status=status),
+        as_json,
+        lambda r: (
+            f"#{r['id']} case {r['case_id']} {r['kind']} to {r['recipient']}: "
+            f"{r['status']} (due {r['due_at']})"
+        ),
+        "no reminders",
+    )
+
+
+@reminder_app.command("acknowledge")
+def reminder_acknowledge(reminder_id: int, actor: ActorOption = None) -> None:
+    """Mark a reminder seen and acted on (stops its escalation)."""
+    handle(runtime(), AcknowledgeReminder(reminder_id=reminder_id, actor=actor_of(actor)))
+    typer.echo(f"reminder {reminder_id} acknowledged")
+
+
+@reminder_app.command("sweep")
+def reminder_sweep() -> None:
+    """Send due reminders and escalate overdue ones now (beat does this every minute)."""
+    counts = handle(runtime(), SweepReminders())
+    typer.echo(f"{counts['sent']} reminders queued, {counts['escalated']} escalated")
+
+
+def inbox(
+    username: str,
+    include_read: Annotated[bool, typer.Option("--all")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """A staff member's in-app inbox (unread items)."""
+    _show(
+        queries.inbox(runtime(), username=username, unread_only=not include_read),
+        as_json,
+        lambda i: f"#{i['id']} {i['kind']} case {i['case_id']} ({i['created_at']})",
+        "the inbox is empty",
+    )
+
+
+@procurement_app.command("request")
+def procurement_request(
+    planned_service_id: int,
+    amount: Annotated[str | None, typer.Option("--amount", help="Whole dram (AMD).")] = None,
+    quantity: Annotated[int, typer.Option("--quantity", min=1)] = 1,
+    supplier: Annotated[str | None, typer.Option("--supplier", help="Supplier code.")] = None,
+    actor: ActorOption = None,
+) -> None:
+    """Request the goods of a planned service (checked against the budget)."""
+    changed = handle(
+        runtime(),
+        RequestGoods(
+            planned_service_id=planned_service_id,
+            amount_amd=parse_amount(amount, "--amount"),
+            quantity=quantity,
+            supplier=supplier,
+            actor=actor_of(actor),
+        ),
+    )
+    typer.echo(f"procurement request {changed.request_id} is {changed.status}")
+
+
+@procurement_app.command("approve")
+def procurement_approve(
+    request_id: int,
+    amount: Annotated[str | None, typer.Option("--amount", help="Approved amount, AMD.")] = None,
+    actor: ActorOption = None,
+) -> None:
+    """Approve a request (procurement officer or manager; within budget)."""
+    changed = handle(
+        runtime(),
+        ApproveProcurement(
+            request_id=request_id,
+            amount_amd=parse_amount(amount, "--amount"),
+            actor=actor_of(actor),
+        ),
+    )
+    typer.echo(f"procurement request {changed.request_id} is {changed.status}")
+
+
+@procurement_app.command("order")
+def procurement_order(request_id: int, actor: ActorOption = None) -> None:
+    """Order one approved request now, in a purchase order of its own."""
+    changed = handle(runtime(), OrderProcurement(request_id=request_id, actor=actor_of(actor)))
+    typer.echo(
+        f"procurement request {changed.request_id} ordered "
+        f"(purchase order {changed.purchase_order_id})"
+    )
+
+
+@procurement_app.command("deliver")
+def procurement_deliver(
+    request_id: int,
+    delivered_on: Annotated[
+        str | None, typer.Option("--on", help="YYYY-MM-DD (default today)")
+    ] = None,
+    actor: ActorOption = None,
+) -> None:
+    """Goods delivered: the request is done and the family's planned service delivered."""
+    day = required_day(delivered_on, "--on") if delivered_on else today()
+    changed = handle(
+        runtime(),
+        DeliverProcurement(request_id=request_id, delivered_on=day, actor=actor_of(actor)),
+    )
+    typer.echo(f"procurement request {changed.request_id} is {changed.status}")
+
+
+@procurement_app.command("cancel")
+def procurement_cancel(
+    request_id: int,
+    reason: Annotated[str, typer.Option("--reason", help="Why.")],
+    actor: ActorOption = None,
+) -> None:
+    """Cancel a request that was not ordered yet."""
+    changed = handle(
+        runtime(), CancelProcurement(request_id=request_id, reason=reason, actor=actor_of(actor))
+    )
+    typer.echo(f"procurement request {changed.request_id} is {changed.status}")
+
+
+@procurement_app.command("list")
+def procurement_list(
+    status: StatusOption = None, case: CaseOption = None, as_json: JsonFlag = False
+) -> None:
+    """Procurement requests (e.g. --status requested: awaiting approval)."""
+    _show(
+        queries.list_procurement(runtime(), status=status, case_id=case),
+        as_json,
+        lambda r: (
+            f"#{r['id']} case {r['case_id']} {r['service']} × {r['quantity']}: "
+            f"{r['amount_amd']} AMD from {r['supplier']} [{r['status']}]"
+        ),
+        "no procurement requests",
+    )
+
+
+@procurement_app.command("orders")
+def procurement_orders(as_json: JsonFlag = False) -> None:
+    """Purchase orders, one per supplier and week."""
+    _show(
+        queries.list_purchase_orders(runtime()),
+        as_json,
+        lambda o: (
+            f"PO {o['id']} {o['supplier']}: {o['total_amd']} AMD, requests "
+            f"{', '.join(map(str, o['request_ids']))}, sent {o['sent_at'] or 'not yet'}"
+        ),
+        "no purchase orders",
+    )
+
+
+@procurement_app.command("consolidate")
+def procurement_consolidate() -> None:
+    """Group approved requests into purchase orders now (beat does this weekly)."""
+    orders = handle(runtime(), ConsolidatePurchaseOrders())
+    typer.echo(f"{len(orders)} purchase orders created")
+
+
+@procurement_app.command("budget")
+def procurement_budget(as_json: JsonFlag = False) -> None:
+    """Each budget line: budget, committed, remaining (AMD)."""
+    _show(
+        queries.budget(runtime()),
+        as_json,
+        lambda b: (
+            f"{b['budget_line']:<18} budget {b['budget_amd']:>10}  committed "
+            f"{b['committed_amd']:>10}  remaining {b['remaining_amd']:>10}"
+        ),
+        "no budget lines",
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(partner_app, name="partner")
+    app.add_typer(referral_app, name="referral")
+    app.add_typer(reminder_app, name="reminder")
+    app.command("inbox")(inbox)
+    app.add_typer(procurement_app, name="procurement")

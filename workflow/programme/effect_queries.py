@@ -1,0 +1,199 @@
+"""Read side of referrals, reminders, the inbox and procurement: plain dictionaries for
+the CLI (--json), the web app and tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from workflow.clock import as_utc
+from workflow.programme.effect_models import (
+    InboxItemRow,
+    PartnerRow,
+    ProcurementRequestRow,
+    PurchaseOrderRow,
+    ReferralRow,
+    ReminderRow,
+)
+from workflow.programme.models import StaffRow
+from workflow.programme.services.procurement import budget_status
+from workflow.programme.services.referrals import allowed_responses
+from workflow.runtime import Runtime
+
+
+def _at(value: Any) -> str | None:
+    return as_utc(value).isoformat() if value is not None else None
+
+
+def list_partners(rt: Runtime) -> list[dict[str, Any]]:
+    with rt.session_factory() as session:
+        return [
+            {
+                "code": p.code,
+                "type": p.type,
+                "name_hy": p.name_hy,
+                "name_en": p.name_en,
+                "email": p.email,
+                "language": p.language,
+                "active": p.active,
+            }
+            for p in session.scalars(select(PartnerRow).order_by(PartnerRow.code))
+        ]
+
+
+def list_referrals(
+    rt: Runtime, *, case_id: int | None = None, status: str | None = None
+) -> list[dict[str, Any]]:
+    query = select(ReferralRow, PartnerRow).join(PartnerRow).order_by(ReferralRow.id)
+    if case_id is not None:
+        query = query.where(ReferralRow.case_id == case_id)
+    if status is not None:
+        query = query.where(ReferralRow.status == status)
+    with rt.session_factory() as session:
+        return [
+            {
+                "id": r.id,
+                "case_id": r.case_id,
+                "partner": p.code,
+                "partner_name_hy": p.name_hy,
+                "partner_name_en": p.name_en,
+                "purpose": r.purpose,
+                "status": r.status,
+                "allowed_responses": allowed_responses(r.status),
+                "created_by": r.created_by,
+                "created_at": _at(r.created_at),
+                "sent_at": _at(r.sent_at),
+                "acknowledged_at": _at(r.acknowledged_at),
+                "answered_at": _at(r.answered_at),
+                "decline_reason": r.decline_reason,
+                "completed_at": _at(r.completed_at),
+                "feedback": r.feedback,
+                "partner_reminded_at": _at(r.partner_reminded_at),
+                "escalated_at": _at(r.escalated_at),
+            }
+            for r, p in session.execute(query)
+        ]
+
+
+def list_reminders(
+    rt: Runtime,
+    *,
+    case_id: int | None = None,
+    recipient: str | None = None,
+    status: str | None = None,
+) -> list[dict[str, Any]]:
+    query = select(ReminderRow, StaffRow).join(StaffRow, StaffRow.id == ReminderRow.recipient_id)
+    if case_id is not None:
+        query = query.where(ReminderRow.case_id == case_id)
+    if recipient is not None:
+        query = query.where(StaffRow.username == recipient.casefold())
+    if status is not None:
+        query = query.where(ReminderRow.status == status)
+    with rt.session_factory() as session:
+        return [
+            {
+                "id": r.id,
+                "case_id": r.case_id,
+                "kind": r.kind,
+                "status": r.status,
+                "recipient": s.username,
+                "due_at": _at(r.due_at),
+                "sent_at": _at(r.sent_at),
+                "escalated_at": _at(r.escalated_at),
+                "acknowledged_at": _at(r.acknowledged_at),
+                "acknowledged_by": r.acknowledged_by,
+                "cancelled_at": _at(r.cancelled_at),
+                "cancel_reason": r.cancel_reason,
+                "overdue": r.status in ("sent", "escalated"),
+            }
+            for r, s in session.execute(query.order_by(ReminderRow.due_at, ReminderRow.id))
+        ]
+
+
+def inbox(rt: Runtime, *, username: str, unread_only: bool = True) -> list[dict[str, Any]]:
+    query = (
+        select(InboxItemRow)
+        .join(StaffRow, StaffRow.id == InboxItemRow.staff_id)
+        .where(StaffRow.username == username.casefold())
+        .order_by(InboxItemRow.id.desc())
+    )
+    if unread_only:
+        query = query.where(InboxItemRow.read_at.is_(None))
+    with rt.session_factory() as session:
+        return [
+            {
+                "id": item.id,
+                "kind": item.kind,
+                "case_id": item.case_id,
+                "reminder_id": item.reminder_id,
+                "referral_id": item.referral_id,
+                "created_at": _at(item.created_at),
+                "read_at": _at(item.read_at),
+            }
+            for item in session.scalars(query)
+        ]
+
+
+def list_procurement(
+    rt: Runtime, *, status: str | None = None, case_id: int | None = None
+) -> list[dict[str, Any]]:
+    query = select(ProcurementRequestRow).order_by(ProcurementRequestRow.id)
+    if status is not None:
+        query = query.where(ProcurementRequestRow.status == status)
+    if case_id is not None:
+        query = query.where(ProcurementRequestRow.case_id == case_id)
+    with rt.session_factory() as session:
+        return [
+            {
+                "id": r.id,
+                "case_id": r.case_id,
+                "planned_service_id": r.planned_service_id,
+                "service": r.service,
+                "budget_line": r.budget_line,
+                "supplier": r.supplier,
+                "quantity": r.quantity,
+                "amount_amd": r.amount_amd,
+                "status": r.status,
+                "requested_by": r.requested_by,
+                "requested_at": _at(r.requested_at),
+                "approved_by": r.approved_by,
+                "approved_at": _at(r.approved_at),
+                "purchase_order_id": r.purchase_order_id,
+                "ordered_at": _at(r.ordered_at),
+                "delivered_at": _at(r.delivered_at),
+                "cancel_reason": r.cancel_reason,
+            }
+            for r in session.scalars(query)
+        ]
+
+
+def list_purchase_orders(rt: Runtime) -> list[dict[str, Any]]:
+    with rt.session_factory() as session:
+        orders = session.scalars(select(PurchaseOrderRow).order_by(PurchaseOrderRow.id)).all()
+        lines = session.scalars(
+            select(ProcurementRequestRow).where(
+                ProcurementRequestRow.purchase_order_id.is_not(None)
+            )
+        ).all()
+        by_order: dict[int, list[int]] = {}
+        for line in lines:
+            assert line.purchase_order_id is not None
+            by_order.setdefault(line.purchase_order_id, []).append(line.id)
+        return [
+            {
+                "id": o.id,
+                "supplier": o.supplier,
+                "total_amd": o.total_amd,
+                "created_at": _at(o.created_at),
+                "created_by": o.created_by,
+                "sent_at": _at(o.sent_at),
+                "request_ids": sorted(by_order.get(o.id, [])),
+            }
+            for o in orders
+        ]
+
+
+def budget(rt: Runtime) -> list[dict[str, Any]]:
+    with rt.unit_of_work() as uow:
+        return budget_status(uow)
