@@ -7,7 +7,7 @@ refusal lists everything still missing, not only the first thing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +34,29 @@ class GuardContext:
 
 
 Guard = Callable[[GuardContext], Iterable[str]]
+
+
+class LazyFacts(Mapping[str, Any]):
+    """Facts read on first use: a transition whose guards need none (close, reopen, a
+    reason check) costs no queries for them."""
+
+    def __init__(self, load: Callable[[], Mapping[str, Any]]) -> None:
+        self._load = load
+        self._facts: Mapping[str, Any] | None = None
+
+    def _loaded(self) -> Mapping[str, Any]:
+        if self._facts is None:
+            self._facts = self._load()
+        return self._facts
+
+    def __getitem__(self, key: str) -> Any:
+        return self._loaded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
 
 
 class GuardRegistry:

@@ -31,7 +31,7 @@ from workflow.errors import (
     InvalidInput,
     TriggerNotAllowed,
 )
-from workflow.guards import CaseSnapshot, GuardContext
+from workflow.guards import CaseSnapshot, GuardContext, LazyFacts
 from workflow.persistence.models import (
     CaseActivityRow,
     CaseEventRow,
@@ -220,7 +220,7 @@ def advance_case_in(rt: Runtime, uow: UnitOfWork, command: AdvanceCase) -> CaseA
         trigger=command.trigger,
         reason=reason,
         data=command.data,
-        facts=rt.facts_loader(case.workflow)(uow.session, snapshot),
+        facts=LazyFacts(lambda: rt.facts_loader(case.workflow)(uow.session, snapshot)),
     )
     unmet = rt.guards.unmet(transition.guards, context)
     if unmet:
