@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint unit integration bench clean
+.PHONY: install run test lint unit integration bench clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,10 +16,12 @@ install: $(STAMP)
 
 # Embedded default: SQLite under var/, the Redis at HOGATAR_BROKER_URL if it answers,
 # else a private redis-server under var/. Prints where Flower is and its login.
-# An empty database gets the demo families first (a no-op once it holds cases).
+# An empty database gets the demo families first (a no-op once it holds cases); demo staff
+# without a password get the demo password (printed; README "Web app").
 run: $(STAMP)
 	$(BIN)/hogatar db upgrade
 	$(BIN)/hogatar demo seed --if-empty
+	$(BIN)/hogatar web set-password --demo
 	$(BIN)/hogatar run
 
 lint: $(STAMP)
@@ -32,11 +34,17 @@ unit: $(STAMP)
 integration: $(STAMP)
 	$(BIN)/pytest tests/integration
 
-test: $(STAMP) lint
+# The browser tests drive Debian's chromium (never a browser downloaded by Playwright).
+chromium:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium) \
+		|| echo "chromium could not be installed: the browser tests skip (and fail in CI)"
+
+test: $(STAMP) lint chromium
 	$(BIN)/pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/transitions.py
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
