@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 from workflow.effects import EffectContext
 from workflow.notifications import case_url, compose, message_key, referral_url
 from workflow.notifications.templates import ARMENIA_TIME
+from workflow.persistence.models import CaseRow
 from workflow.programme.effect_models import InboxItemRow
 from workflow.programme.models import StaffRow
+from workflow.services import note_activity
 
 #: Who the timeline names for work done by the background workers.
 SYSTEM_ACTOR = "hogatar"
@@ -91,3 +93,51 @@ def add_inbox_item(
     context.session.add(item)
     context.session.flush()
     return item
+
+
+def note_done(context: EffectContext, case_id: int, kind: str, data: dict[str, Any]) -> None:
+    """Put what a worker did for a case on its timeline, with the task that did it."""
+    case = context.session.get(CaseRow, case_id)
+    assert case is not None
+    note_activity(
+        context.uow,
+        case=case,
+        kind=kind,
+        actor=SYSTEM_ACTOR,
+        now=context.now,
+        data={**data, "task_id": context.task_id},
+    )
+
+
+def escalate_to(
+    context: EffectContext,
+    manager: StaffRow,
+    *,
+    template: str,
+    values: Mapping[str, Any],
+    key_parts: tuple[str | int, ...],
+    case_id: int,
+    kind: str,
+    reminder_id: int | None = None,
+    referral_id: int | None = None,
+) -> str | None:
+    """Tell a manager by mail (when they have an address) and in their inbox."""
+    message_id = None
+    if manager.email:
+        message_id = send_mail(
+            context,
+            template=template,
+            to=manager.email,
+            language=manager.language,
+            values=values,
+            key_parts=key_parts,
+        )
+    add_inbox_item(
+        context,
+        staff_id=manager.id,
+        case_id=case_id,
+        kind=kind,
+        reminder_id=reminder_id,
+        referral_id=referral_id,
+    )
+    return message_id

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from workflow.effects import EffectContext
 from workflow.persistence.models import CaseRow
@@ -60,28 +60,22 @@ OPEN = ("requested", "approved", "ordered")
 DELIVERY_TIME = timedelta(days=14)
 
 
-def spent_on_line(uow: UnitOfWork, line: str) -> int:
-    return int(
-        uow.session.scalar(
-            select(func.coalesce(func.sum(ProcurementRequestRow.amount_amd), 0)).where(
-                ProcurementRequestRow.budget_line == line,
-                ProcurementRequestRow.status.in_(COMMITTED),
-            )
+def committed_amd(uow: UnitOfWork, *conditions: ColumnElement[bool]) -> int:
+    """Dram approved, ordered or delivered among the requests matching CONDITIONS."""
+    total = uow.session.scalar(
+        select(func.coalesce(func.sum(ProcurementRequestRow.amount_amd), 0)).where(
+            ProcurementRequestRow.status.in_(COMMITTED), *conditions
         )
-        or 0
     )
+    return int(total or 0)
+
+
+def spent_on_line(uow: UnitOfWork, line: str) -> int:
+    return committed_amd(uow, ProcurementRequestRow.budget_line == line)
 
 
 def spent_on_case(uow: UnitOfWork, case_id: int) -> int:
-    return int(
-        uow.session.scalar(
-            select(func.coalesce(func.sum(ProcurementRequestRow.amount_amd), 0)).where(
-                ProcurementRequestRow.case_id == case_id,
-                ProcurementRequestRow.status.in_(COMMITTED),
-            )
-        )
-        or 0
-    )
+    return committed_amd(uow, ProcurementRequestRow.case_id == case_id)
 
 
 def check_budget(uow: UnitOfWork, *, rules: Policies, line: str, case_id: int, amount: int) -> None:

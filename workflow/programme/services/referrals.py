@@ -40,8 +40,9 @@ from workflow.programme.services.common import case_for_change, family_of
 from workflow.programme.services.outreach import (
     SYSTEM_ACTOR,
     active_managers,
-    add_inbox_item,
+    escalate_to,
     local_day,
+    note_done,
     send_mail,
 )
 from workflow.programme.values import Collector
@@ -350,19 +351,12 @@ def escalate_referral(context: EffectContext) -> Mapping[str, Any]:
         "manager_name": manager.full_name,
         "partner_name": partner.name_hy if manager.language == "hy" else partner.name_en,
     }
-    message_id = None
-    if manager.email:
-        message_id = send_mail(
-            context,
-            template="referral_escalation",
-            to=manager.email,
-            language=manager.language,
-            values=values,
-            key_parts=("referral-escalation", referral.id, manager.id),
-        )
-    add_inbox_item(
+    message_id = escalate_to(
         context,
-        staff_id=manager.id,
+        manager,
+        template="referral_escalation",
+        values=values,
+        key_parts=("referral-escalation", referral.id, manager.id),
         case_id=referral.case_id,
         kind="referral_escalation",
         referral_id=referral.id,
@@ -400,13 +394,4 @@ def notify_partners(context: EffectContext) -> Mapping[str, Any]:
 
 
 def _note(context: EffectContext, referral: ReferralRow, kind: str, data: dict[str, Any]) -> None:
-    case = context.session.get(CaseRow, referral.case_id)
-    assert case is not None
-    note_activity(
-        context.uow,
-        case=case,
-        kind=kind,
-        actor=SYSTEM_ACTOR,
-        now=context.now,
-        data={"referral_id": referral.id, **data, "task_id": context.task_id},
-    )
+    note_done(context, referral.case_id, kind, {"referral_id": referral.id, **data})

@@ -34,7 +34,9 @@ from workflow.programme.services.outreach import (
     SYSTEM_ACTOR,
     active_managers,
     add_inbox_item,
+    escalate_to,
     local_day,
+    note_done,
     send_mail,
 )
 from workflow.runtime import Runtime
@@ -340,19 +342,12 @@ def escalate_reminder(context: EffectContext) -> Mapping[str, Any]:
         "manager_name": manager.full_name,
         "reminded_on": local_day(row.sent_at or row.due_at),
     }
-    message_id = None
-    if manager.email:
-        message_id = send_mail(
-            context,
-            template=TEMPLATES[row.kind][1],
-            to=manager.email,
-            language=manager.language,
-            values=values,
-            key_parts=("reminder-escalation", row.id, manager.id),
-        )
-    add_inbox_item(
+    message_id = escalate_to(
         context,
-        staff_id=manager.id,
+        manager,
+        template=TEMPLATES[row.kind][1],
+        values=values,
+        key_parts=("reminder-escalation", row.id, manager.id),
         case_id=row.case_id,
         kind="reminder_escalation",
         reminder_id=row.id,
@@ -362,13 +357,4 @@ def escalate_reminder(context: EffectContext) -> Mapping[str, Any]:
 
 
 def _note(context: EffectContext, row: ReminderRow, kind: str, data: dict[str, Any]) -> None:
-    case = context.session.get(CaseRow, row.case_id)
-    assert case is not None
-    note_activity(
-        context.uow,
-        case=case,
-        kind=kind,
-        actor=SYSTEM_ACTOR,
-        now=context.now,
-        data={"reminder_id": row.id, **data, "task_id": context.task_id},
-    )
+    note_done(context, row.case_id, kind, {"reminder_id": row.id, **data})
