@@ -68,10 +68,11 @@ def flower_argv(settings: Settings) -> list[str]:
     ]
 
 
-def flower_env(settings: Settings) -> dict[str, str]:
+def flower_env(settings: Settings, base: dict[str, str] | None = None) -> dict[str, str]:
     # Credentials via the environment, not argv, so `ps` does not show the password.
     password = settings.require_flower_password()
-    return {**os.environ, "FLOWER_BASIC_AUTH": f"{settings.flower_user}:{password}"}
+    environment = dict(os.environ if base is None else base)
+    return {**environment, "FLOWER_BASIC_AUTH": f"{settings.flower_user}:{password}"}
 
 
 def exec_process(argv: list[str], env: dict[str, str] | None = None) -> None:
@@ -211,7 +212,7 @@ def run_all(settings: Settings) -> int:
     children.append(Supervised("worker", subprocess.Popen(worker_argv(settings), env=env)))
     children.append(Supervised("beat", subprocess.Popen(beat_argv(settings), env=env)))
     children.append(
-        Supervised("flower", subprocess.Popen(flower_argv(settings), env=flower_env(settings)))
+        Supervised("flower", subprocess.Popen(flower_argv(settings), env=flower_env(settings, env)))
     )
     web_env = {**env, "HOGATAR_WEB_SECRET_KEY": web_secret_key_for_run(settings)}
     children.append(Supervised("web", subprocess.Popen(web_argv(), env=web_env)))

@@ -11,12 +11,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from tests.programme_fixtures import CLOSE
 from tests.support import RecordingPublisher
-from workflow.commands import AdvanceCase, OpenCase
+from workflow.commands import OpenCase
 from workflow.persistence.models import OutboxRow
 from workflow.relay import OutboxMessage, sweep_outbox
-from workflow.services import handle
+from workflow.services import enqueue_effect, handle
 
 pytestmark = [pytest.mark.postgres]
 
@@ -38,14 +37,19 @@ def test_concurrent_sweeps_publish_each_row_once(clean_db, runtime_for):
     rt = runtime_for(clean_db, "redis://127.0.0.1:1/0", outbox_batch_size=7)  # broker unused
     rt.publisher = RecordingPublisher()
     rt.publisher.available = False  # the broker was down: everything stays pending
-    for number in range(20):
-        case_id = handle(
-            rt, OpenCase(actor="w", family_name=f"Ընտանիք {number}", community="Արզնի")
-        ).case_id
-        handle(
-            rt,
-            AdvanceCase(case_id=case_id, trigger="close", actor="w", reason="test", data=CLOSE),
-        )
+    case_id = handle(rt, OpenCase(actor="w", family_name="Ընտանիք", community="Արզնի")).case_id
+    with rt.unit_of_work() as uow:  # twenty effects committed while the broker was down
+        for number in range(20):
+            enqueue_effect(
+                rt,
+                uow,
+                case_id=case_id,
+                event_id=None,
+                effect="referrals.send",
+                payload={"referral_id": number},
+                now=rt.clock.now(),
+            )
+        uow.commit()
     with rt.session_factory.begin() as session:  # as if committed a minute ago
         session.execute(
             update(OutboxRow).values(created_at=OutboxRow.created_at - timedelta(minutes=1))

@@ -35,8 +35,16 @@ def test_run_starts_a_private_redis_worker_beat_and_flower(tmp_path):
         service_missing("redis-server binary", "not on PATH")
     database = f"sqlite:///{tmp_path / 'hogatar.sqlite3'}"
     dead_broker = f"redis://127.0.0.1:{free_port()}/0"
-    flower_port = free_port()
-    env = service_env(database, dead_broker, tmp_path / "var", HOGATAR_FLOWER_PORT=str(flower_port))
+    flower_port, web_port, smtp_port = free_port(), free_port(), free_port()
+    env = service_env(
+        database,
+        dead_broker,
+        tmp_path / "var",
+        HOGATAR_FLOWER_PORT=str(flower_port),
+        HOGATAR_WEB_PORT=str(web_port),
+        # Nothing listens there: `hogatar run` starts the local mail sink on it.
+        HOGATAR_SMTP_PORT=str(smtp_port),
+    )
     cli = [sys.executable, "-m", "workflow.cli"]
     assert subprocess.run([*cli, "db", "upgrade"], env=env, cwd=ROOT, timeout=60).returncode == 0
 
@@ -66,8 +74,8 @@ def test_run_starts_a_private_redis_worker_beat_and_flower(tmp_path):
         )
         case_id = json.loads(opened.stdout)["id"]
         subprocess.run(
-            [*cli, "case", "advance", str(case_id), "close", "--reason", "moved"]
-            + ["--data", '{"closure_reason": "moved_away"}'],
+            [*cli, "referral", "create", str(case_id), "--partner", "kotayk_rights"]
+            + ["--purpose", "Իրավաբանական խորհրդատվություն"],
             env=client_env,
             cwd=ROOT,
             check=True,
@@ -83,12 +91,16 @@ def test_run_starts_a_private_redis_worker_beat_and_flower(tmp_path):
                 text=True,
                 timeout=60,
             )
-            effects = json.loads(shown.stdout)["timeline"][-1]["effects"]
+            effects = json.loads(shown.stdout)["background_effects"]
             return [e["status"] for e in effects] == ["done"]
 
         wait_for(
             effect_done, timeout=60, interval=1, what="the effect to run via the private Redis"
         )
+        # The referral mail went to the local sink, kept under var/mail for a newcomer.
+        [mail] = list((tmp_path / "var" / "mail").glob("*.eml"))
+        assert b"rights.kotayk@partners.hogatar.example" in mail.read_bytes()
+        assert http_status(f"http://127.0.0.1:{web_port}/health") == 200
         tasks = http_status(f"{flower}api/tasks", (user, password))
         assert tasks == 200
     finally:
@@ -98,6 +110,9 @@ def test_run_starts_a_private_redis_worker_beat_and_flower(tmp_path):
         finally:
             run.stop()
     assert run.popen.returncode == 0, run.log()[-2000:]
-    # Everything it started is gone: Flower and the private Redis no longer answer.
+    # Everything it started is gone: Flower, the web app, the mail sink and the private
+    # Redis no longer answer.
     assert http_status(f"http://127.0.0.1:{flower_port}/", (user, password)) == 0
+    assert http_status(f"http://127.0.0.1:{web_port}/health") == 0
+    assert not port_open(f"smtp://127.0.0.1:{smtp_port}")
     assert not port_open(broker)

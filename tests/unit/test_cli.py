@@ -136,12 +136,16 @@ def test_a_bad_workflow_definition_stops_start_up(env, tmp_path):
     assert_one_line_error(result, 1, "unknown guard 'nope'")
 
 
-def test_advance_with_the_broker_down_still_commits(migrated):
+def test_work_queued_with_the_broker_down_still_commits(migrated):
     hogatar(migrated, "case", "open", "--family", "Ա", "--community", "Բ")
+    referral = ["--partner", "kotayk_rights", "--purpose", "Իրավաբանական խորհրդատվություն"]
+    result = hogatar(migrated, "referral", "create", "1", *referral)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(hogatar(migrated, "outbox", "status", "--json").stdout)["pending"] == 1
     closing = ["--reason", "moved to Yerevan", "--data", '{"closure_reason": "moved_away"}']
     result = hogatar(migrated, "case", "advance", "1", "close", *closing)
     assert result.returncode == 0, result.stderr
-    assert json.loads(hogatar(migrated, "outbox", "status", "--json").stdout)["pending"] == 1
+    assert json.loads(hogatar(migrated, "case", "show", "1", "--json").stdout)["state"] == "closed"
 
 
 def test_the_diagram_is_graphviz(env):

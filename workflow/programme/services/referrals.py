@@ -33,10 +33,10 @@ from workflow.programme.effect_errors import (
 )
 from workflow.programme.effect_models import PartnerRow, ReferralRow
 from workflow.programme.errors import AlreadyExists
-from workflow.programme.models import StaffRow
+from workflow.programme.models import FamilyRow, StaffRow
 from workflow.programme.policies import EMAIL, LANGUAGES, policies
 from workflow.programme.reference import CODE, codes, reference
-from workflow.programme.services.common import case_for_change, family_of
+from workflow.programme.services.common import case_for_change
 from workflow.programme.services.outreach import (
     SYSTEM_ACTOR,
     active_managers,
@@ -117,7 +117,6 @@ def queue_referral(
     partner: PartnerRow,
     purpose: str,
     actor: str,
-    event_id: int | None,
 ) -> ReferralRow:
     """A referral row plus the effect that mails it, in the caller's transaction."""
     now = rt.clock.now()
@@ -135,7 +134,7 @@ def queue_referral(
         rt,
         uow,
         case_id=case.id,
-        event_id=event_id,
+        event_id=None,
         effect="referrals.send",
         payload={"referral_id": referral.id},
         now=now,
@@ -153,18 +152,15 @@ def create_referral(rt: Runtime, uow: UnitOfWork, command: CreateReferral) -> Re
     assert purpose is not None
     case = case_for_change(rt, uow, command.case_id, None)
     partner = partner_by_code(uow, command.partner)
-    note = note_activity(
+    referral = queue_referral(rt, uow, case=case, partner=partner, purpose=purpose, actor=actor)
+    note_activity(
         uow,
         case=case,
         kind="referral_created",
         actor=actor,
         now=rt.clock.now(),
-        data={"partner": partner.code, "purpose": purpose},
+        data={"referral_id": referral.id, "partner": partner.code, "purpose": purpose},
     )
-    referral = queue_referral(
-        rt, uow, case=case, partner=partner, purpose=purpose, actor=actor, event_id=note.id
-    )
-    note.data = {**note.data, "referral_id": referral.id}
     uow.commit()
     return ReferralCreated(referral_id=referral.id, case_id=case.id)
 
@@ -282,7 +278,10 @@ def _referral(context: EffectContext) -> ReferralRow:
 
 
 def _mail_values(rt: Runtime, context: EffectContext, referral: ReferralRow) -> dict[str, Any]:
-    social_worker = family_of(context.session, referral.case_id).social_worker_id
+    # A case opened without a registered family (possible from the engine's own CLI) has
+    # no social worker yet: the mail says so rather than failing.
+    family = context.session.scalar(select(FamilyRow).where(FamilyRow.case_id == referral.case_id))
+    social_worker = family.social_worker_id if family is not None else None
     worker = context.session.get(StaffRow, social_worker) if social_worker else None
     sent = referral.sent_at or context.now
     return {
@@ -387,7 +386,6 @@ def notify_partners(context: EffectContext) -> Mapping[str, Any]:
             partner=partner,
             purpose=purpose,
             actor=SYSTEM_ACTOR,
-            event_id=None,
         )
         created.append(referral.id)
     return {"trigger": trigger, "referral_ids": created}
