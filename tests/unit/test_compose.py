@@ -17,8 +17,8 @@ HOGATAR_SERVICES = {name: s for name, s in SERVICES.items() if "build" in s}
 
 
 def test_the_stack_has_every_part():
-    assert set(SERVICES) == {"postgres", "redis", "migrate", "worker", "beat", "flower"}
-    for name in ("postgres", "redis", "worker", "flower"):
+    assert set(SERVICES) == {"postgres", "redis", "migrate", "worker", "beat", "flower", "web"}
+    for name in ("postgres", "redis", "worker", "flower", "web"):
         assert SERVICES[name]["healthcheck"]["test"], name
 
 
