@@ -16,7 +16,16 @@ from fastapi.staticfiles import StaticFiles
 from web import errors
 from web.auth import require_login, verify_csrf
 from web.middleware import LanguageAndTiming
-from web.routes import api, casework, pages, public, reports, session
+from web.routes import (
+    api,
+    casework,
+    outreach,
+    pages,
+    procurement,
+    public,
+    reports,
+    session,
+)
 from workflow.runtime import Runtime
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -49,6 +58,8 @@ def create_app(runtime: Runtime, *, secret_key: str | None = None) -> FastAPI:
     app.include_router(pages.router, dependencies=protected)
     app.include_router(casework.router, dependencies=protected)
     app.include_router(reports.router, dependencies=protected)
+    app.include_router(outreach.router, dependencies=protected)
+    app.include_router(procurement.router, dependencies=protected)
     app.include_router(session.api_router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(api.docs_router(app), prefix=API_PREFIX, dependencies=protected)

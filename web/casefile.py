@@ -1,19 +1,23 @@
 """One case as the case page and the API show it: family, household, consent,
-assessments, service plan, counselling, income, timeline with each effect's delivery,
-and the transitions from the current state with what each still needs."""
+assessments, service plan, counselling, income, the timeline (events and the work done
+around the case, with each effect's delivery), and the transitions from the current
+state with what each still needs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflow import queries
 from workflow.clock import as_utc
 from workflow.errors import CaseNotFound
 from workflow.guards import GuardContext
-from workflow.persistence.models import CaseEventRow, CaseRow, OutboxRow
+from workflow.persistence.models import CaseRow
+from workflow.programme import effect_queries
 from workflow.programme.models import (
     AssessmentRow,
     CommunityRow,
@@ -89,44 +93,51 @@ def _staff_names(session: Session, ids: set[int]) -> dict[int, StaffRow]:
     return {row.id: row for row in session.scalars(select(StaffRow).where(StaffRow.id.in_(ids)))}
 
 
-def _timeline(session: Session, case_id: int) -> tuple[list[dict[str, Any]], list[Any]]:
-    """The events, newest first, each with its effects; and the effects of no event."""
-    effects: dict[int, list[dict[str, Any]]] = {}
-    for row in session.scalars(
-        select(OutboxRow).where(OutboxRow.case_id == case_id).order_by(OutboxRow.id)
-    ):
-        # Effects queued by other effects (a reminder's escalation) belong to no event.
-        effects.setdefault(row.event_id or 0, []).append(
+def _effect(view: dict[str, Any]) -> dict[str, Any]:
+    # An effect not yet published has no task id; its task will be outbox-<id>.
+    return {**view, "task_id": view["task_id"] or f"outbox-{view['id']}"}
+
+
+def _timeline(rt: Runtime, case_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Events (transitions and case-file changes, with their effects) and activities (work
+    done around the case: a referral mailed, goods ordered), merged newest first; each
+    activity a worker did carries the effect that did it. Also the background effects no
+    activity accounts for (still queued, failed, or with nothing to show)."""
+    view = queries.case_view(rt, case_id=case_id)
+    background = {
+        fx["task_id"] or f"outbox-{fx['id']}": _effect(fx) for fx in view["background_effects"]
+    }
+    entries = [
+        {
+            **event,
+            "kind": "event",
+            "at": datetime.fromisoformat(event["at"]),
+            "effects": [_effect(fx) for fx in event["effects"]],
+        }
+        for event in view["timeline"]
+    ]
+    shown: set[str] = set()
+    for activity in view["activities"]:
+        task = activity["data"].get("task_id")
+        effect = background.get(task) if isinstance(task, str) else None
+        if effect is not None:
+            shown.add(effect["task_id"])
+        entries.append(
             {
-                "id": row.id,
-                "name": row.effect,
-                "queue": row.queue,
-                "status": row.status,
-                "attempts": row.attempts,
-                "task_id": row.task_id or f"outbox-{row.id}",
-                "last_error": row.last_error,
+                "kind": "activity",
+                "trigger": activity["kind"],
+                "state": activity["state"],
+                "actor": activity["actor"],
+                "at": datetime.fromisoformat(activity["at"]),
+                "reason": activity["reason"],
+                "data": activity["data"],
+                "effects": [effect] if effect is not None else [],
             }
         )
-    events = session.scalars(
-        select(CaseEventRow)
-        .where(CaseEventRow.case_id == case_id)
-        .order_by(CaseEventRow.version.desc())
-    )
-    timeline = [
-        {
-            "version": event.version,
-            "trigger": event.trigger,
-            "from": event.from_state,
-            "to": event.to_state,
-            "actor": event.actor,
-            "at": as_utc(event.at),
-            "reason": event.reason,
-            "data": event.data,
-            "effects": effects.get(event.id, []),
-        }
-        for event in events
-    ]
-    return timeline, effects.get(0, [])
+    # A stable sort: at the same moment an event stays before the activity it caused.
+    entries.sort(key=lambda entry: entry["at"])
+    entries.reverse()
+    return entries, [fx for task, fx in background.items() if task not in shown]
 
 
 def case_file(rt: Runtime, case_id: int) -> dict[str, Any]:
@@ -201,9 +212,8 @@ def case_file(rt: Runtime, case_id: int) -> dict[str, Any]:
             },
         )
         options = transition_options(rt, session, case)
-        timeline, follow_on = _timeline(session, case_id)
         definition = rt.machine(case.workflow).definition
-        return {
+        file: dict[str, Any] = {
             "case": {
                 "id": case.id,
                 "state": case.state,
@@ -225,6 +235,15 @@ def case_file(rt: Runtime, case_id: int) -> dict[str, Any]:
             "incomes": incomes,
             "staff": staff,
             "transitions": options,
-            "timeline": timeline,
-            "follow_on": follow_on,
         }
+    # Each read below opens its own session: one at a time (on SQLite every session
+    # begins IMMEDIATE, so a second one inside the first would wait for it forever).
+    timeline, background = _timeline(rt, case_id)
+    return {
+        **file,
+        "timeline": timeline,
+        "background": background,
+        "referrals": effect_queries.list_referrals(rt, case_id=case_id),
+        "reminders": effect_queries.list_reminders(rt, case_id=case_id),
+        "procurement": effect_queries.list_procurement(rt, case_id=case_id),
+    }

@@ -26,6 +26,7 @@ from workflow.errors import (
     NotFound,
     TriggerNotAllowed,
 )
+from workflow.programme.effect_errors import OverBudget, OverFamilyCeiling
 from workflow.programme.errors import PossibleDuplicate
 from workflow.programme.values import Problems
 
@@ -42,6 +43,8 @@ KINDS: tuple[tuple[type[Exception], int, str, str], ...] = (
     (NotFound, 404, "not-found", N_("Not found")),
     (ConcurrentUpdate, 409, "concurrent-update", N_("Changed by someone else")),
     (PossibleDuplicate, 422, "possible-duplicate", N_("Possible duplicate")),
+    (OverBudget, 422, "over-budget", N_("Over budget")),
+    (OverFamilyCeiling, 422, "over-family-ceiling", N_("Over the per-family ceiling")),
     (GuardFailed, 422, "requirements-unmet", N_("Requirements not met")),
     (TriggerNotAllowed, 422, "transition-not-allowed", N_("Step not allowed")),
     (Problems, 422, "validation", N_("Some fields need attention")),
@@ -88,6 +91,8 @@ def extensions(exc: HogatarError) -> dict[str, Any]:
         return {"matches": exc.matches, "case_ids": exc.case_ids}
     if isinstance(exc, ConcurrentUpdate):
         return {"expected_version": exc.expected, "current_version": exc.actual}
+    if isinstance(exc, OverBudget | OverFamilyCeiling):
+        return {"over_by_amd": exc.over_by}
     return {}
 
 

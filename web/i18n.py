@@ -108,6 +108,11 @@ def format_datetime(value: datetime | None) -> str:
     )
 
 
+def format_iso_datetime(value: str | None) -> str:
+    """A time the read side gives as ISO 8601 text (``effect_queries``, ``case_view``)."""
+    return format_datetime(datetime.fromisoformat(value)) if value else ""
+
+
 def format_number(value: int | float | None) -> str:
     if value is None:
         return ""

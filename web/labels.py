@@ -7,10 +7,11 @@ statuses, guard requirements) is listed here for gettext.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from web.i18n import N_, gettext, label
+from workflow.programme.policies import policies
 from workflow.programme.reference import Item, reference
 
 TRIGGERS = {
@@ -49,6 +50,76 @@ EFFECTS = {
     "reminders.stabilisation_check": N_("Reminder: stabilisation check"),
     "referrals.notify_closure": N_("Partners told of the closure"),
     "reminders.reassessment_due": N_("Reminder: re-assessment due"),
+    "referrals.send": N_("Referral mail to the partner"),
+    "referrals.remind_partner": N_("Reminder mail to the partner"),
+    "referrals.escalate": N_("Unanswered referral: mail to the manager"),
+    "reminders.send": N_("Reminder to staff"),
+    "reminders.escalate": N_("Unacknowledged reminder: mail to the manager"),
+    "procurement.send_purchase_order": N_("Purchase order mail to the supplier"),
+}
+
+#: Work done around a case without changing it (``case_activities``), on the timeline.
+ACTIVITIES = {
+    "referral_created": N_("Referral created"),
+    "referral_sent": N_("Referral sent to the partner"),
+    "referral_acknowledged": N_("The partner acknowledged the referral"),
+    "referral_accepted": N_("The partner accepted the referral"),
+    "referral_declined": N_("The partner declined the referral"),
+    "referral_completed": N_("The referral is completed"),
+    "referral_partner_reminded": N_("The partner was reminded of the referral"),
+    "referral_escalated": N_("Unanswered referral passed to the manager"),
+    "reminder_scheduled": N_("Reminder scheduled"),
+    "reminder_sent": N_("Reminder sent"),
+    "reminder_acknowledged": N_("Reminder acknowledged"),
+    "reminder_escalated": N_("Unacknowledged reminder passed to the manager"),
+    "reminders_cancelled": N_("Waiting reminders cancelled"),
+    "procurement_requested": N_("Goods requested"),
+    "procurement_approved": N_("Procurement request approved"),
+    "procurement_ordered": N_("Goods ordered"),
+    "procurement_cancelled": N_("Procurement request cancelled"),
+}
+
+REFERRAL_STATUSES = {
+    "queued": N_("queued"),
+    "sent": N_("sent"),
+    "acknowledged": N_("acknowledged"),
+    "accepted": N_("accepted"),
+    "declined": N_("declined"),
+    "completed": N_("completed"),
+}
+
+#: The partner's answers, as the buttons that record them say.
+REFERRAL_RESPONSES = {
+    "acknowledged": N_("Receipt acknowledged"),
+    "accepted": N_("Accepted"),
+    "declined": N_("Declined"),
+    "completed": N_("Completed"),
+}
+
+REMINDER_STATUSES = {
+    "scheduled": N_("scheduled"),
+    "sending": N_("being sent"),
+    "sent": N_("sent"),
+    "acknowledged": N_("acknowledged"),
+    "escalated": N_("passed to the manager"),
+    "cancelled": N_("cancelled"),
+}
+
+#: Reminder kinds, and the other kinds of inbox items.
+REMINDER_KINDS = {
+    "counselling_follow_up": N_("Counselling follow-up due"),
+    "enrolment_decision": N_("Enrolment decision due"),
+    "reminder_escalation": N_("A reminder was not acknowledged"),
+    "referral_escalation": N_("A partner has not answered a referral"),
+}
+
+PROCUREMENT_STATUSES = {
+    "requested": N_("requested"),
+    "approved": N_("approved"),
+    "ordered": N_("ordered"),
+    # Not "delivered": in Armenian goods are received, services are delivered.
+    "delivered": N_("goods received"),
+    "cancelled": N_("cancelled"),
 }
 
 OUTBOX_STATUSES = {
@@ -92,6 +163,45 @@ def _known(table: dict[str, str], code: str) -> str:
 
 def trigger(code: str) -> str:
     return _known(TRIGGERS, code) if code in TRIGGERS else _known(TIMELINE, code)
+
+
+def activity(code: str) -> str:
+    return _known(ACTIVITIES, code)
+
+
+def referral_status(code: str) -> str:
+    return _known(REFERRAL_STATUSES, code)
+
+
+def referral_response(code: str) -> str:
+    return _known(REFERRAL_RESPONSES, code)
+
+
+def reminder_status(code: str) -> str:
+    return _known(REMINDER_STATUSES, code)
+
+
+def reminder_kind(code: str) -> str:
+    return _known(REMINDER_KINDS, code)
+
+
+def procurement_status(code: str) -> str:
+    return _known(PROCUREMENT_STATUSES, code)
+
+
+def partner_name(row: Mapping[str, Any]) -> str:
+    """A partner's name in the page's language (partners carry both, as data)."""
+    return label({"hy": row.get("partner_name_hy") or "", "en": row.get("partner_name_en") or ""})
+
+
+def supplier(code: str) -> str:
+    found = policies().suppliers.get(code)
+    return found.name if found else code
+
+
+def budget_line(code: str) -> str:
+    found = policies().budget_lines.get(code)
+    return label(found.labels, code) if found else code
 
 
 def effect(code: str) -> str:
@@ -180,3 +290,17 @@ def staff_options(staff: Iterable[Any]) -> list[tuple[str, str]]:
 
 def community_options(communities: Iterable[Any]) -> list[tuple[str, str]]:
     return [(c.code, label(c.labels, c.code)) for c in communities]
+
+
+def response_options(responses: Iterable[str]) -> list[tuple[str, str]]:
+    return [(code, referral_response(code)) for code in responses]
+
+
+def partner_options(partners: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """Active partners, by name in the page's language."""
+    options = [
+        (p["code"], label({"hy": p["name_hy"], "en": p["name_en"]}, p["code"]))
+        for p in partners
+        if p.get("active", True)
+    ]
+    return sorted(options, key=lambda option: option[1])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from web.i18n import N_, gettext
+from web.i18n import N_, format_money, gettext
 from workflow.errors import (
     ConcurrentUpdate,
     GuardFailed,
@@ -17,6 +17,7 @@ from workflow.errors import (
     NotFound,
     TriggerNotAllowed,
 )
+from workflow.programme import effect_errors
 from workflow.programme import errors as programme_errors
 from workflow.programme.values import Problems
 
@@ -53,6 +54,16 @@ FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
         N_("A group session links at least two families: give the other case numbers."),
     ),
     (r"^name a social worker", N_("Choose a social worker, a psychologist, or both.")),
+    (r"^say what the family is referred for", N_("Say what the family is referred for.")),
+    (
+        r"declined referral needs the partner's reason",
+        N_("A declined referral needs the partner's reason."),
+    ),
+    (
+        r"completed referral needs the partner's feedback",
+        N_("A completed referral needs the partner's feedback."),
+    ),
+    (r"^say why the request is cancelled", N_("Say why the request is cancelled.")),
 )
 
 MESSAGES = {
@@ -60,6 +71,13 @@ MESSAGES = {
     "registered": N_("The family is registered."),
     "advanced": N_("The case has moved on."),
     "logged_out": N_("You are logged out."),
+    "referred": N_("The referral is queued; it is mailed to the partner in a moment."),
+    "answered": N_("The partner's answer is recorded."),
+    "acknowledged": N_("The reminder is acknowledged."),
+    "approved": N_("The procurement request is approved."),
+    "ordered": N_("The goods are ordered."),
+    "received": N_("The goods are received and the service is recorded as delivered."),
+    "cancelled": N_("The procurement request is cancelled."),
 }
 
 
@@ -111,11 +129,61 @@ def error_message(exc: HogatarError) -> str:
         return gettext("The planned service is not in a status that allows this.")
     if isinstance(exc, programme_errors.UnknownCommunity):
         return gettext("Unknown community: choose one from the list.")
+    background = _background_work_message(exc)
+    if background is not None:
+        return background
     if isinstance(exc, NotFound):
         return gettext("What you asked for does not exist.")
     if isinstance(exc, Problems):
         return gettext("Some fields need your attention: see the messages beside them.")
     return str(exc)
+
+
+def _background_work_message(exc: HogatarError) -> str | None:
+    if isinstance(exc, effect_errors.PartnerNotFound):
+        return gettext("Choose a partner organisation from the list.")
+    if isinstance(exc, effect_errors.ReferralResponseRefused):
+        return gettext("This answer does not fit the referral's current status.")
+    if isinstance(exc, effect_errors.ReminderNotOpen):
+        return gettext("This reminder is not waiting for an acknowledgement.")
+    if isinstance(exc, effect_errors.ProcurementStatusRefused):
+        return gettext("The procurement request is not in a status that allows this.")
+    if isinstance(exc, effect_errors.NotAllowedToApprove):
+        return gettext("Only a procurement officer or a manager can approve procurement.")
+    if isinstance(exc, effect_errors.OverBudget):
+        return gettext("Over budget by %(over)s.") % {"over": format_money(exc.over_by)}
+    if isinstance(exc, effect_errors.OverFamilyCeiling):
+        return gettext("Over the per-family ceiling by %(over)s.") % {
+            "over": format_money(exc.over_by)
+        }
+    return None
+
+
+def budget_refusal(exc: HogatarError, *, amount: int, line: str) -> str:
+    """An over-budget refusal with its figures, when the amount asked for is known."""
+    figures = {
+        "line": line,
+        "amount": format_money(amount),
+        "remaining": format_money(amount - getattr(exc, "over_by", 0)),
+        "over": format_money(getattr(exc, "over_by", 0)),
+    }
+    if isinstance(exc, effect_errors.OverBudget):
+        return (
+            gettext(
+                "Over budget: the budget line “%(line)s” has %(remaining)s left and the "
+                "request is %(amount)s, %(over)s too much."
+            )
+            % figures
+        )
+    if isinstance(exc, effect_errors.OverFamilyCeiling):
+        return (
+            gettext(
+                "Over the per-family ceiling: this family can still receive goods worth "
+                "%(remaining)s and the request is %(amount)s, %(over)s too much."
+            )
+            % figures
+        )
+    return error_message(exc)
 
 
 def message(code: str | None) -> str | None:

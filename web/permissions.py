@@ -2,7 +2,9 @@
 policy is one line here.
 
 Closing and reopening a case are the programme manager's decisions; procurement
-officers see the procurement side and the reports, not the families' files.
+officers see the procurement side and the reports, not the families' files. Referrals
+are case work (social workers, managers); psychologists read them. Goods are approved,
+ordered and received by procurement officers and managers; social workers follow them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ class Permission(StrEnum):
     RECORD_COUNSELLING = "record_counselling"
     CLOSE_CASES = "close_cases"
     VIEW_REPORTS = "view_reports"
+    REFER = "refer"
+    OVERSEE_REMINDERS = "oversee_reminders"
+    VIEW_PROCUREMENT = "view_procurement"
+    MANAGE_PROCUREMENT = "manage_procurement"
 
 
 GRANTS: dict[Permission, frozenset[str]] = {
@@ -26,6 +32,15 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.RECORD_COUNSELLING: frozenset({"admin", "manager", "social_worker", "psychologist"}),
     Permission.CLOSE_CASES: frozenset({"admin", "manager"}),
     Permission.VIEW_REPORTS: frozenset({"admin", "manager", "procurement_officer"}),
+    # Create referrals and record the partners' answers.
+    Permission.REFER: frozenset({"admin", "manager", "social_worker"}),
+    # See everyone's overdue reminders and acknowledge them; others acknowledge their own.
+    Permission.OVERSEE_REMINDERS: frozenset({"admin", "manager"}),
+    Permission.VIEW_PROCUREMENT: frozenset(
+        {"admin", "manager", "procurement_officer", "social_worker"}
+    ),
+    # Approve, order, receive and cancel procurement requests.
+    Permission.MANAGE_PROCUREMENT: frozenset({"admin", "manager", "procurement_officer"}),
 }
 
 #: Transitions that need more than EDIT_CASES.
@@ -38,3 +53,8 @@ def allowed(role: str, permission: Permission) -> bool:
 
 def trigger_permission(trigger: str) -> Permission:
     return TRIGGER_PERMISSIONS.get(trigger, Permission.EDIT_CASES)
+
+
+def may_acknowledge(role: str, username: str, recipient: str) -> bool:
+    """A reminder is acknowledged by the person it reminds, or by a manager."""
+    return username == recipient or allowed(role, Permission.OVERSEE_REMINDERS)

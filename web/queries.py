@@ -1,4 +1,5 @@
-"""Read side of the web app: the caseload, a case file, and the lookups forms need.
+"""Read side of the web app: the caseload, a case file, the lookups forms need, and the
+counts and single rows of the background work (referrals, reminders, procurement).
 
 Plain data for templates and the JSON API; nothing here changes the database. Written
 for 100,000 cases: the caseload reads one page (plus one row, to know whether there is
@@ -7,6 +8,7 @@ a next page) and never counts the whole table.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -15,7 +17,15 @@ from sqlalchemy import String, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from web.casefile import FAMILY_WORKFLOW
+from workflow.errors import NotFound
 from workflow.persistence.models import CaseRow
+from workflow.programme import effect_queries
+from workflow.programme.effect_errors import (
+    ProcurementRequestNotFound,
+    ReferralNotFound,
+    ReminderNotFound,
+)
+from workflow.programme.effect_models import ProcurementRequestRow, ReferralRow, ReminderRow
 from workflow.programme.models import AssessmentRow, CommunityRow, FamilyRow, MemberRow, StaffRow
 from workflow.runtime import Runtime
 from workflow.text import search_key
@@ -218,3 +228,106 @@ def lookups(rt: Runtime) -> dict[str, Any]:
 
 def today(rt: Runtime) -> date:
     return rt.clock.now().date()
+
+
+# --- The background work: what the dashboard counts, and the rows a page acts on. ---
+
+#: Reminders that reached their recipient and wait for an acknowledgement.
+OPEN_REMINDERS = ("sent", "escalated")
+#: Referrals the partner has not answered yet (acknowledging receipt is no answer).
+AWAITING_ANSWER = ("sent", "acknowledged")
+
+
+def overdue_reminders(rt: Runtime, *, recipient_id: int | None = None) -> int:
+    """Reminders sent or escalated whose due time has passed, unacknowledged; everyone's,
+    or one staff member's."""
+    query = (
+        select(func.count())
+        .select_from(ReminderRow)
+        .where(ReminderRow.status.in_(OPEN_REMINDERS), ReminderRow.due_at <= rt.clock.now())
+    )
+    if recipient_id is not None:
+        query = query.where(ReminderRow.recipient_id == recipient_id)
+    with rt.session_factory() as session:
+        return int(session.scalar(query) or 0)
+
+
+def referrals_awaiting_answer(rt: Runtime) -> int:
+    with rt.session_factory() as session:
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(ReferralRow)
+                .where(ReferralRow.status.in_(AWAITING_ANSWER))
+            )
+            or 0
+        )
+
+
+def procurement_awaiting_approval(rt: Runtime) -> int:
+    with rt.session_factory() as session:
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(ProcurementRequestRow)
+                .where(ProcurementRequestRow.status == "requested")
+            )
+            or 0
+        )
+
+
+def family_names(rt: Runtime, case_ids: Iterable[int]) -> dict[int, str]:
+    """Case id -> family name, for lists of referrals and reminders."""
+    wanted = sorted(set(case_ids))
+    if not wanted:
+        return {}
+    with rt.session_factory() as session:
+        rows = session.execute(
+            select(CaseRow.id, func.coalesce(FamilyRow.family_name, CaseRow.family_name, ""))
+            .outerjoin(FamilyRow, FamilyRow.case_id == CaseRow.id)
+            .where(CaseRow.id.in_(wanted))
+        ).all()
+    return {case_id: name for case_id, name in rows}
+
+
+def _case_of(rt: Runtime, column: Any, key: Any, row_id: int, missing: NotFound) -> int:
+    with rt.session_factory() as session:
+        case_id = session.scalar(select(column).where(key == row_id))
+    if case_id is None:
+        raise missing
+    return int(case_id)
+
+
+def referral(rt: Runtime, referral_id: int) -> dict[str, Any]:
+    """One referral as ``list_referrals`` shows it (its case's list is short)."""
+    case_id = _case_of(
+        rt, ReferralRow.case_id, ReferralRow.id, referral_id, ReferralNotFound(referral_id)
+    )
+    rows = effect_queries.list_referrals(rt, case_id=case_id)
+    return next(row for row in rows if row["id"] == referral_id)
+
+
+def reminder(rt: Runtime, reminder_id: int) -> dict[str, Any]:
+    case_id = _case_of(
+        rt, ReminderRow.case_id, ReminderRow.id, reminder_id, ReminderNotFound(reminder_id)
+    )
+    rows = effect_queries.list_reminders(rt, case_id=case_id)
+    return next(row for row in rows if row["id"] == reminder_id)
+
+
+def procurement_request(rt: Runtime, request_id: int) -> dict[str, Any]:
+    case_id = _case_of(
+        rt,
+        ProcurementRequestRow.case_id,
+        ProcurementRequestRow.id,
+        request_id,
+        ProcurementRequestNotFound(request_id),
+    )
+    rows = effect_queries.list_procurement(rt, case_id=case_id)
+    return next(row for row in rows if row["id"] == request_id)
+
+
+def staff_names(rt: Runtime) -> dict[str, str]:
+    """Username -> full name of every member of staff (for lists that name recipients)."""
+    with rt.session_factory() as session:
+        return dict(session.execute(select(StaffRow.username, StaffRow.full_name)).all())

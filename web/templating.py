@@ -52,6 +52,18 @@ def environment() -> Environment:
         service_options=labels.service_options,
         staff_options=labels.staff_options,
         community_options=labels.community_options,
+        partner_options=labels.partner_options,
+        response_options=labels.response_options,
+        activity=labels.activity,
+        referral_status=labels.referral_status,
+        referral_response=labels.referral_response,
+        reminder_status=labels.reminder_status,
+        reminder_kind=labels.reminder_kind,
+        procurement_status=labels.procurement_status,
+        partner_name=labels.partner_name,
+        supplier=labels.supplier,
+        budget_line=labels.budget_line,
+        iso_datetime=i18n.format_iso_datetime,
     )
     env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES)
     return env

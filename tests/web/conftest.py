@@ -25,6 +25,7 @@ from tests.support import RecordingPublisher, free_port
 from web import accounts, security
 from workflow.bootstrap import bootstrap
 from workflow.clock import FixedClock
+from workflow.notifications import MemoryMailer
 from workflow.persistence.migrate import upgrade
 from workflow.programme.commands import AddStaff
 from workflow.runtime import Runtime
@@ -76,11 +77,15 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def rt(
-    tmp_path: Path, template_db: Path, clock: FixedClock, publisher: RecordingPublisher
+    tmp_path: Path,
+    template_db: Path,
+    clock: FixedClock,
+    publisher: RecordingPublisher,
+    mailer: MemoryMailer,
 ) -> Iterator[Runtime]:
     for file in template_db.glob("hogatar.sqlite3*"):
         shutil.copy(file, tmp_path / file.name)
-    runtime = bootstrap(_settings(tmp_path), clock=clock, publisher=publisher)
+    runtime = bootstrap(_settings(tmp_path), clock=clock, publisher=publisher, mailer=mailer)
     yield runtime
     runtime.engine.dispose()
 

@@ -177,7 +177,26 @@ def _case_json(file: dict[str, Any]) -> dict[str, Any]:
             }
             for t in file["transitions"]
         ],
-        "timeline": [{**e, "at": _iso(e["at"])} for e in file["timeline"]],
+        "timeline": [
+            {key: _iso(value) for key, value in e.items() if key != "kind"}
+            for e in file["timeline"]
+            if e["kind"] == "event"
+        ],
+        "activities": [
+            {
+                "kind": e["trigger"],
+                **{key: _iso(e[key]) for key in ("state", "actor", "at", "reason", "data")},
+            }
+            for e in file["timeline"]
+            if e["kind"] == "activity"
+        ],
+        "background_effects": [
+            fx for e in file["timeline"] if e["kind"] == "activity" for fx in e["effects"]
+        ]
+        + file["background"],
+        "referrals": file["referrals"],
+        "reminders": file["reminders"],
+        "procurement": file["procurement"],
     }
 
 

@@ -1,5 +1,6 @@
 """The forms that change a case file: register a family, assessment, consent, staff,
-service plan and deliveries, counselling, income, transitions, close and reopen.
+service plan and deliveries, counselling, income, transitions, close and reopen, and a
+referral to a partner.
 
 GET shows a form; POST reads it (``web.forms``), hands the command to the service layer
 and redirects to the case. A refused form comes back with each problem beside its field
@@ -18,7 +19,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response
 
-from web import forms
+from web import effect_forms, forms
 from web.accounts import Staff
 from web.auth import Forbidden, require, require_login, runtime
 from web.casefile import FAMILY_WORKFLOW
@@ -36,6 +37,7 @@ from workflow.errors import (
     TriggerNotAllowed,
 )
 from workflow.persistence.models import CaseRow
+from workflow.programme import effect_queries
 from workflow.programme.errors import PlannedServiceNotFound, PossibleDuplicate
 from workflow.programme.models import PlannedServiceRow
 from workflow.programme.reference import reference
@@ -51,6 +53,14 @@ class CaseForm:
     permission: Permission
     read: Callable[..., Any]
     anchor: str = ""
+    #: The notice on the case page after the form is saved (a code of web.messages).
+    notice: str = "saved"
+    #: What else the form offers to choose from (beyond staff, communities, services).
+    context: Callable[[Runtime], dict[str, Any]] | None = None
+
+
+def _partners(rt: Runtime) -> dict[str, Any]:
+    return {"partners": effect_queries.list_partners(rt)}
 
 
 CASE_FORMS = {
@@ -67,10 +77,24 @@ CASE_FORMS = {
     ),
     "income": CaseForm("forms/income.html", Permission.EDIT_CASES, forms.income, "plan"),
     "close": CaseForm(
-        "forms/close.html", Permission.CLOSE_CASES, partial(forms.transition, trigger="close")
+        "forms/close.html",
+        Permission.CLOSE_CASES,
+        partial(forms.transition, trigger="close"),
+        notice="advanced",
     ),
     "reopen": CaseForm(
-        "forms/reopen.html", Permission.CLOSE_CASES, partial(forms.transition, trigger="reopen")
+        "forms/reopen.html",
+        Permission.CLOSE_CASES,
+        partial(forms.transition, trigger="reopen"),
+        notice="advanced",
+    ),
+    "referral": CaseForm(
+        "forms/referral.html",
+        Permission.REFER,
+        effect_forms.referral,
+        "referrals",
+        notice="referred",
+        context=_partners,
     ),
 }
 SERVICE_FORMS = {
@@ -121,6 +145,7 @@ def show_form(
     rt = runtime(request)
     context = {
         **_form_context(rt),
+        **(spec.context(rt) if spec.context else {}),
         "case": case,
         "values": values if values is not None else {"expected_version": case["version"]},
         "errors": field_errors(error) if isinstance(error, Problems) else {},
@@ -165,7 +190,7 @@ async def submit_case_form(
     except InvalidInput as exc:
         case = case_header(rt, case_id)
         return show_form(request, spec, case=case, values=values, error=exc)
-    return done(case_id, spec.anchor, "advanced" if name in ("close", "reopen") else "saved")
+    return done(case_id, spec.anchor, spec.notice)
 
 
 @router.get("/services/{service_id}/forms/{name}")

@@ -13,10 +13,24 @@ from web.auth import require, require_login, runtime
 from web.casefile import FAMILY_WORKFLOW, case_file
 from web.diagram import render_diagram
 from web.messages import message
-from web.permissions import Permission
-from web.queries import ALL, OPEN, SORTS, CaseloadFilter, caseload, lookups
+from web.permissions import Permission, allowed
+from web.queries import (
+    ALL,
+    OPEN,
+    SORTS,
+    CaseloadFilter,
+    caseload,
+    lookups,
+    overdue_reminders,
+    procurement_awaiting_approval,
+    referrals_awaiting_answer,
+    staff_names,
+    today,
+)
 from web.templating import render
+from workflow.programme import effect_queries
 from workflow.programme.reference import reference
+from workflow.runtime import Runtime
 
 router = APIRouter(include_in_schema=False)
 CASE_ROLES = ("social_worker", "psychologist")
@@ -29,8 +43,24 @@ def dashboard(request: Request, staff: Staff = Depends(require_login)) -> Respon
         "states": reporting.states(rt),
         "mine": reporting.my_open_cases(rt, staff.id) if staff.role in CASE_ROLES else None,
         "incidents": reporting.open_incidents(rt) if staff.role in ("admin", "manager") else None,
+        **waiting_work(rt, staff),
     }
     return render(request, "dashboard.html", context)
+
+
+def waiting_work(rt: Runtime, staff: Staff) -> dict[str, int | None]:
+    """What waits for someone, as far as the staff member's role lets them see it (None:
+    not theirs to see). Managers count everyone's overdue reminders, others their own."""
+    everyone = allowed(staff.role, Permission.OVERSEE_REMINDERS)
+    return {
+        "overdue_reminders": overdue_reminders(rt, recipient_id=None if everyone else staff.id),
+        "awaiting_answer": referrals_awaiting_answer(rt)
+        if allowed(staff.role, Permission.VIEW_CASES)
+        else None,
+        "awaiting_approval": procurement_awaiting_approval(rt)
+        if allowed(staff.role, Permission.VIEW_PROCUREMENT)
+        else None,
+    }
 
 
 def _int(value: str | None) -> int | None:
@@ -106,6 +136,9 @@ def render_case(
     definition = rt.machine(FAMILY_WORKFLOW).definition
     context = {
         **file,
+        "partners": effect_queries.list_partners(rt),
+        "staff_names": staff_names(rt),
+        "today": today(rt),
         "diagram": render_diagram(definition, file["case"]["state"]),
         "state_labels": {s.name: s.labels for s in definition.states},
         "flower_url": rt.settings.flower_url,

@@ -1,4 +1,5 @@
-"""Reports with charts, and their figures as CSV."""
+"""Reports with charts, and their figures as CSV: cases, criteria, services, and the
+procurement committed against its budget lines."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from starlette.responses import Response
 from web import reporting
 from web.accounts import Staff
 from web.auth import require, runtime
-from web.charts import bar_chart
+from web.charts import bar_chart, budget_chart
 from web.i18n import format_money, gettext
 from web.permissions import Permission
 from web.queries import final_states
 from web.reporting import Bar
 from web.templating import render
 from workflow.errors import NotFound
+from workflow.programme import effect_queries
 from workflow.runtime import Runtime
 
 router = APIRouter(include_in_schema=False)
@@ -40,6 +42,20 @@ def _bars(bars: list[Bar], value_name: str, extra_name: str | None = None) -> li
     return rows
 
 
+def _budget(rt: Runtime) -> list[dict[str, Any]]:
+    return [
+        {
+            "budget_line": line["budget_line"],
+            "name_en": line["label"].get("en", line["budget_line"]),
+            "name_hy": line["label"].get("hy", line["budget_line"]),
+            "budget_amd": line["budget_amd"],
+            "committed_amd": line["committed_amd"],
+            "remaining_amd": line["remaining_amd"],
+        }
+        for line in effect_queries.budget(rt)
+    ]
+
+
 #: name -> rows of the CSV (stable English column names: for spreadsheets and scripts).
 EXPORTS: dict[str, Callable[[Runtime], list[dict[str, Any]]]] = {
     "states": lambda rt: _bars(reporting.states(rt), "families"),
@@ -47,6 +63,7 @@ EXPORTS: dict[str, Callable[[Runtime], list[dict[str, Any]]]] = {
     "state-by-community": reporting.state_by_community,
     "criteria": lambda rt: _bars(reporting.criteria(rt), "open_families"),
     "services": lambda rt: _bars(reporting.services_delivered(rt), "deliveries", "cost_amd"),
+    "procurement-budget": _budget,
 }
 
 
@@ -60,6 +77,7 @@ def reports(
     communities = reporting.communities(rt)
     criteria = reporting.criteria(rt)
     delivered = reporting.services_delivered(rt)
+    budget = effect_queries.budget(rt)
     charts = [
         ("states", gettext("Families by state"), bar_chart(states, gettext("Families by state"))),
         (
@@ -87,6 +105,11 @@ def reports(
                 show=format_money,
             ),
         ),
+        (
+            "procurement-budget",
+            gettext("Procurement committed against budget"),
+            budget_chart(budget, gettext("Procurement committed against budget")),
+        ),
     ]
     context = {
         "charts": charts,
@@ -95,6 +118,7 @@ def reports(
             "communities": communities,
             "criteria": criteria,
             "services": delivered,
+            "budget": budget,
         },
         "closed_states": final_states(rt),
     }

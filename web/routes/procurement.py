@@ -1,0 +1,118 @@
+"""The procurement queue: requests by status with their actions (approve, order, receive,
+cancel), purchase orders and the budget lines.
+
+Procurement officers and managers act (``MANAGE_PROCUREMENT``); social workers follow
+the queue read-only. A refused action comes back as the request's own page with the
+problem beside its field and what was typed kept (422); a refusal over budget says by
+how much.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from web import effect_forms, forms
+from web.accounts import Staff
+from web.auth import require, runtime
+from web.labels import budget_line
+from web.messages import budget_refusal, error_message, field_errors, message
+from web.permissions import Permission
+from web.queries import procurement_request, today
+from web.routes.outreach import back_to
+from web.templating import render
+from workflow import services
+from workflow.errors import InvalidInput, NotFound
+from workflow.programme import effect_queries
+from workflow.programme.effect_errors import OverBudget, OverFamilyCeiling
+from workflow.programme.values import Problems
+
+router = APIRouter(include_in_schema=False)
+
+#: Sections of the queue, in the order a request moves through them.
+STATUSES = ("requested", "approved", "ordered", "delivered", "cancelled")
+#: action -> the notice after it is done.
+NOTICES = {"approve": "approved", "order": "ordered", "deliver": "received", "cancel": "cancelled"}
+
+
+@router.get("/procurement")
+def queue(
+    request: Request,
+    staff: Staff = Depends(require(Permission.VIEW_PROCUREMENT)),  # noqa: B008
+) -> Response:
+    rt = runtime(request)
+    rows = effect_queries.list_procurement(rt)
+    context = {
+        "sections": [(status, [r for r in rows if r["status"] == status]) for status in STATUSES],
+        "orders": effect_queries.list_purchase_orders(rt),
+        "budget": effect_queries.budget(rt),
+        "today": today(rt),
+        "notice": message(request.query_params.get("msg")),
+    }
+    return render(request, "procurement.html", context)
+
+
+def render_request(
+    request: Request,
+    request_id: int,
+    *,
+    action: str | None = None,
+    values: dict[str, Any] | None = None,
+    error: InvalidInput | None = None,
+) -> Response:
+    rt = runtime(request)
+    found = procurement_request(rt, request_id)
+    errors: dict[str, list[str]] = field_errors(error) if isinstance(error, Problems) else {}
+    sentence = error_message(error) if error is not None else None
+    if isinstance(error, OverBudget | OverFamilyCeiling):
+        typed = effect_forms.typed_amount(values or {})
+        amount = typed if typed is not None else found["amount_amd"]
+        # The sentence at the top says by how much; beside the amount, the whole story.
+        full = budget_refusal(error, amount=amount, line=budget_line(found["budget_line"]))
+        errors = {"amount_amd": [full]}
+    context = {
+        "r": found,
+        "action": action,
+        "values": values or {},
+        "errors": errors,
+        "error": sentence,
+        "today": today(rt),
+        "notice": message(request.query_params.get("msg")),
+    }
+    return render(request, "procurement_request.html", context, status_code=422 if error else 200)
+
+
+@router.get("/procurement/{request_id}")
+def request_page(
+    request: Request,
+    request_id: int,
+    staff: Staff = Depends(require(Permission.VIEW_PROCUREMENT)),  # noqa: B008
+) -> Response:
+    return render_request(request, request_id)
+
+
+@router.post("/procurement/{request_id}/{action}")
+async def act(
+    request: Request,
+    request_id: int,
+    action: str,
+    staff: Staff = Depends(require(Permission.MANAGE_PROCUREMENT)),  # noqa: B008
+) -> Response:
+    read = effect_forms.PROCUREMENT_ACTIONS.get(action)
+    if read is None:
+        raise ActionNotFound(action)
+    values = forms.form_values(await request.form())
+    try:
+        services.handle(runtime(request), read(values, request_id=request_id, actor=staff.username))
+    except InvalidInput as exc:
+        return render_request(request, request_id, action=action, values=values, error=exc)
+    return back_to(values.get("next"), f"/procurement/{request_id}", NOTICES[action])
+
+
+class ActionNotFound(NotFound):
+    """An unknown action in the URL: 404."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(f"there is no procurement action {action!r}")
