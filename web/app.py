@@ -18,6 +18,7 @@ from web.auth import require_login, verify_csrf
 from web.middleware import LanguageAndTiming
 from web.routes import (
     api,
+    api_work,
     casework,
     outreach,
     pages,
@@ -62,5 +63,6 @@ def create_app(runtime: Runtime, *, secret_key: str | None = None) -> FastAPI:
     app.include_router(procurement.router, dependencies=protected)
     app.include_router(session.api_router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(api.router, prefix=API_PREFIX, dependencies=protected)
+    app.include_router(api_work.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(api.docs_router(app), prefix=API_PREFIX, dependencies=protected)
     return app

@@ -7,6 +7,8 @@ import re
 from fastapi.routing import APIRoute
 from starlette.routing import Mount, Route
 
+from tests import programme_fixtures as pf
+
 PUBLIC = {
     ("GET", "/login"),
     ("POST", "/login"),
@@ -58,7 +60,7 @@ def test_every_route_but_login_and_health_needs_a_login(app, browser):
             if response.status_code == 303:
                 assert response.headers["location"].startswith("/login?next=")
         checked += 1
-    assert checked >= 30  # the enumeration really found the app's routes
+    assert checked >= 55  # the enumeration really found the app's routes
 
 
 def test_the_public_routes_are_exactly_login_and_health(app):
@@ -71,3 +73,24 @@ def test_the_public_routes_are_exactly_login_and_health(app):
 def test_static_files_are_only_the_assets(app):
     mounts = [route for _, route in flatten(app.routes) if isinstance(route, Mount)]
     assert [mount.path for mount in mounts] == ["/static"]
+
+
+def test_procurement_actions_refuse_the_roles_that_only_read(app, browser):
+    """Every route that changes a procurement request, page or API, refuses a social worker
+    (who may follow the queue) and a psychologist (who may not see it)."""
+    actions = [
+        (method, path)
+        for method, path in routes(app)
+        if method == "POST" and path.startswith(("/procurement/", "/api/v1/procurement/"))
+    ]
+    assert len(actions) == 5  # the page's {action} route and the API's four
+    for username in (pf.SOCIAL_WORKER, pf.PSYCHOLOGIST):
+        staff = browser(username)
+        for method, path in actions:
+            response = staff.client.request(
+                method,
+                concrete(path).replace("/1/1", "/1/approve"),
+                headers={"X-CSRF-Token": staff.csrf},
+                follow_redirects=False,
+            )
+            assert response.status_code == 403, (username, path, response.status_code)

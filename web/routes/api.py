@@ -28,7 +28,7 @@ from web.auth import Forbidden, require, runtime
 from web.casefile import case_file
 from web.permissions import Permission, allowed, trigger_permission
 from web.queries import caseload, today
-from web.routes.pages import caseload_filter
+from web.routes.pages import caseload_filter, waiting_work
 from web.routes.reports import EXPORTS
 from workflow import services
 from workflow.clock import as_utc
@@ -288,13 +288,19 @@ def advance(
     return _result(services.handle(runtime(request), command))
 
 
-@router.get("/dashboard", summary="Cases per state and what waits for attention", tags=["reports"])
+@router.get(
+    "/dashboard",
+    summary="Cases per state and what waits: incidents, overdue reminders, referrals awaiting "
+    "an answer, procurement awaiting approval",
+    tags=["reports"],
+)
 def dashboard(request: Request, staff: Staff = VIEW) -> JSONResponse:
     rt = runtime(request)
     return JSONResponse(
         {
             "states": {bar.code: bar.value for bar in reporting.states(rt)},
             "open_incidents": reporting.open_incidents(rt),
+            **waiting_work(rt, staff),
         }
     )
 
