@@ -32,7 +32,8 @@ def no_facts(_session: Session, _case: CaseSnapshot) -> Mapping[str, Any]:
 
 #: Called inside a transition's transaction, after the new state is written, so that a
 #: feature can keep its own rows in step (a closed case cancels its waiting reminders).
-TransitionListener = Callable[["Runtime", UnitOfWork, Any, str, str], None]
+#: Arguments: runtime, unit of work, the case row, from-state, to-state, actor.
+TransitionListener = Callable[["Runtime", UnitOfWork, Any, str, str, str], None]
 
 
 @dataclass

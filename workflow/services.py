@@ -254,7 +254,7 @@ def advance_case_in(rt: Runtime, uow: UnitOfWork, command: AdvanceCase) -> CaseA
         for effect in transition.effects
     ]
     for listener in rt.transition_listeners:
-        listener(rt, uow, case, to_state, actor)
+        listener(rt, uow, case, from_state, to_state, actor)
     return CaseAdvanced(
         case_id=case.id,
         trigger=command.trigger,

@@ -5,7 +5,7 @@ published outbox id; the clock is moved instead of waiting."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email import message_from_bytes
 
 import pytest
@@ -462,3 +462,25 @@ def test_cancel_needs_a_reason_and_only_before_ordering(staff, publisher):
     handle(staff, OrderProcurement(request_id=request["id"], actor="proc-levon"))
     with pytest.raises(InvalidInput, match="is ordered: it cannot be cancelled"):
         handle(staff, CancelProcurement(request_id=request["id"], reason="x", actor="m"))
+
+
+def test_a_reminder_falls_due_at_nine_in_yerevan_on_sqlite_too(staff, publisher):
+    case_id = case_in(staff, "assessed")
+    deliver_all(staff, publisher)
+    [reminder] = effect_queries.list_reminders(staff, case_id=case_id)
+    due = datetime.fromisoformat(reminder["due_at"])
+    # 09:00 in Yerevan (UTC+4) is 05:00 UTC: stored as the instant, not the wall clock.
+    assert (due.utcoffset(), due.hour, due.minute) == (timedelta(0), 5, 0)
+
+
+def test_answering_a_referral_clears_the_managers_escalation_items(staff, publisher, clock):
+    case_id = case_in(staff, "enrolled")
+    deliver_all(staff, publisher)
+    deliver_all(staff, publisher)
+    clock.advance(timedelta(days=11))
+    handle(staff, SweepReferralDeadlines())
+    deliver_all(staff, publisher)
+    assert len(effect_queries.inbox(staff, username="mgr-ruzanna")) == 1
+    [referral] = effect_queries.list_referrals(staff, case_id=case_id)
+    handle(staff, RespondToReferral(referral_id=referral["id"], response="accepted", actor="sw"))
+    assert effect_queries.inbox(staff, username="mgr-ruzanna") == []

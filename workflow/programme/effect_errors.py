@@ -58,6 +58,9 @@ class OverBudget(InvalidInput):
             f"over budget: the budget line {line!r} has {_amd(remaining)} left, "
             f"the request is {_amd(amount)}: over by {_amd(amount - remaining)}"
         )
+        self.line = line
+        self.amount = amount
+        self.remaining = remaining
         self.over_by = amount - remaining
 
 
@@ -68,6 +71,9 @@ class OverFamilyCeiling(InvalidInput):
             f"{_amd(remaining)} left, the request is {_amd(amount)}: "
             f"over by {_amd(amount - remaining)}"
         )
+        self.amount = amount
+        self.remaining = remaining
+        self.ceiling = ceiling
         self.over_by = amount - remaining
 
 

@@ -31,7 +31,7 @@ from workflow.programme.effect_errors import (
     ReferralNotFound,
     ReferralResponseRefused,
 )
-from workflow.programme.effect_models import PartnerRow, ReferralRow
+from workflow.programme.effect_models import InboxItemRow, PartnerRow, ReferralRow
 from workflow.programme.errors import AlreadyExists
 from workflow.programme.models import FamilyRow, StaffRow
 from workflow.programme.policies import EMAIL, LANGUAGES, policies
@@ -202,6 +202,13 @@ def respond_to_referral(
     else:
         referral.completed_at = now
         referral.feedback = feedback
+    # The partner answered: the managers' escalation items about it are dealt with.
+    for item in uow.session.scalars(
+        select(InboxItemRow).where(
+            InboxItemRow.referral_id == referral.id, InboxItemRow.read_at.is_(None)
+        )
+    ):
+        item.read_at = now
     case = uow.session.get(CaseRow, referral.case_id)
     assert case is not None
     note_activity(

@@ -43,6 +43,7 @@ from workflow.runtime import Runtime
 from workflow.services import enqueue_effect, note_activity, require_actor
 from workflow.unit_of_work import UnitOfWork
 
+FAMILY_WORKFLOW = "family_case"
 FOLLOW_UP = "counselling_follow_up"
 ENROLMENT_DECISION = "enrolment_decision"
 #: kind -> (mail template to the recipient, mail template of the escalation)
@@ -149,12 +150,16 @@ def after_counselling(
     return scheduled
 
 
-def on_transition(rt: Runtime, uow: UnitOfWork, case: CaseRow, to_state: str, actor: str) -> None:
+def on_transition(
+    rt: Runtime, uow: UnitOfWork, case: CaseRow, from_state: str, to_state: str, actor: str
+) -> None:
     """Transition listener: a closed case needs no more reminders, and a case that left
-    'assessed' no longer waits for its enrolment decision."""
+    'assessed' no longer waits for its enrolment decision. Other moves cost no query."""
+    if case.workflow != FAMILY_WORKFLOW:
+        return
     if to_state == "closed":
         cancel_waiting(rt, uow, case=case, reason="case closed", actor=actor)
-    elif to_state != "assessed":
+    elif from_state == "assessed":
         cancel_waiting(
             rt,
             uow,
