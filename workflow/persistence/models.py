@@ -45,6 +45,13 @@ class UtcDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
+    def coerce_compared_value(self, op: Any, value: Any) -> Any:
+        # Moments compared with a column are stored the same way (UTC); but
+        # `created_at - timedelta(...)` binds an interval, not a moment.
+        if isinstance(value, datetime):
+            return self
+        return self.impl.coerce_compared_value(op, value)
+
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
