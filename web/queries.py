@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import String, and_, cast, exists, func, or_, select
+from sqlalchemy import String, cast, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from web.casefile import FAMILY_WORKFLOW
@@ -148,20 +148,21 @@ def caseload(rt: Runtime, wanted: CaseloadFilter) -> Caseload:
 
 
 def _latest_assessment_has(criterion: str) -> Any:
-    """The case's latest assessment records ``criterion`` (the JSON list, as text)."""
-    later = aliased(AssessmentRow)
-    newer_exists = exists().where(
-        later.case_id == AssessmentRow.case_id,
-        or_(
-            later.assessed_on > AssessmentRow.assessed_on,
-            and_(later.assessed_on == AssessmentRow.assessed_on, later.id > AssessmentRow.id),
-        ),
+    """The case's latest assessment records ``criterion`` (the JSON list, as text).
+
+    A correlated scalar subquery, looked up per candidate case through the assessments'
+    case index: as a semi-join the planner would start from every assessment matching
+    the LIKE (it cannot estimate it) and take a third of a second on 100,000 cases.
+    """
+    latest_criteria = (
+        select(cast(AssessmentRow.criteria, String))
+        .where(AssessmentRow.case_id == CaseRow.id)
+        .order_by(AssessmentRow.assessed_on.desc(), AssessmentRow.id.desc())
+        .limit(1)
+        .correlate(CaseRow)
+        .scalar_subquery()
     )
-    return exists().where(
-        AssessmentRow.case_id == CaseRow.id,
-        cast(AssessmentRow.criteria, String).like(f'%"{_like_escape(criterion)}"%', escape="\\"),
-        ~newer_exists,
-    )
+    return latest_criteria.like(f'%"{_like_escape(criterion)}"%', escape="\\")
 
 
 def _like_escape(text: str) -> str:

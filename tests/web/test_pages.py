@@ -110,6 +110,10 @@ def test_caseload_filters_search_sort_and_pages(browser, rt):
     assert f'/cases/{ids[1]}"' in b.get("/cases?q=բաբա").text  # case-insensitive, Armenian
     assert f'/cases/{ids[2]}"' in b.get("/cases?criterion=extreme_poverty").text
     assert f'/cases/{ids[1]}"' not in b.get("/cases?criterion=extreme_poverty").text
+    # Only the latest assessment counts: a re-assessment without the criterion drops it.
+    pf.assess(rt, ids[2], assessed_on=pf.today(rt), criteria=("single_parent",))
+    assert f'/cases/{ids[2]}"' not in b.get("/cases?criterion=extreme_poverty").text
+    assert f'/cases/{ids[2]}"' in b.get("/cases?criterion=single_parent").text
     names = re.findall(r'href="/cases/\d+">([^#<][^<]*)</a>', b.get("/cases?sort=name").text)
     assert names == sorted(names)
     partial = b.get("/cases?state=open", headers={"HX-Request": "true", "HX-Target": "results"})
