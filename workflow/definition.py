@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from collections import deque
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,9 +70,6 @@ class WorkflowDefinition:
 
     def allowed_triggers(self, state: str) -> list[str]:
         return [t.trigger for t in self.transitions if state in t.sources]
-
-    def effect_names(self) -> set[str]:
-        return {effect for t in self.transitions for effect in t.effects}
 
     def to_dot(self, *, highlight: str | None = None, language: str = "en") -> str:
         """Graphviz text of the workflow; the README and the web app draw it."""
@@ -227,6 +224,3 @@ def load_definitions(
         definitions[definition.name] = definition
     return definitions
 
-
-def all_effects(definitions: Iterable[WorkflowDefinition]) -> set[str]:
-    return {effect for definition in definitions for effect in definition.effect_names()}
