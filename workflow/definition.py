@@ -223,4 +223,3 @@ def load_definitions(
             raise DefinitionError(f"{path.name}: workflow {definition.name!r} is defined twice")
         definitions[definition.name] = definition
     return definitions
-

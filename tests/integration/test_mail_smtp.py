@@ -16,7 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from tests.support import free_port, wait_for
+from tests.support import free_port, service_missing, wait_for
 from workflow.notifications import (
     MailPermanentError,
     MailTemporaryError,
@@ -209,7 +209,7 @@ def test_a_server_without_8bitmime_gets_base64_and_the_same_text(mail_dir):
 def certificate(tmp_path_factory):
     openssl = shutil.which("openssl")
     if openssl is None:
-        pytest.skip("openssl is not installed: no certificate for the STARTTLS tests")
+        service_missing("openssl", "no certificate for the STARTTLS tests")
     directory = tmp_path_factory.mktemp("tls")
     cert, key = directory / "cert.pem", directory / "key.pem"
     subprocess.run(

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from workflow.effects import EffectContext
@@ -71,6 +71,12 @@ def send_mail(
         now=context.now,
     )
     return context.runtime.mailer.send(message)
+
+
+def mark_inbox_read(session: Session, now: datetime, about: ColumnElement[bool]) -> None:
+    """The inbox items ``about`` something that was dealt with are read."""
+    for item in session.scalars(select(InboxItemRow).where(about, InboxItemRow.read_at.is_(None))):
+        item.read_at = now
 
 
 def add_inbox_item(

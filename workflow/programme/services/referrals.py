@@ -42,6 +42,7 @@ from workflow.programme.services.outreach import (
     active_managers,
     escalate_to,
     local_day,
+    mark_inbox_read,
     note_done,
     send_mail,
 )
@@ -203,12 +204,7 @@ def respond_to_referral(
         referral.completed_at = now
         referral.feedback = feedback
     # The partner answered: the managers' escalation items about it are dealt with.
-    for item in uow.session.scalars(
-        select(InboxItemRow).where(
-            InboxItemRow.referral_id == referral.id, InboxItemRow.read_at.is_(None)
-        )
-    ):
-        item.read_at = now
+    mark_inbox_read(uow.session, now, InboxItemRow.referral_id == referral.id)
     case = uow.session.get(CaseRow, referral.case_id)
     assert case is not None
     note_activity(

@@ -36,6 +36,7 @@ from workflow.programme.services.outreach import (
     add_inbox_item,
     escalate_to,
     local_day,
+    mark_inbox_read,
     note_done,
     send_mail,
 )
@@ -267,12 +268,7 @@ def acknowledge_reminder(
     row.acknowledged_at = now
     row.acknowledged_by = actor
     row.escalation_due_at = None
-    for item in uow.session.scalars(
-        select(InboxItemRow).where(
-            InboxItemRow.reminder_id == row.id, InboxItemRow.read_at.is_(None)
-        )
-    ):
-        item.read_at = now
+    mark_inbox_read(uow.session, now, InboxItemRow.reminder_id == row.id)
     case = uow.session.get(CaseRow, row.case_id)
     assert case is not None
     note_activity(
