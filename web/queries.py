@@ -17,6 +17,7 @@ from sqlalchemy import String, cast, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from web.casefile import FAMILY_WORKFLOW
+from web.permissions import Permission, allowed
 from workflow.errors import NotFound
 from workflow.persistence.models import CaseRow
 from workflow.programme import effect_queries
@@ -233,24 +234,15 @@ def today(rt: Runtime) -> date:
 
 # --- The background work: what the dashboard counts, and the rows a page acts on. ---
 
-#: Reminders that reached their recipient and wait for an acknowledgement.
-OPEN_REMINDERS = ("sent", "escalated")
 #: Referrals the partner has not answered yet (acknowledging receipt is no answer).
 AWAITING_ANSWER = ("sent", "acknowledged")
 
 
-def overdue_reminders(rt: Runtime, *, recipient_id: int | None = None) -> int:
-    """Reminders sent or escalated whose due time has passed, unacknowledged; everyone's,
-    or one staff member's."""
-    query = (
-        select(func.count())
-        .select_from(ReminderRow)
-        .where(ReminderRow.status.in_(OPEN_REMINDERS), ReminderRow.due_at <= rt.clock.now())
-    )
-    if recipient_id is not None:
-        query = query.where(ReminderRow.recipient_id == recipient_id)
-    with rt.session_factory() as session:
-        return int(session.scalar(query) or 0)
+def overdue_reminders_for(rt: Runtime, role: str, username: str) -> list[dict[str, Any]]:
+    """The overdue reminders a staff member answers for: the team's for those who oversee
+    reminders, else their own. The dashboard counts these rows, the reminders page lists them."""
+    everyone = allowed(role, Permission.OVERSEE_REMINDERS)
+    return effect_queries.overdue_reminders(rt, recipient=None if everyone else username)
 
 
 def referrals_awaiting_answer(rt: Runtime) -> int:

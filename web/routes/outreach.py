@@ -19,7 +19,7 @@ from web.auth import Forbidden, can, require, require_login, runtime
 from web.effect_forms import RESPONSES
 from web.messages import error_message, field_errors, message
 from web.permissions import Permission, allowed, may_acknowledge
-from web.queries import family_names, referral, reminder, staff_names
+from web.queries import family_names, overdue_reminders_for, referral, reminder, staff_names
 from web.routes.public import safe_next
 from web.templating import render
 from workflow import services
@@ -58,17 +58,14 @@ def render_inbox(
 ) -> Response:
     rt = runtime(request)
     mine = effect_queries.list_reminders(rt, recipient=staff.username)
-    team = []
-    if allowed(staff.role, Permission.OVERSEE_REMINDERS):
-        team = [
-            r
-            for r in effect_queries.list_reminders(rt, status="escalated")
-            if r["recipient"] != staff.username
-        ]
+    # Exactly the rows the dashboard counts: the team's overdue reminders for a manager
+    # (their own among them), one's own for everyone else.
+    overdue = overdue_reminders_for(rt, staff.role, staff.username)
+    team = overdue if allowed(staff.role, Permission.OVERSEE_REMINDERS) else []
     items = effect_queries.inbox(rt, username=staff.username)
     cases = [r["case_id"] for r in [*mine, *team, *items]]
     context: dict[str, Any] = {
-        "open": [r for r in mine if r["status"] in ("sent", "escalated")],
+        "open": [r for r in mine if r["status"] in effect_queries.OPEN_REMINDERS],
         "upcoming": [r for r in mine if r["status"] in WAITING],
         "finished": [r for r in reversed(mine) if r["status"] in FINISHED][:RECENT],
         "team": team,

@@ -21,7 +21,7 @@ from web.queries import (
     CaseloadFilter,
     caseload,
     lookups,
-    overdue_reminders,
+    overdue_reminders_for,
     procurement_awaiting_approval,
     referrals_awaiting_answer,
     staff_names,
@@ -50,10 +50,10 @@ def dashboard(request: Request, staff: Staff = Depends(require_login)) -> Respon
 
 def waiting_work(rt: Runtime, staff: Staff) -> dict[str, int | None]:
     """What waits for someone, as far as the staff member's role lets them see it (None:
-    not theirs to see). Managers count everyone's overdue reminders, others their own."""
-    everyone = allowed(staff.role, Permission.OVERSEE_REMINDERS)
+    not theirs to see). Managers count everyone's overdue reminders, others their own: the
+    very list the reminders page shows behind the figure's link."""
     return {
-        "overdue_reminders": overdue_reminders(rt, recipient_id=None if everyone else staff.id),
+        "overdue_reminders": len(overdue_reminders_for(rt, staff.role, staff.username)),
         "awaiting_answer": referrals_awaiting_answer(rt)
         if allowed(staff.role, Permission.VIEW_CASES)
         else None,
