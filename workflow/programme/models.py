@@ -46,6 +46,8 @@ class StaffRow(Base):
     role: Mapped[str] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(2), default="hy")
     email: Mapped[str | None] = mapped_column(String(200))
+    #: How partners and families reach the worker (mails name it).
+    phone: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Filled by the login feature (argon2); nobody can log in until then.
     password_hash: Mapped[str | None] = mapped_column(String(255))
@@ -152,6 +154,11 @@ class DeliveryRow(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(120))
     recorded_at: Mapped[datetime]
+    #: The counselling session this delivery is (a session held while the plan has the
+    #: matching counselling service counts as a delivery of it).
+    counselling_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("counselling_sessions.id"), index=True
+    )
 
 
 class CounsellingSessionRow(Base):
