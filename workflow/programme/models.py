@@ -157,7 +157,9 @@ class DeliveryRow(Base):
     #: The counselling session this delivery is (a session held while the plan has the
     #: matching counselling service counts as a delivery of it).
     counselling_session_id: Mapped[int | None] = mapped_column(
-        ForeignKey("counselling_sessions.id"), index=True
+        # Named by hand: the conventional name is longer than PostgreSQL's 63 characters.
+        ForeignKey("counselling_sessions.id", name="fk_service_deliveries_counselling_session"),
+        index=True,
     )
 
 

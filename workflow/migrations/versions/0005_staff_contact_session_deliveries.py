@@ -28,7 +28,7 @@ def upgrade() -> None:
     with op.batch_alter_table("service_deliveries", schema=None) as batch_op:
         batch_op.add_column(sa.Column("counselling_session_id", ID, nullable=True))
         batch_op.create_foreign_key(
-            "fk_service_deliveries_counselling_session_id_counselling_sessions",
+            "fk_service_deliveries_counselling_session",
             "counselling_sessions",
             ["counselling_session_id"],
             ["id"],
@@ -42,7 +42,7 @@ def downgrade() -> None:
     with op.batch_alter_table("service_deliveries", schema=None) as batch_op:
         batch_op.drop_index("ix_service_deliveries_counselling_session_id")
         batch_op.drop_constraint(
-            "fk_service_deliveries_counselling_session_id_counselling_sessions",
+            "fk_service_deliveries_counselling_session",
             type_="foreignkey",
         )
         batch_op.drop_column("counselling_session_id")
