@@ -154,6 +154,7 @@ def _services(session: Session, case_id: int, staff: dict[int, str]) -> list[dic
                 "quantity": row.quantity,
                 "cost_amd": row.cost_amd,
                 "notes": row.notes,
+                "counselling_session_id": row.counselling_session_id,
             }
         )
     return [

@@ -48,9 +48,17 @@ class Service:
     procurement: bool
     follow_up: bool
     funded: bool
+    #: A counselling session of this kind (individual, group) held while the plan has
+    #: this service open is recorded as one delivery of it, costing ``session_cost_amd``.
+    session_kind: str | None = None
+    session_cost_amd: int = 0
 
     def label(self, language: str = "en") -> str:
         return self.labels.get(language) or self.labels["en"]
+
+
+#: The kinds of counselling session a service can be delivered by.
+SESSION_KINDS = ("individual", "group")
 
 
 @dataclass(frozen=True)
@@ -161,9 +169,31 @@ def _services(raw: Mapping[str, Any]) -> tuple[dict[str, Mapping[str, str]], dic
         for flag, value in flags.items():
             if not isinstance(value, bool):
                 raise ReferenceDataError(f"{name}: service {item.code}: {flag} must be true/false")
+        session_kind = item.extra.get("session_kind")
+        if session_kind is not None and session_kind not in SESSION_KINDS:
+            raise ReferenceDataError(
+                f"{name}: service {item.code}: session_kind must be one of "
+                f"{', '.join(SESSION_KINDS)} (got {session_kind!r})"
+            )
+        cost = item.extra.get("session_cost_amd", 0)
+        if isinstance(cost, bool) or not isinstance(cost, int) or cost < 0:
+            raise ReferenceDataError(
+                f"{name}: service {item.code}: session_cost_amd must be whole dram, 0 or more"
+            )
         services[item.code] = Service(
-            code=item.code, labels=item.labels, category=str(category), **flags
+            code=item.code,
+            labels=item.labels,
+            category=str(category),
+            session_kind=session_kind,
+            session_cost_amd=cost,
+            **flags,
         )
+    kinds = [s.session_kind for s in services.values() if s.session_kind]
+    for kind in set(kinds):
+        if kinds.count(kind) > 1:
+            raise ReferenceDataError(
+                f"{name}: more than one service is delivered by {kind} sessions"
+            )
     return categories, services
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from workflow.errors import InvalidInput
 from workflow.persistence.models import CaseRow
 from workflow.programme.commands import (
@@ -249,22 +251,67 @@ def record_counselling(
         CounsellingParticipantRow(session_id=session_row.id, case_id=case.id) for case in cases
     )
     for case in cases:
-        record_change(
-            rt,
-            uow,
-            case=case,
-            trigger="record_counselling",
-            actor=actor,
-            data={
-                "session_id": session_row.id,
-                "kind": command.kind,
-                "psychologist": psychologist.username,
-                "held_on": command.held_on.isoformat(),
-                "follow_up_needed": command.follow_up_needed,
-                "families": len(cases),
-            },
-        )
+        data: dict[str, Any] = {
+            "session_id": session_row.id,
+            "kind": command.kind,
+            "psychologist": psychologist.username,
+            "held_on": command.held_on.isoformat(),
+            "follow_up_needed": command.follow_up_needed,
+            "families": len(cases),
+        }
+        delivery = session_as_delivery(rt, uow, case=case, session=session_row, actor=actor)
+        if delivery is not None:
+            data |= {
+                "planned_service_id": delivery.planned_service_id,
+                "delivery_id": delivery.id,
+                "cost_amd": delivery.cost_amd,
+            }
+        record_change(rt, uow, case=case, trigger="record_counselling", actor=actor, data=data)
     # This session is the follow-up of what was waiting; if it needs one, remind in time.
     reminders.after_counselling(rt, uow, session=session_row, cases=cases, actor=actor)
     uow.commit()
     return CounsellingRecorded(session_id=session_row.id, case_ids=case_ids)
+
+
+def session_as_delivery(
+    rt: Runtime, uow: UnitOfWork, *, case: CaseRow, session: CounsellingSessionRow, actor: str
+) -> DeliveryRow | None:
+    """A session held while the case's plan has the counselling service of its kind open
+    (planned or in progress) is one delivery of that service: its date, one session, the
+    catalogue's cost per session. The service stays in progress (counselling is a series;
+    whoever ends it marks it delivered); without such a service the session is only a
+    session, the plan is left alone."""
+    kinds = {
+        code
+        for code, service in reference().services.items()
+        if service.session_kind == session.kind
+    }
+    if not kinds:
+        return None
+    planned = uow.session.scalar(
+        select(PlannedServiceRow)
+        .where(
+            PlannedServiceRow.case_id == case.id,
+            PlannedServiceRow.service.in_(kinds),
+            PlannedServiceRow.status.in_(STEPS["deliver"]),
+        )
+        .order_by(PlannedServiceRow.id)
+        .limit(1)
+    )
+    if planned is None:
+        return None
+    now = rt.clock.now()
+    delivery = DeliveryRow(
+        planned_service_id=planned.id,
+        delivered_on=session.held_on,
+        quantity=1,
+        cost_amd=reference().services[planned.service].session_cost_amd,
+        recorded_by=actor,
+        recorded_at=now,
+        counselling_session_id=session.id,
+    )
+    uow.session.add(delivery)
+    planned.status = "in_progress"
+    planned.updated_at = now
+    uow.session.flush()
+    return delivery
