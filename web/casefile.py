@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from web.permissions import Permission, trigger_permission
 from workflow import queries
 from workflow.clock import as_utc
 from workflow.errors import CaseNotFound
@@ -52,6 +53,8 @@ class TransitionOption:
     dest: str
     unmet: tuple[Requirement, ...]
     needs_reason: bool
+    #: What the reader's role must allow to take the step; the page names the roles that can.
+    permission: Permission
 
     @property
     def allowed(self) -> bool:
@@ -81,9 +84,19 @@ def transition_options(rt: Runtime, session: Session, case: CaseRow) -> list[Tra
                 dest=transition.dest,
                 unmet=unmet,
                 needs_reason=any(guard in INPUT_GUARDS for guard in transition.guards),
+                permission=trigger_permission(trigger),
             )
         )
     return options
+
+
+def unmet_requirements(rt: Runtime, case_id: int, trigger: str) -> tuple[Requirement, ...]:
+    """What a refused step still needs, read again for the page that says so (the engine's
+    refusal carries its English sentences only)."""
+    with rt.session_factory() as session:
+        case = session.get(CaseRow, case_id)
+        options = transition_options(rt, session, case) if case is not None else []
+    return next((option.unmet for option in options if option.trigger == trigger), ())
 
 
 def _staff_names(session: Session, ids: set[int]) -> dict[int, StaffRow]:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from web.i18n import N_, gettext, label
+from web.permissions import ROLES, Permission, allowed
 from workflow.programme.policies import policies
 from workflow.programme.reference import Item, reference
 
@@ -138,21 +139,25 @@ SERVICE_STATUSES = {
 
 COUNSELLING_KINDS = {"individual": N_("Individual"), "group": N_("Group")}
 
-#: What each guard asks for, said in the interface's language (the engine's own message,
-#: in English, is kept for the API and the CLI).
+#: What each guard still needs, said as what to do next in the interface's language (the
+#: engine's own message, in English, is kept for the API and the CLI).
 GUARDS = {
-    "assessment_recorded": N_("An assessment is recorded"),
-    "abandonment_risk": N_("The latest assessment finds a risk of child abandonment"),
-    "consent_on_file": N_("The family's consent is on file"),
-    "enough_criteria": N_("Enough additional criteria are met in the latest assessment"),
-    "service_planned": N_("The service plan has at least one planned service"),
-    "social_worker_assigned": N_("A social worker is assigned to the case"),
-    "stabilisation_evidence": N_(
-        "Evidence of economic stabilisation: vocational training completed and its tools "
-        "delivered, or an income source with a start date"
+    "assessment_recorded": N_("Record an assessment of the family"),
+    "abandonment_risk": N_(
+        "Record an assessment that finds a risk of child abandonment (the latest one does not)"
     ),
-    "closure_reason_given": N_("A closure reason from the list"),
-    "reason_given": N_("A reason"),
+    "consent_on_file": N_("Record the family's consent"),
+    "enough_criteria": N_(
+        "Record an assessment that meets enough additional criteria (the latest one does not)"
+    ),
+    "service_planned": N_("Plan at least one service"),
+    "social_worker_assigned": N_("Assign a social worker to the case"),
+    "stabilisation_evidence": N_(
+        "Record the evidence of economic stabilisation: a vocational training completed with "
+        "its tools delivered, or an income source with a start date"
+    ),
+    "closure_reason_given": N_("Choose a closure reason from the list"),
+    "reason_given": N_("Give a reason"),
 }
 
 
@@ -223,6 +228,14 @@ def counselling_kind(code: str) -> str:
 def guard(name: str, fallback: str) -> str:
     message = GUARDS.get(name)
     return gettext(message) if message else fallback
+
+
+def who_can(permission: Permission) -> str:
+    """The roles that may do something, by name: "Social worker, Programme manager". The
+    administrator, who may do everything, is named only where nobody else may."""
+    roles = [role for role in ROLES if allowed(role, permission)]
+    named = [role for role in roles if role != "admin"] or roles
+    return ", ".join(staff_role(role) for role in named)
 
 
 def _item_label(items: Iterable[Item], code: str | None) -> str:

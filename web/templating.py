@@ -48,6 +48,7 @@ def environment() -> Environment:
         counselling_kind=labels.counselling_kind,
         label=i18n.label,
         guard_label=labels.guard,
+        who_can=labels.who_can,
         item_options=labels.item_options,
         service_options=labels.service_options,
         staff_options=labels.staff_options,

@@ -160,7 +160,7 @@ def test_blocked_transitions_list_what_is_missing_and_allowed_ones_advance(brows
     case_id = pf.register(rt)
     b = browser(pf.SOCIAL_WORKER)
     page = b.get(f"/cases/{case_id}").text
-    assert "Գնահատումը գրանցված է" in page  # the unmet requirement, in Armenian
+    assert "Գրանցեք ընտանիքի գնահատումը" in page  # what to do first, in Armenian
     assert re.search(r'<button type="submit" class="primary" disabled', page)
     pf.prepare(rt, case_id, "assess")
     version = _version(rt, case_id)

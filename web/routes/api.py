@@ -323,7 +323,16 @@ def docs_router(app: FastAPI) -> APIRouter:
 
     @docs.get("/docs")
     def swagger() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/api/v1/openapi.json", title=app.title)
+        # Every asset from the app itself (web.app mounts them): no CDN, no external favicon,
+        # and no online validator badge.
+        return get_swagger_ui_html(
+            openapi_url="/api/v1/openapi.json",
+            title=app.title,
+            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+            swagger_ui_parameters={"validatorUrl": None},
+        )
 
     return docs
 

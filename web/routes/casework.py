@@ -19,10 +19,10 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response
 
-from web import effect_forms, forms
+from web import effect_forms, forms, labels
 from web.accounts import Staff
 from web.auth import Forbidden, require, require_login, runtime
-from web.casefile import FAMILY_WORKFLOW
+from web.casefile import FAMILY_WORKFLOW, unmet_requirements
 from web.messages import error_message, field_errors
 from web.permissions import Permission, allowed, trigger_permission
 from web.queries import lookups, today
@@ -262,8 +262,13 @@ async def advance(
     try:
         command = forms.transition(values, case_id=case_id, trigger=trigger, actor=staff.username)
         services.handle(rt, command)
-    except InvalidInput as exc:
-        unmet = exc.unmet if isinstance(exc, GuardFailed) else None
+    except (InvalidInput, GuardFailed, TriggerNotAllowed) as exc:
+        # Back on the case page, whose cards say what each step needs (not a bare error page).
+        unmet = (
+            [labels.guard(r.guard, r.message) for r in unmet_requirements(rt, case_id, trigger)]
+            if isinstance(exc, GuardFailed)
+            else None
+        )
         return render_case(request, case_id, error=error_message(exc), unmet=unmet, status_code=422)
     return done(case_id, "top", "advanced")
 
