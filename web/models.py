@@ -31,3 +31,17 @@ class WebSessionRow(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class FormSubmissionRow(Base):
+    """A form's one-time token, claimed by its first submission (``web.once``);
+    migration 0006."""
+
+    __tablename__ = "form_submissions"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(Id, ForeignKey("staff.id"))
+    claimed_at: Mapped[datetime] = mapped_column(index=True)
+    # Set once the change is saved; None while it is being saved (or if that was cut off).
+    saved_at: Mapped[datetime | None]
+    location: Mapped[str | None] = mapped_column(String(500))
