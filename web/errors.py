@@ -84,7 +84,12 @@ def extensions(exc: HogatarError) -> dict[str, Any]:
     if isinstance(exc, Problems):
         return {"errors": [{"field": p.field, "message": p.problem} for p in exc.problems]}
     if isinstance(exc, GuardFailed):
-        return {"trigger": exc.trigger, "unmet": exc.unmet}
+        return {
+            "trigger": exc.trigger,
+            "unmet": exc.unmet,
+            # Each with its stable code, so a client can say it in its own words.
+            "requirements": [{"code": r.code, "message": r.message} for r in exc.requirements],
+        }
     if isinstance(exc, TriggerNotAllowed):
         return {"trigger": exc.trigger, "state": exc.state, "allowed": exc.allowed}
     if isinstance(exc, PossibleDuplicate):

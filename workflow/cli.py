@@ -41,7 +41,12 @@ app.add_typer(workflow_app, name="workflow")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 ActorOption = Annotated[
-    str | None, typer.Option("--actor", help="Who is doing this (default: your login name).")
+    str | None,
+    typer.Option(
+        "--actor",
+        help="Who is doing this: an active staff username (hogatar staff list), or "
+        "cli:NAME / system:NAME (default: cli:<your login name>).",
+    ),
 ]
 
 _runtime: Runtime | None = None
@@ -57,7 +62,13 @@ def runtime() -> Runtime:
 
 
 def _actor(actor: str | None) -> str:
-    return actor or f"cli:{getpass.getuser()}"
+    """Who is doing this: by default the login name (``cli:NAME``); given, an active
+    staff username or an explicit ``cli:NAME`` / ``system:NAME`` (else exit 2)."""
+    if actor is None:
+        return f"cli:{getpass.getuser()}"
+    from workflow.programme.services.people import known_actor
+
+    return known_actor(runtime(), actor)
 
 
 def _print_json(value: Any) -> None:
@@ -105,6 +116,19 @@ def _parse_data(data: str | None) -> dict[str, Any]:
     return parsed
 
 
+def _with_closure_reason(data: dict[str, Any], closure_reason: str | None) -> dict[str, Any]:
+    """``--closure-reason`` is ``data.closure_reason`` said plainly; both must agree."""
+    if closure_reason is None:
+        return data
+    given = data.get("closure_reason")
+    if given is not None and given != closure_reason:
+        raise InvalidInput(
+            f"--closure-reason {closure_reason!r} and --data's closure_reason {given!r} differ: "
+            "give it once"
+        )
+    return {**data, "closure_reason": closure_reason}
+
+
 @case_app.command("advance")
 def case_advance(
     case_id: int,
@@ -114,6 +138,14 @@ def case_advance(
     ] = None,
     data: Annotated[
         str | None, typer.Option("--data", help="JSON object recorded with the event.")
+    ] = None,
+    closure_reason: Annotated[
+        str | None,
+        typer.Option(
+            "--closure-reason",
+            help="Required to close: a closure reason code (config/programme/lists.toml); "
+            "'other' also needs --reason.",
+        ),
     ] = None,
     expected_version: Annotated[
         int | None,
@@ -132,7 +164,7 @@ def case_advance(
             trigger=trigger,
             actor=_actor(actor),
             reason=reason,
-            data=_parse_data(data),
+            data=_with_closure_reason(_parse_data(data), closure_reason),
             expected_version=expected_version,
         ),
     )
@@ -321,7 +353,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = app(args=argv, standalone_mode=False)
     except HogatarError as exc:
-        _fail(str(exc), 2 if exc.bad_input else 1)
+        _fail(exc.cli_message(), 2 if exc.bad_input else 1)
     except SettingsError as exc:
         _fail(str(exc), 2)
     except typer.Abort:

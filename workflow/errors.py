@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from workflow.guards import Requirement
+
 
 class HogatarError(Exception):
     """Base of every error the user should see as one clear line."""
 
     #: True when the request itself was wrong (CLI exit 2, HTTP 4xx).
     bad_input = True
+
+    def cli_message(self) -> str:
+        """The line the command line prints (some errors add the command to run)."""
+        return str(self)
 
 
 class DefinitionError(HogatarError):
@@ -51,10 +57,24 @@ class TriggerNotAllowed(HogatarError):
 
 
 class GuardFailed(HogatarError):
-    def __init__(self, *, case_id: int, trigger: str, unmet: Sequence[str]) -> None:
-        super().__init__(f"case {case_id} cannot '{trigger}' yet: " + "; ".join(unmet))
+    """``requirements`` are the unmet ones (``workflow.guards.Requirement``: code, message,
+    CLI hint); ``unmet`` their messages. The message says what to do first."""
+
+    def __init__(self, *, case_id: int, trigger: str, unmet: Sequence[Requirement | str]) -> None:
+        self.case_id = case_id
         self.trigger = trigger
-        self.unmet = list(unmet)
+        self.requirements = [
+            r if isinstance(r, Requirement) else Requirement("requirement", r) for r in unmet
+        ]
+        self.unmet = [r.message for r in self.requirements]
+        super().__init__(self._text(self.unmet))
+
+    def _text(self, items: Sequence[str]) -> str:
+        return f"case {self.case_id} cannot '{self.trigger}' yet; first " + "; ".join(items)
+
+    def cli_message(self) -> str:
+        """The message with each requirement's command, for the command line."""
+        return self._text([r.with_hint() for r in self.requirements])
 
 
 class ConcurrentUpdate(HogatarError):

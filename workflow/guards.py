@@ -1,8 +1,11 @@
 """Guards: pure, named functions that say which requirements of a transition are unmet.
 
-A guard returns the unmet requirements as sentences a social worker understands; an
-empty list means the guard passes. Every guard of a transition is evaluated so that a
-refusal lists everything still missing, not only the first thing.
+A guard returns the unmet requirements, each said as what to do next ("record an
+assessment"), not as a fact that sounds already true; an empty list means the guard
+passes. A requirement may be a plain sentence or a ``Requirement`` with a stable code
+(for pages that say it in their own language) and a hint naming the command that meets
+it (for the command line). Every guard of a transition is evaluated so that a refusal
+lists everything still missing, not only the first thing.
 """
 
 from __future__ import annotations
@@ -33,7 +36,23 @@ class GuardContext:
     facts: Mapping[str, Any] = field(default_factory=dict)
 
 
-Guard = Callable[[GuardContext], Iterable[str]]
+@dataclass(frozen=True)
+class Requirement:
+    """One unmet requirement: ``code`` is stable (the guard's name, or a finer one), the
+    ``message`` says in English what to do, ``hint`` how to do it on the command line."""
+
+    code: str
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+    def with_hint(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+Guard = Callable[[GuardContext], Iterable[str | Requirement]]
 
 
 class LazyFacts(Mapping[str, Any]):
@@ -75,17 +94,32 @@ class GuardRegistry:
     def names(self) -> set[str]:
         return set(self._guards)
 
-    def unmet(self, names: Iterable[str], context: GuardContext) -> list[str]:
-        problems: list[str] = []
+    def requirements(self, names: Iterable[str], context: GuardContext) -> list[Requirement]:
+        """Every unmet requirement of these guards, each once, in the guards' order."""
+        found: list[Requirement] = []
         for name in names:
             for problem in self._guards[name](context):
-                if problem not in problems:
-                    problems.append(problem)
-        return problems
+                requirement = (
+                    problem if isinstance(problem, Requirement) else Requirement(name, problem)
+                )
+                if requirement not in found:
+                    found.append(requirement)
+        return found
+
+    def unmet(self, names: Iterable[str], context: GuardContext) -> list[str]:
+        """The messages of ``requirements``."""
+        return [r.message for r in self.requirements(names, context)]
 
 
-def reason_given(context: GuardContext) -> list[str]:
+def reason_given(context: GuardContext) -> list[Requirement]:
     """Generic: closing, reopening and the like must say why."""
     if context.reason is None or not context.reason.strip():
-        return [f"a reason is required to {context.trigger.replace('_', ' ')}"]
+        trigger = context.trigger
+        return [
+            Requirement(
+                "reason_given",
+                f"give the reason to {trigger.replace('_', ' ')}",
+                f"hogatar case advance {context.case.id} {trigger} --reason TEXT",
+            )
+        ]
     return []

@@ -222,7 +222,7 @@ def advance_case_in(rt: Runtime, uow: UnitOfWork, command: AdvanceCase) -> CaseA
         data=command.data,
         facts=LazyFacts(lambda: rt.facts_loader(case.workflow)(uow.session, snapshot)),
     )
-    unmet = rt.guards.unmet(transition.guards, context)
+    unmet = rt.guards.requirements(transition.guards, context)
     if unmet:
         raise GuardFailed(case_id=case.id, trigger=command.trigger, unmet=unmet)
 

@@ -84,8 +84,11 @@ def test_plain_open_prints_just_the_id(migrated):
     [
         (["case", "advance", "77", "assess"], "case 77 does not exist"),
         (["case", "advance", "1", "fly"], "'fly' is not allowed from there; allowed:"),
-        (["case", "advance", "1", "close"], "a closure reason from the list"),
-        (["case", "advance", "1", "assess"], "cannot 'assess' yet: an assessment is recorded"),
+        (["case", "advance", "1", "close"], "choose a closure reason from the list"),
+        (
+            ["case", "advance", "1", "assess"],
+            "cannot 'assess' yet; first record an assessment of the family (hogatar assessment",
+        ),
         (["case", "advance", "1", "assess", "--data", "{oops"], "--data is not valid JSON"),
         (["case", "advance", "1", "assess", "--data", "[1]"], "--data must be a JSON object"),
         (["case", "advance", "1", "assess", "--expected-version", "5"], "changed by someone else"),

@@ -67,7 +67,7 @@ def test_a_family_through_its_whole_case_on_the_cli(hogatar, sqlite_runtime, tmp
     registered = json.loads(ok(hogatar("family", "register", "--json-file", str(form), "--json")))
     case = str(registered["id"])
     assert registered["version"] == 2
-    actor = ["--actor", "anahit"]
+    actor = ["--actor", SOCIAL_WORKER]
     ok(
         hogatar(
             "assessment",
@@ -197,7 +197,7 @@ def test_a_family_through_its_whole_case_on_the_cli(hogatar, sqlite_runtime, tmp
         "record_income",
         "stabilise",
     ]
-    assert {e["actor"] for e in view["timeline"][2:]} == {"anahit"}
+    assert {e["actor"] for e in view["timeline"][2:]} == {SOCIAL_WORKER}
 
     out = ok(hogatar("consent", "withdraw", case, "--date", "2026-01-15", "--reason", "Մեկնում են"))
     assert "economically_stabilised -> closed" in out

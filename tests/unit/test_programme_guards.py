@@ -37,6 +37,7 @@ from workflow.programme.reference import reference
 from workflow.services import handle
 
 RULES = rules_of(reference())
+KNOWN = ", ".join(item.code for item in reference().additional_criteria)
 
 
 def context(facts=None, *, data=None, reason=None, trigger="enrol"):
@@ -58,43 +59,49 @@ ASSESSED = {"risk_of_abandonment": True, "criteria": ["extreme_poverty"]}
 @pytest.mark.parametrize(
     ("guard", "facts", "unmet"),
     [
-        (guards.assessment_recorded, {"assessments": 0}, ["an assessment is recorded"]),
+        (guards.assessment_recorded, {"assessments": 0}, ["record an assessment of the family"]),
         (guards.assessment_recorded, {"assessments": 2}, []),
         (
             guards.abandonment_risk,
             {"latest_assessment": None},
-            ["the latest assessment finds a risk of child abandonment"],
+            ["record an assessment that finds a risk of child abandonment"],
         ),
         (
             guards.abandonment_risk,
             {"latest_assessment": {**ASSESSED, "risk_of_abandonment": False}},
-            ["the latest assessment finds a risk of child abandonment"],
+            [
+                "record an assessment that finds a risk of child abandonment "
+                "(the latest one does not)"
+            ],
         ),
         (guards.abandonment_risk, {"latest_assessment": ASSESSED}, []),
-        (guards.consent_on_file, {"consent_on_file": False}, ["the family's consent is on file"]),
+        (guards.consent_on_file, {"consent_on_file": False}, ["record the family's consent"]),
         (guards.consent_on_file, {"consent_on_file": True}, []),
         (
             guards.enough_criteria,
             {"latest_assessment": {**ASSESSED, "criteria": []}},
-            ["at least 1 of the 6 additional criteria is met (the latest assessment records 0)"],
+            [
+                "record an assessment that meets at least 1 of the 6 additional criteria "
+                f"(the latest one meets 0; codes: {KNOWN})"
+            ],
         ),
         (guards.enough_criteria, {"latest_assessment": ASSESSED}, []),
         (
             guards.service_planned,
             {"planned_services": 0},
-            ["the service plan has at least one planned service"],
+            ["plan at least one service"],
         ),
         (guards.service_planned, {"planned_services": 1}, []),
         (
             guards.social_worker_assigned,
             {"social_worker_assigned": False},
-            ["a social worker is assigned to the case"],
+            ["assign a social worker to the case"],
         ),
         (guards.social_worker_assigned, {"social_worker_assigned": True}, []),
     ],
 )
 def test_each_guard_met_and_unmet(guard, facts, unmet):
-    assert guard(context(facts)) == unmet
+    assert [str(r) for r in guard(context(facts))] == unmet
 
 
 def test_the_number_of_additional_criteria_is_configurable():
@@ -103,8 +110,9 @@ def test_the_number_of_additional_criteria_is_configurable():
     refused = guards.enough_criteria(
         GuardContext(case=context().case, trigger="enrol", reason=None, data={}, facts=facts)
     )
-    assert refused == [
-        "at least 2 of the 6 additional criteria are met (the latest assessment records 1)"
+    assert [r.message for r in refused] == [
+        "record an assessment that meets at least 2 of the 6 additional criteria "
+        f"(the latest one meets 1; codes: {KNOWN})"
     ]
     two = {
         **facts,
@@ -135,22 +143,23 @@ def test_stabilisation_needs_training_and_tools_or_an_income(facts, met, hint):
     if met:
         assert unmet == []
     else:
-        assert len(unmet) == 1 and unmet[0].startswith("evidence of economic stabilisation")
-        assert hint in unmet[0]
+        assert len(unmet) == 1
+        assert unmet[0].message.startswith("record the evidence of economic stabilisation")
+        assert hint in unmet[0].message
 
 
 @pytest.mark.parametrize(
     ("data", "reason", "unmet"),
     [
-        ({}, "moved", "a closure reason from the list (stabilised, moved_away, "),
+        ({}, "moved", "choose a closure reason from the list (stabilised, moved_away, "),
         ({"closure_reason": "bored"}, None, "'bored' is not one of them"),
-        ({"closure_reason": "other"}, None, "an explanation of the closure reason 'other'"),
-        ({"closure_reason": "other"}, "  ", "an explanation of the closure reason 'other'"),
+        ({"closure_reason": "other"}, None, "explain the closure reason 'other' in words"),
+        ({"closure_reason": "other"}, "  ", "explain the closure reason 'other' in words"),
     ],
 )
 def test_close_needs_a_reason_from_the_list(data, reason, unmet):
     refused = guards.closure_reason_given(context(data=data, reason=reason, trigger="close"))
-    assert len(refused) == 1 and unmet in refused[0]
+    assert len(refused) == 1 and unmet in refused[0].message
 
 
 @pytest.mark.parametrize(
@@ -169,7 +178,9 @@ def test_every_listed_closure_reason_is_accepted(data, reason):
 
 
 def test_reopen_needs_a_reason():
-    assert guards.reason_given(context(trigger="reopen")) == ["a reason is required to reopen"]
+    assert [str(r) for r in guards.reason_given(context(trigger="reopen"))] == [
+        "give the reason to reopen"
+    ]
     assert guards.reason_given(context(trigger="reopen", reason="back in Hrazdan")) == []
 
 
@@ -188,7 +199,7 @@ def unmet_for(rt, case_id, trigger, **kwargs):
 
 def test_assess_is_refused_until_an_assessment_is_recorded(sqlite_runtime):
     case_id = register(sqlite_runtime)
-    assert unmet_for(sqlite_runtime, case_id, "assess") == ["an assessment is recorded"]
+    assert unmet_for(sqlite_runtime, case_id, "assess") == ["record an assessment of the family"]
     assess(sqlite_runtime, case_id)
     assert advance(sqlite_runtime, case_id, "assess").to_state == "assessed"
 
@@ -198,12 +209,13 @@ def test_enrol_lists_every_missing_requirement_then_passes(sqlite_runtime):
     assess(sqlite_runtime, case_id, risk_of_abandonment=False, risk_description=None, criteria=())
     advance(sqlite_runtime, case_id, "assess")
     assert unmet_for(sqlite_runtime, case_id, "enrol") == [
-        "the latest assessment finds a risk of child abandonment",
-        "the family's consent is on file",
-        "at least 1 of the 6 additional criteria is met (the latest assessment records 0)",
+        "record an assessment that finds a risk of child abandonment (the latest one does not)",
+        "record the family's consent",
+        "record an assessment that meets at least 1 of the 6 additional criteria "
+        f"(the latest one meets 0; codes: {KNOWN})",
     ]
     assess(sqlite_runtime, case_id)  # a re-assessment finds the risk and two criteria
-    assert unmet_for(sqlite_runtime, case_id, "enrol") == ["the family's consent is on file"]
+    assert unmet_for(sqlite_runtime, case_id, "enrol") == ["record the family's consent"]
     consent(sqlite_runtime, case_id)
     assert advance(sqlite_runtime, case_id, "enrol").to_state == "enrolled"
 
@@ -213,7 +225,7 @@ def test_the_latest_assessment_counts(sqlite_runtime):
     consent(sqlite_runtime, case_id)
     assess(sqlite_runtime, case_id, risk_of_abandonment=False, risk_description=None)
     assert unmet_for(sqlite_runtime, case_id, "enrol") == [
-        "the latest assessment finds a risk of child abandonment"
+        "record an assessment that finds a risk of child abandonment (the latest one does not)"
     ]
     view = queries.case_view(sqlite_runtime, case_id=case_id)
     assert [e["trigger"] for e in view["timeline"]].count("record_assessment") == 2
@@ -221,22 +233,20 @@ def test_the_latest_assessment_counts(sqlite_runtime):
 
 def test_enrol_needs_consent_on_file(sqlite_runtime):
     case_id = case_in(sqlite_runtime, "assessed")
-    assert unmet_for(sqlite_runtime, case_id, "enrol") == ["the family's consent is on file"]
+    assert unmet_for(sqlite_runtime, case_id, "enrol") == ["record the family's consent"]
 
 
 def test_start_services_needs_a_plan_and_a_social_worker(sqlite_runtime):
     case_id = case_in(sqlite_runtime, "enrolled")
     assert unmet_for(sqlite_runtime, case_id, "start_services") == [
-        "the service plan has at least one planned service",
-        "a social worker is assigned to the case",
+        "plan at least one service",
+        "assign a social worker to the case",
     ]
     handle(
         sqlite_runtime,
         AssignCase(case_id=case_id, actor="manager", social_worker=SOCIAL_WORKER),
     )
-    assert unmet_for(sqlite_runtime, case_id, "start_services") == [
-        "the service plan has at least one planned service"
-    ]
+    assert unmet_for(sqlite_runtime, case_id, "start_services") == ["plan at least one service"]
     planned = handle(
         sqlite_runtime,
         PlanService(
@@ -248,9 +258,7 @@ def test_start_services_needs_a_plan_and_a_social_worker(sqlite_runtime):
         ),
     ).record_id
     handle(sqlite_runtime, CancelService(planned_service_id=planned, actor="w", reason="no place"))
-    assert unmet_for(sqlite_runtime, case_id, "start_services") == [
-        "the service plan has at least one planned service"
-    ]
+    assert unmet_for(sqlite_runtime, case_id, "start_services") == ["plan at least one service"]
     plan_and_assign(sqlite_runtime, case_id)
     assert advance(sqlite_runtime, case_id, "start_services").to_state == "receiving_services"
 
@@ -301,13 +309,13 @@ def test_stabilise_with_an_income_source(sqlite_runtime):
 
 def test_close_needs_a_listed_reason_and_reopen_a_reason(sqlite_runtime):
     case_id = case_in(sqlite_runtime, "economically_stabilised")
-    assert "a closure reason from the list" in unmet_for(sqlite_runtime, case_id, "close")[0]
+    assert "choose a closure reason from the list" in unmet_for(sqlite_runtime, case_id, "close")[0]
     assert unmet_for(
         sqlite_runtime, case_id, "close", data={"closure_reason": "other"}, reason=" "
-    ) == ["an explanation of the closure reason 'other'"]
+    ) == ["explain the closure reason 'other' in words"]
     closed = advance(sqlite_runtime, case_id, "close", data={"closure_reason": "stabilised"})
     assert closed.to_state == "closed"
-    assert unmet_for(sqlite_runtime, case_id, "reopen") == ["a reason is required to reopen"]
+    assert unmet_for(sqlite_runtime, case_id, "reopen") == ["give the reason to reopen"]
     assert advance(sqlite_runtime, case_id, "reopen", reason="job lost").to_state == "referred"
 
 
@@ -340,3 +348,38 @@ def test_a_whole_lifecycle_ends_closed_with_the_reason_on_the_timeline(sqlite_ru
     bring_to(sqlite_runtime, case_id, "closed")
     last = queries.case_view(sqlite_runtime, case_id=case_id)["timeline"][-1]
     assert (last["trigger"], last["to"], last["data"]) == ("close", "closed", CLOSE)
+
+
+# The structured form the page and the command line both use: a code, what to do, how.
+
+
+def test_each_unmet_requirement_has_a_code_and_names_the_command_that_meets_it(sqlite_runtime):
+    case_id = case_in(sqlite_runtime, "assessed")
+    assess(sqlite_runtime, case_id, risk_of_abandonment=False, risk_description=None, criteria=())
+    with pytest.raises(GuardFailed) as refused:
+        advance(sqlite_runtime, case_id, "enrol")
+    found = [(r.code, r.hint.split(" --")[0]) for r in refused.value.requirements]
+    assert found == [
+        ("abandonment_risk", f"hogatar assessment record {case_id}"),
+        ("consent_on_file", f"hogatar consent record {case_id}"),
+        ("enough_criteria", f"hogatar assessment record {case_id}"),
+    ]
+    message = str(refused.value)
+    assert message.startswith(f"case {case_id} cannot 'enrol' yet; first record an assessment")
+    assert "hogatar" not in message  # the web and the API get what to do, not a command
+    cli = refused.value.cli_message()
+    assert f"record the family's consent (hogatar consent record {case_id} --purpose" in cli
+
+
+def test_closing_names_its_option_and_an_explanation_needs_reason(sqlite_runtime):
+    case_id = case_in(sqlite_runtime, "enrolled")
+    with pytest.raises(GuardFailed) as refused:
+        advance(sqlite_runtime, case_id, "close")
+    [requirement] = refused.value.requirements
+    assert requirement.code == "closure_reason_given"
+    assert requirement.hint == f"hogatar case advance {case_id} close --closure-reason CODE"
+    with pytest.raises(GuardFailed) as unexplained:
+        advance(sqlite_runtime, case_id, "close", data={"closure_reason": "other"})
+    [requirement] = unexplained.value.requirements
+    assert requirement.code == "closure_reason_explained"
+    assert requirement.hint.endswith("--closure-reason other --reason TEXT")

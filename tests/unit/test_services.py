@@ -91,15 +91,15 @@ def test_advance_writes_state_event_and_outbox_together(sqlite_runtime, publishe
     [
         ("stabilise", {}, TriggerNotAllowed, "allowed: assess, close"),
         ("fly", {}, TriggerNotAllowed, "'fly' is not allowed"),
-        ("assess", {}, GuardFailed, "an assessment is recorded"),
-        ("close", {}, GuardFailed, "a closure reason from the list"),
-        ("close", {"reason": "moved"}, GuardFailed, "a closure reason from the list"),
+        ("assess", {}, GuardFailed, "first record an assessment of the family"),
+        ("close", {}, GuardFailed, "choose a closure reason from the list"),
+        ("close", {"reason": "moved"}, GuardFailed, "choose a closure reason from the list"),
         ("close", {"data": {"closure_reason": "bored"}}, GuardFailed, "'bored' is not one"),
         (
             "close",
             {"data": {"closure_reason": "other"}, "reason": "   "},
             GuardFailed,
-            "an explanation of the closure reason 'other'",
+            "explain the closure reason 'other' in words",
         ),
         ("assess", {"expected_version": 7}, ConcurrentUpdate, "changed by someone else"),
         ("assess", {"data": ["not", "an", "object"]}, InvalidInput, "JSON object"),
@@ -131,9 +131,11 @@ def test_a_failed_guard_lists_every_unmet_requirement(sqlite_runtime):
     with pytest.raises(GuardFailed) as raised:
         advance(sqlite_runtime, case_id, "enrol")
     assert raised.value.unmet == [
-        "the latest assessment finds a risk of child abandonment",
-        "the family's consent is on file",
-        "at least 1 of the 6 additional criteria is met (the latest assessment records 0)",
+        "record an assessment that finds a risk of child abandonment",
+        "record the family's consent",
+        "record an assessment that meets at least 1 of the 6 additional criteria "
+        "(the latest one meets 0; codes: extreme_poverty, parental_unemployment, "
+        "health_problems, single_parent, disability, severe_conditions)",
     ]
     assert "; ".join(raised.value.unmet) in str(raised.value)
 

@@ -67,7 +67,10 @@ def test_the_whole_lifecycle_over_http(live_server):
 
     blocked = worker.post(f"/api/v1/cases/{case_id}/transitions", json={"trigger": "assess"})
     body = assert_problem(blocked, 422, "requirements-unmet")
-    assert body["unmet"] == ["an assessment is recorded"]
+    assert body["unmet"] == ["record an assessment of the family"]
+    assert body["requirements"] == [
+        {"code": "assessment_recorded", "message": "record an assessment of the family"}
+    ]
 
     steps = [
         (

@@ -22,7 +22,12 @@ from workflow.runtime import Runtime
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 ActorOption = Annotated[
-    str | None, typer.Option("--actor", help="Who is doing this (default: your login name).")
+    str | None,
+    typer.Option(
+        "--actor",
+        help="Who is doing this: an active staff username (hogatar staff list), or "
+        "cli:NAME / system:NAME (default: cli:<your login name>).",
+    ),
 ]
 VersionOption = Annotated[
     int | None,

@@ -22,6 +22,17 @@ class StaffNotFound(InvalidInput):
         )
 
 
+class UnknownActor(InvalidInput):
+    """``--actor`` names nobody: a typo would otherwise sign the timeline with a stranger."""
+
+    def __init__(self, actor: str, *, inactive: bool = False) -> None:
+        what = "is no longer active staff" if inactive else "is not a staff username"
+        super().__init__(
+            f"--actor {actor!r} {what}: give the username of an active staff member "
+            "(`hogatar staff list` shows them), or an explicit cli:NAME or system:NAME"
+        )
+
+
 class WrongStaffRole(InvalidInput):
     def __init__(self, username: str, role: str, needed: str) -> None:
         super().__init__(

@@ -1,13 +1,14 @@
 """Guards of the family workflow. Pure: they read the context (its facts were loaded by
 ``workflow.programme.facts``), never the database, and each returns the requirements
-still unmet, in words a social worker understands."""
+still unmet, each as what to do next in words a social worker understands, with its
+stable code and the command that does it (``HINTS``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from workflow.guards import GuardContext, GuardRegistry, reason_given
+from workflow.guards import GuardContext, GuardRegistry, Requirement, reason_given
 
 
 def _rules(context: GuardContext) -> Mapping[str, Any]:
@@ -15,52 +16,90 @@ def _rules(context: GuardContext) -> Mapping[str, Any]:
     return rules
 
 
-def assessment_recorded(context: GuardContext) -> list[str]:
+#: How each requirement is met on the command line; {case} is the case id.
+ASSESS = (
+    "hogatar assessment record {case} --assessor USERNAME --date DATE --risk "
+    "--risk-description TEXT --criteria CODE,CODE"
+)
+HINTS = {
+    "assessment_recorded": ASSESS,
+    "abandonment_risk": ASSESS,
+    "enough_criteria": ASSESS,
+    "consent_on_file": "hogatar consent record {case} --purpose TEXT --date DATE",
+    "service_planned": (
+        "hogatar plan add-service {case} --service CODE --target-date DATE "
+        "--provider-staff USERNAME"
+    ),
+    "social_worker_assigned": "hogatar assign {case} --social-worker USERNAME",
+    "stabilisation_evidence": (
+        "hogatar income record {case} --kind employment --started DATE, or "
+        "hogatar plan deliver SERVICE_ID --date DATE for the training and the tools"
+    ),
+    "closure_reason_given": "hogatar case advance {case} close --closure-reason CODE",
+    "closure_reason_explained": (
+        "hogatar case advance {case} close --closure-reason {reason} --reason TEXT"
+    ),
+}
+
+
+def _needs(context: GuardContext, code: str, message: str, **values: str) -> list[Requirement]:
+    hint = HINTS[code].format(case=context.case.id, **values)
+    return [Requirement(code, message, hint)]
+
+
+def assessment_recorded(context: GuardContext) -> list[Requirement]:
     if not context.facts.get("assessments"):
-        return ["an assessment is recorded"]
+        return _needs(context, "assessment_recorded", "record an assessment of the family")
     return []
 
 
-def abandonment_risk(context: GuardContext) -> list[str]:
+def abandonment_risk(context: GuardContext) -> list[Requirement]:
     latest = context.facts.get("latest_assessment")
     if not latest or not latest.get("risk_of_abandonment"):
-        return ["the latest assessment finds a risk of child abandonment"]
+        found = " (the latest one does not)" if latest else ""
+        return _needs(
+            context,
+            "abandonment_risk",
+            f"record an assessment that finds a risk of child abandonment{found}",
+        )
     return []
 
 
-def consent_on_file(context: GuardContext) -> list[str]:
+def consent_on_file(context: GuardContext) -> list[Requirement]:
     if not context.facts.get("consent_on_file"):
-        return ["the family's consent is on file"]
+        return _needs(context, "consent_on_file", "record the family's consent")
     return []
 
 
-def enough_criteria(context: GuardContext) -> list[str]:
+def enough_criteria(context: GuardContext) -> list[Requirement]:
     rules = _rules(context)
     needed = int(rules.get("min_additional", 1))
     known = rules.get("additional_criteria", [])
     latest = context.facts.get("latest_assessment") or {}
     met = [code for code in latest.get("criteria", []) if code in known]
     if len(met) < needed:
-        return [
-            f"at least {needed} of the {len(known)} additional criteria "
-            f"{'is' if needed == 1 else 'are'} met (the latest assessment records {len(met)})"
-        ]
+        return _needs(
+            context,
+            "enough_criteria",
+            f"record an assessment that meets at least {needed} of the {len(known)} "
+            f"additional criteria (the latest one meets {len(met)}; codes: {', '.join(known)})",
+        )
     return []
 
 
-def service_planned(context: GuardContext) -> list[str]:
+def service_planned(context: GuardContext) -> list[Requirement]:
     if not context.facts.get("planned_services"):
-        return ["the service plan has at least one planned service"]
+        return _needs(context, "service_planned", "plan at least one service")
     return []
 
 
-def social_worker_assigned(context: GuardContext) -> list[str]:
+def social_worker_assigned(context: GuardContext) -> list[Requirement]:
     if not context.facts.get("social_worker_assigned"):
-        return ["a social worker is assigned to the case"]
+        return _needs(context, "social_worker_assigned", "assign a social worker to the case")
     return []
 
 
-def stabilisation_evidence(context: GuardContext) -> list[str]:
+def stabilisation_evidence(context: GuardContext) -> list[Requirement]:
     """Vocational training completed and its tools delivered, or an income source."""
     rules = _rules(context)
     delivered = set(context.facts.get("delivered_services", []))
@@ -79,24 +118,37 @@ def stabilisation_evidence(context: GuardContext) -> list[str]:
         progress = " (the training is completed; its tools are not delivered yet)"
     elif equipped:
         progress = " (the tools are delivered; the training is not completed yet)"
-    return [
-        "evidence of economic stabilisation: vocational training completed and its tools "
-        "delivered, or an income source (employment or self-employment) with a start date"
-        + progress
-    ]
+    return _needs(
+        context,
+        "stabilisation_evidence",
+        "record the evidence of economic stabilisation: an income source (employment or "
+        "self-employment) with a start date, or the vocational training completed and its "
+        "tools delivered" + progress,
+    )
 
 
-def closure_reason_given(context: GuardContext) -> list[str]:
+def closure_reason_given(context: GuardContext) -> list[Requirement]:
     """``data.closure_reason`` from the configured list; "other" needs the reason text."""
     reasons: Mapping[str, bool] = _rules(context).get("closure_reasons", {})
     listed = ", ".join(reasons)
     given = context.data.get("closure_reason")
     if not given:
-        return [f"a closure reason from the list ({listed})"]
+        return _needs(
+            context, "closure_reason_given", f"choose a closure reason from the list ({listed})"
+        )
     if given not in reasons:
-        return [f"a closure reason from the list ({listed}); {given!r} is not one of them"]
+        return _needs(
+            context,
+            "closure_reason_given",
+            f"choose a closure reason from the list ({listed}); {given!r} is not one of them",
+        )
     if reasons[given] and not (context.reason and context.reason.strip()):
-        return [f"an explanation of the closure reason '{given}'"]
+        return _needs(
+            context,
+            "closure_reason_explained",
+            f"explain the closure reason '{given}' in words",
+            reason=str(given),
+        )
     return []
 
 

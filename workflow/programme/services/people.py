@@ -19,7 +19,7 @@ from workflow.programme.commands import (
     ReassignCases,
     StaffChanged,
 )
-from workflow.programme.errors import AlreadyExists, WrongStaffRole
+from workflow.programme.errors import AlreadyExists, UnknownActor, WrongStaffRole
 from workflow.programme.models import CommunityRow, FamilyRow, StaffRow
 from workflow.programme.reference import CODE, codes, reference
 from workflow.programme.services.common import (
@@ -39,6 +39,28 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 LANGUAGES = ("hy", "en")
 #: The case roles a staff member can hold, and the family column that records each.
 CASE_ROLES = {"social_worker": "social_worker_id", "psychologist": "psychologist_id"}
+
+
+#: Actors that are not staff say so: a person at a terminal, or a process.
+ACTOR_PREFIXES = ("cli:", "system:")
+
+
+def known_actor(rt: Runtime, actor: str) -> str:
+    """The actor as recorded: an active staff member's username, or an explicit
+    ``cli:NAME`` / ``system:NAME``; anything else is refused (``UnknownActor``)."""
+    given = clean(actor) or ""
+    prefix = next((p for p in ACTOR_PREFIXES if given.casefold().startswith(p)), None)
+    if prefix is not None:
+        if not given[len(prefix) :].strip():
+            raise UnknownActor(given)
+        return given
+    with rt.session_factory() as session:
+        staff = session.scalar(select(StaffRow).where(StaffRow.username == given.casefold()))
+    if staff is None:
+        raise UnknownActor(given)
+    if not staff.active:
+        raise UnknownActor(given, inactive=True)
+    return staff.username
 
 
 def add_staff(rt: Runtime, uow: UnitOfWork, command: AddStaff) -> StaffChanged:
