@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from workflow.errors import HogatarError, InvalidInput, NotFound
 
@@ -80,7 +81,9 @@ class AlreadyExists(InvalidInput):
 class PossibleDuplicate(InvalidInput):
     """Someone in this family already appears in an open case; the worker must confirm."""
 
-    def __init__(self, matches: Sequence[str], case_ids: Sequence[int]) -> None:
+    def __init__(
+        self, matches: Sequence[str], case_ids: Sequence[int], *, found: Sequence[Any] = ()
+    ) -> None:
         super().__init__(
             "possible duplicate: "
             + "; ".join(matches)
@@ -88,6 +91,8 @@ class PossibleDuplicate(InvalidInput):
         )
         self.matches = list(matches)
         self.case_ids = list(case_ids)
+        #: The matches themselves (``DuplicateMatch``), for a page to word in its language.
+        self.found = list(found)
 
 
 class ImportRefused(HogatarError):

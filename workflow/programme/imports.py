@@ -24,7 +24,7 @@ from workflow.programme.services.families import find_duplicates, register_famil
 from workflow.programme.sheets import Row, read_sheet
 from workflow.programme.values import Problems, phone_key
 from workflow.runtime import Runtime
-from workflow.text import search_key
+from workflow.text import name_key, search_key
 
 FAMILY_COLUMNS = (
     "family_name",
@@ -267,8 +267,8 @@ def _validate(
                 RowProblem(
                     group.rows[0].number,
                     "full_name",
-                    "possible duplicate: "
-                    f"{match.description} (use --confirm-duplicates to import anyway)",
+                    f"possible duplicate: {match.description} "
+                    "(use --confirm-duplicates to import anyway)",
                 )
             )
 
@@ -292,9 +292,9 @@ def _within_file_duplicates(groups: list[FamilyRows]) -> None:
         for member, row in zip(family.members, group.rows, strict=True):
             kind = reference().member_role_kind(member.role)
             if kind == "child" and member.date_of_birth:
-                key = ("child", search_key(member.full_name), member.date_of_birth.isoformat())
+                key = ("child", name_key(member.full_name), member.date_of_birth.isoformat())
             elif kind == "parent" and family.phone:
-                key = ("parent", search_key(member.full_name), phone_key(family.phone) or "")
+                key = ("parent", name_key(member.full_name), phone_key(family.phone) or "")
             else:
                 continue
             if key in seen and seen[key] != group.ref:

@@ -23,7 +23,7 @@ from workflow.programme.commands import (
     UpdateFamily,
 )
 from workflow.programme.errors import PossibleDuplicate
-from workflow.programme.models import CommunityRow, ConsentRow, FamilyRow, MemberRow
+from workflow.programme.models import CommunityRow, ConsentRow, FamilyRow, MemberRow, StaffRow
 from workflow.programme.reference import Reference, codes, reference
 from workflow.programme.services.common import (
     FAMILY_WORKFLOW,
@@ -43,14 +43,38 @@ from workflow.programme.values import (
 )
 from workflow.runtime import Runtime
 from workflow.services import open_case_in, require_actor
-from workflow.text import clean, search_key
+from workflow.text import clean, name_key, search_key
 from workflow.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
 class DuplicateMatch:
+    """Why a person may already be in the case files: who was typed, whom they match
+    (their names compared by ``name_key``, so across Armenian and Latin letters), and
+    what they share besides the name (a child's birth date, a parent's family phone)."""
+
     case_id: int
-    description: str
+    kind: str  # "child" or "parent"
+    typed_name: str
+    existing_name: str
+    date_of_birth: date | None
+    phone: str | None
+    family_name: str
+    community: str
+    state: str
+
+    @property
+    def description(self) -> str:
+        shared = (
+            f"born {self.date_of_birth.isoformat()}"
+            if self.kind == "child" and self.date_of_birth
+            else f"phone {self.phone}"
+        )
+        return (
+            f"{self.kind} {self.typed_name}, {shared}, matches {self.existing_name} "
+            f"in open case {self.case_id} ({self.family_name}, {self.community}, "
+            f"{self.state.replace('_', ' ')})"
+        )
 
 
 def find_duplicates(
@@ -62,7 +86,9 @@ def find_duplicates(
     exclude_case: int | None = None,
 ) -> list[DuplicateMatch]:
     """Open cases that already hold one of these people: a child with the same name and
-    date of birth, or a parent with the same name and family phone."""
+    date of birth, or a parent with the same name and family phone. Names match in
+    either script and in any common romanisation (``name_key``); the birth date or the
+    phone narrows the candidates in the database first, the names are compared here."""
     ref = reference()
     closed = final_states(rt)
     key = phone_key(phone)
@@ -74,7 +100,7 @@ def find_duplicates(
             .join(FamilyRow, MemberRow.family_id == FamilyRow.id)
             .join(CaseRow, FamilyRow.case_id == CaseRow.id)
             .join(CommunityRow, FamilyRow.community_id == CommunityRow.id)
-            .where(MemberRow.name_key == search_key(member.full_name), CaseRow.state.not_in(closed))
+            .where(CaseRow.state.not_in(closed))
         )
         if exclude_case is not None:
             query = query.where(CaseRow.id != exclude_case)
@@ -83,20 +109,27 @@ def find_duplicates(
                 MemberRow.role.in_(_roles_of_kind(ref, "child")),
                 MemberRow.date_of_birth == member.date_of_birth,
             )
-            what = f"child {member.full_name} (born {member.date_of_birth.isoformat()})"
         elif kind == "parent" and key is not None:
             query = query.where(
                 MemberRow.role.in_(_roles_of_kind(ref, "parent")), FamilyRow.phone_key == key
             )
-            what = f"parent {member.full_name} (phone {phone})"
         else:
             continue
-        for _, family, case, place in session.execute(query.order_by(CaseRow.id)):
+        wanted = name_key(member.full_name)
+        for existing, family, case, place in session.execute(query.order_by(CaseRow.id)):
+            if name_key(existing.full_name) != wanted:
+                continue
             matches.append(
                 DuplicateMatch(
                     case_id=case.id,
-                    description=f"{what} is already in open case {case.id} "
-                    f"({family.family_name}, {place.name_hy}, {case.state.replace('_', ' ')})",
+                    kind=kind,
+                    typed_name=member.full_name,
+                    existing_name=existing.full_name,
+                    date_of_birth=member.date_of_birth,
+                    phone=phone,
+                    family_name=family.family_name,
+                    community=place.name_hy,
+                    state=case.state,
                 )
             )
     return matches
@@ -109,7 +142,7 @@ def _roles_of_kind(ref: Reference, kind: str) -> list[str]:
 def _refuse_unconfirmed(matches: list[DuplicateMatch], confirmed: bool) -> tuple[int, ...]:
     case_ids = tuple(dict.fromkeys(match.case_id for match in matches))
     if matches and not confirmed:
-        raise PossibleDuplicate([m.description for m in matches], case_ids)
+        raise PossibleDuplicate([m.description for m in matches], case_ids, found=matches)
     return case_ids
 
 
@@ -177,6 +210,10 @@ def register_family_in(rt: Runtime, uow: UnitOfWork, command: RegisterFamily) ->
     )
     now = rt.clock.now()
     row = _family_row(opened.case_id, family, place, now)
+    # The social worker who registers a family works with it: the case is in their
+    # caseload and its reminders go to them, not to the manager.
+    worker = _registering_social_worker(session, actor)
+    row.social_worker_id = worker.id if worker is not None else None
     session.add(row)
     session.flush()
     session.add_all(member_row(row.id, member) for member in family.members)
@@ -199,12 +236,21 @@ def register_family_in(rt: Runtime, uow: UnitOfWork, command: RegisterFamily) ->
         "state_benefit": family.state_benefit,
         "consent": family.consent is not None,
     }
+    if worker is not None:
+        data["social_worker"] = worker.username
     if confirmed:
         data["possible_duplicates_confirmed"] = list(confirmed)
     version = record_change(rt, uow, case=case, trigger="register_family", actor=actor, data=data)
     return FamilyRegistered(
         case_id=case.id, family_id=row.id, version=version, duplicates_confirmed=confirmed
     )
+
+
+def _registering_social_worker(session: Session, actor: str) -> StaffRow | None:
+    staff = session.scalar(select(StaffRow).where(StaffRow.username == actor))
+    if staff is None or not staff.active or staff.role != "social_worker":
+        return None
+    return staff
 
 
 def _family_row(case_id: int, family: FamilyInput, place: CommunityRow, now: Any) -> FamilyRow:
