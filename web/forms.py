@@ -46,6 +46,17 @@ MEMBER_FIELD = re.compile(r"^members\[(\d+)\]\.(\w+)$")
 MEMBER_ROWS = 4
 
 
+#: The one format of dates in the forms, the interface's (the pages print dd.mm.yyyy).
+FORM_DATE = "%d.%m.%Y"
+
+
+def form_date(value: Any) -> str:
+    """A date as a form field shows it; text (what was typed) is shown as typed."""
+    if isinstance(value, date):
+        return value.strftime(FORM_DATE)
+    return "" if value is None else str(value)
+
+
 def form_values(form: FormData) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key in form:
@@ -55,9 +66,8 @@ def form_values(form: FormData) -> dict[str, Any]:
 
 
 def _flag(values: Mapping[str, Any], name: str, problems: Collector) -> bool:
-    # An unticked HTML checkbox is simply absent; "on" is what a ticked one sends.
-    raw = values.get(name)
-    return raw == "on" or bool_value(None if raw == "on" else raw, name, problems)
+    # An unticked HTML checkbox is simply absent; bool_value reads a ticked one's "on".
+    return bool_value(values.get(name), name, problems)
 
 
 def _version(values: Mapping[str, Any], problems: Collector) -> int | None:
@@ -82,7 +92,8 @@ def registration(values: Mapping[str, Any], *, actor: str, today: date) -> Regis
         }
         data["consent"] = consent if any(consent.values()) else None
     confirm = data.pop("confirm_duplicate", None)
-    for key in [k for k in data if k.startswith(("members[", "consent.", "csrf_token"))]:
+    page_only = ("members[", "consent.", "csrf_token", "form_token")
+    for key in [k for k in data if k.startswith(page_only)]:
         del data[key]
     try:
         family = read_family(data, reference(), today=today)
@@ -105,8 +116,6 @@ def _members_from_form(values: Mapping[str, Any]) -> tuple[list[dict[str, Any]],
         row = rows[number]
         if not any(str(row.get(f) or "").strip() for f in ("full_name", "date_of_birth")):
             continue  # a blank row of the form, not a member
-        if row.get("disability") == "on":
-            row["disability"] = True
         members.append(row)
         renumbered[len(members)] = number
     return members, renumbered

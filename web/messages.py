@@ -8,8 +8,9 @@ is shown as the service layer worded it, rather than hidden.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
-from web.i18n import N_, format_money, gettext
+from web.i18n import N_, format_datetime, format_money, gettext
 from workflow.errors import (
     ConcurrentUpdate,
     GuardFailed,
@@ -78,7 +79,14 @@ MESSAGES = {
     "ordered": N_("The goods are ordered."),
     "received": N_("The goods are received and the service is recorded as delivered."),
     "cancelled": N_("The procurement request is cancelled."),
+    # A form sent a second time (web.once): the first submission's result, not a new one.
+    "already_saved": N_("This form was already saved; it was not saved a second time."),
+    "already_sent": N_(
+        "This form was already sent and not saved a second time: check below that the "
+        "change is there."
+    ),
 }
+ALREADY_SAVED_AT = N_("This form was already saved at %(time)s; it was not saved a second time.")
 
 
 def field_message(problem: str) -> str:
@@ -186,6 +194,15 @@ def budget_refusal(exc: HogatarError, *, amount: int, line: str) -> str:
     return error_message(exc)
 
 
-def message(code: str | None) -> str | None:
+def message(code: str | None, saved_at: str | None = None) -> str | None:
+    """The notice after a redirect; ``saved_at`` (ISO 8601) says when an already saved
+    form was saved."""
+    if code == "already_saved" and saved_at:
+        try:
+            moment = datetime.fromisoformat(saved_at)
+        except ValueError:
+            moment = None
+        if moment is not None:
+            return gettext(ALREADY_SAVED_AT) % {"time": format_datetime(moment)}
     text = MESSAGES.get(code or "")
     return gettext(text) if text else None

@@ -10,8 +10,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from web import i18n, labels
+from web import forms, i18n, labels, once
 from web.i18n import LANGUAGE_NAMES, LANGUAGES
+from workflow.programme.values import ticked
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -65,8 +66,12 @@ def environment() -> Environment:
         supplier=labels.supplier,
         budget_line=labels.budget_line,
         iso_datetime=i18n.format_iso_datetime,
+        ticked=ticked,
+        form_date=forms.form_date,
     )
-    env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES)
+    env.globals.update(
+        LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES, new_form_token=once.new_token
+    )
     return env
 
 

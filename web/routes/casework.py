@@ -4,8 +4,10 @@ referral to a partner.
 
 GET shows a form; POST reads it (``web.forms``), hands the command to the service layer
 and redirects to the case. A refused form comes back with each problem beside its field
-and what was typed kept (422); a stale version gets the "changed by someone else" page
-(409, via the error handlers).
+and what was typed kept (422). A stale version (someone changed the case meanwhile)
+brings the form back with what was typed, what changed since, and the current version,
+so one click saves it again (409). Every form carries a one-time token (``web.once``):
+sent twice, it is saved once and the second submission shows the first one's result.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response
 
-from web import effect_forms, forms, labels
+from web import effect_forms, forms, labels, once
 from web.accounts import Staff
 from web.auth import Forbidden, require, require_login, runtime
 from web.casefile import FAMILY_WORKFLOW, unmet_requirements
+from web.i18n import gettext
+from web.meanwhile import events_since
 from web.messages import error_message, field_errors
 from web.permissions import Permission, allowed, trigger_permission
 from web.queries import lookups, today
@@ -31,6 +35,7 @@ from web.templating import render
 from workflow import services
 from workflow.errors import (
     CaseNotFound,
+    ConcurrentUpdate,
     GuardFailed,
     InvalidInput,
     NotFound,
@@ -57,6 +62,11 @@ class CaseForm:
     notice: str = "saved"
     #: What else the form offers to choose from (beyond staff, communities, services).
     context: Callable[[Runtime], dict[str, Any]] | None = None
+    #: Date fields of something that happens now: a new form starts them at today.
+    today_fields: tuple[str, ...] = ()
+    #: Staff fields a new form starts at the logged-in member of staff, if they are one
+    #: of its choices (field -> which list of ``lookups`` it chooses from).
+    self_fields: tuple[tuple[str, str], ...] = ()
 
 
 def _partners(rt: Runtime) -> dict[str, Any]:
@@ -65,15 +75,31 @@ def _partners(rt: Runtime) -> dict[str, Any]:
 
 CASE_FORMS = {
     "assessment": CaseForm(
-        "forms/assessment.html", Permission.EDIT_CASES, forms.assessment, "assessment"
+        "forms/assessment.html",
+        Permission.EDIT_CASES,
+        forms.assessment,
+        "assessment",
+        today_fields=("assessed_on",),
+        self_fields=(("assessor", "assessors"),),
     ),
-    "consent": CaseForm("forms/consent.html", Permission.EDIT_CASES, forms.consent, "family"),
+    "consent": CaseForm(
+        "forms/consent.html",
+        Permission.EDIT_CASES,
+        forms.consent,
+        "family",
+        today_fields=("given_on",),
+    ),
     "assignment": CaseForm(
         "forms/assignment.html", Permission.EDIT_CASES, forms.assignment, "family"
     ),
     "service": CaseForm("forms/service.html", Permission.EDIT_CASES, forms.plan, "plan"),
     "counselling": CaseForm(
-        "forms/counselling.html", Permission.RECORD_COUNSELLING, forms.counselling, "counselling"
+        "forms/counselling.html",
+        Permission.RECORD_COUNSELLING,
+        forms.counselling,
+        "counselling",
+        today_fields=("held_on",),
+        self_fields=(("psychologist", "psychologists"),),
     ),
     "income": CaseForm("forms/income.html", Permission.EDIT_CASES, forms.income, "plan"),
     "close": CaseForm(
@@ -98,7 +124,13 @@ CASE_FORMS = {
     ),
 }
 SERVICE_FORMS = {
-    "delivery": CaseForm("forms/delivery.html", Permission.EDIT_CASES, forms.delivery, "plan"),
+    "delivery": CaseForm(
+        "forms/delivery.html",
+        Permission.EDIT_CASES,
+        forms.delivery,
+        "plan",
+        today_fields=("delivered_on",),
+    ),
     "cancel": CaseForm("forms/cancel.html", Permission.EDIT_CASES, forms.cancel, "plan"),
 }
 
@@ -133,11 +165,24 @@ def _form_context(rt: Runtime) -> dict[str, Any]:
     return {"lookups": lookups(rt), "ref": reference(), "today": today(rt)}
 
 
+def new_values(rt: Runtime, spec: CaseForm, case: dict[str, Any], staff: Staff) -> dict[str, Any]:
+    """What a new form starts with: the case's version, today, the logged-in staff member."""
+    values: dict[str, Any] = {"expected_version": case["version"]}
+    values.update(dict.fromkeys(spec.today_fields, today(rt)))
+    if spec.self_fields:
+        choices = lookups(rt)
+        for field, choice in spec.self_fields:
+            if any(person.username == staff.username for person in choices[choice]):
+                values[field] = staff.username
+    return values
+
+
 def show_form(
     request: Request,
     spec: CaseForm,
     *,
     case: dict[str, Any],
+    staff: Staff,
     values: dict[str, Any] | None = None,
     error: InvalidInput | None = None,
     extra: dict[str, Any] | None = None,
@@ -147,12 +192,51 @@ def show_form(
         **_form_context(rt),
         **(spec.context(rt) if spec.context else {}),
         "case": case,
-        "values": values if values is not None else {"expected_version": case["version"]},
+        "values": values if values is not None else new_values(rt, spec, case, staff),
         "errors": field_errors(error) if isinstance(error, Problems) else {},
         "error": error_message(error) if error is not None else None,
+        "meanwhile": None,
         **(extra or {}),
     }
     return render(request, spec.template, context, status_code=422 if error else 200)
+
+
+def show_stale_form(
+    request: Request,
+    spec: CaseForm,
+    *,
+    values: dict[str, Any],
+    staff: Staff,
+    exc: ConcurrentUpdate,
+    case_id: int,
+    extra: dict[str, Any] | None = None,
+) -> Response:
+    """The form again as it was typed, with what changed since it was opened and the
+    current version in it: checked, it is saved again in one click."""
+    rt = runtime(request)
+    case = case_header(rt, case_id)
+    response = show_form(
+        request,
+        spec,
+        case=case,
+        staff=staff,
+        values={**values, "expected_version": case["version"]},
+        extra={
+            **(extra or {}),
+            "meanwhile": events_since(rt, case_id, exc.expected),
+            "error": stale_message(),
+        },
+    )
+    response.status_code = 409
+    return response
+
+
+def stale_message() -> str:
+    return gettext(
+        "Someone else changed this case while you were working on it, so your change is "
+        "not saved yet. What you typed is kept below, beside what changed meanwhile: check "
+        "it and save again."
+    )
 
 
 def done(case_id: int, anchor: str, msg: str = "saved") -> Response:
@@ -168,7 +252,7 @@ def case_form(
 ) -> Response:
     spec = _spec(CASE_FORMS, name)
     ensure(staff, spec.permission)
-    return show_form(request, spec, case=case_header(runtime(request), case_id))
+    return show_form(request, spec, case=case_header(runtime(request), case_id), staff=staff)
 
 
 @router.post("/cases/{case_id}/forms/{name}")
@@ -182,15 +266,23 @@ async def submit_case_form(
     ensure(staff, spec.permission)
     values = forms.form_values(await request.form())
     rt = runtime(request)
-    try:
-        command = spec.read(values, case_id=case_id, actor=staff.username)
-        services.handle(rt, command)
-    except (GuardFailed, TriggerNotAllowed) as exc:
-        return render_case(request, case_id, error=error_message(exc), status_code=422)
-    except InvalidInput as exc:
-        case = case_header(rt, case_id)
-        return show_form(request, spec, case=case, values=values, error=exc)
-    return done(case_id, spec.anchor, spec.notice)
+
+    def save() -> Response:
+        try:
+            command = spec.read(values, case_id=case_id, actor=staff.username)
+            services.handle(rt, command)
+        except (GuardFailed, TriggerNotAllowed) as exc:
+            return render_case(request, case_id, error=error_message(exc), status_code=422)
+        except ConcurrentUpdate as exc:
+            return show_stale_form(
+                request, spec, values=values, staff=staff, exc=exc, case_id=case_id
+            )
+        except InvalidInput as exc:
+            case = case_header(rt, case_id)
+            return show_form(request, spec, case=case, staff=staff, values=values, error=exc)
+        return done(case_id, spec.anchor, spec.notice)
+
+    return once.submit_once(rt, staff, values, save, fallback=f"/cases/{case_id}")
 
 
 @router.get("/services/{service_id}/forms/{name}")
@@ -205,7 +297,7 @@ def service_form(
     rt = runtime(request)
     planned = planned_service(rt, service_id)
     case = case_header(rt, planned["case_id"])
-    return show_form(request, spec, case=case, extra={"planned": planned})
+    return show_form(request, spec, case=case, staff=staff, extra={"planned": planned})
 
 
 @router.post("/services/{service_id}/forms/{name}")
@@ -220,14 +312,35 @@ async def submit_service_form(
     rt = runtime(request)
     planned = planned_service(rt, service_id)
     values = forms.form_values(await request.form())
-    try:
-        services.handle(rt, spec.read(values, planned_service_id=service_id, actor=staff.username))
-    except InvalidInput as exc:
-        case = case_header(rt, planned["case_id"])
-        return show_form(
-            request, spec, case=case, values=values, error=exc, extra={"planned": planned}
-        )
-    return done(planned["case_id"], spec.anchor)
+    case_id = planned["case_id"]
+
+    def save() -> Response:
+        try:
+            command = spec.read(values, planned_service_id=service_id, actor=staff.username)
+            services.handle(rt, command)
+        except ConcurrentUpdate as exc:
+            return show_stale_form(
+                request,
+                spec,
+                values=values,
+                staff=staff,
+                exc=exc,
+                case_id=case_id,
+                extra={"planned": planned},
+            )
+        except InvalidInput as exc:
+            return show_form(
+                request,
+                spec,
+                case=case_header(rt, case_id),
+                staff=staff,
+                values=values,
+                error=exc,
+                extra={"planned": planned},
+            )
+        return done(case_id, spec.anchor)
+
+    return once.submit_once(rt, staff, values, save, fallback=f"/cases/{case_id}")
 
 
 @router.post("/services/{service_id}/start")
@@ -239,13 +352,18 @@ async def start_service(
     rt = runtime(request)
     planned = planned_service(rt, service_id)
     values = forms.form_values(await request.form())
-    try:
-        services.handle(
-            rt, forms.start(values, planned_service_id=service_id, actor=staff.username)
-        )
-    except InvalidInput as exc:
-        return render_case(request, planned["case_id"], error=error_message(exc), status_code=422)
-    return done(planned["case_id"], "plan")
+
+    def save() -> Response:
+        try:
+            command = forms.start(values, planned_service_id=service_id, actor=staff.username)
+            services.handle(rt, command)
+        except InvalidInput as exc:
+            return render_case(
+                request, planned["case_id"], error=error_message(exc), status_code=422
+            )
+        return done(planned["case_id"], "plan")
+
+    return once.submit_once(rt, staff, values, save, fallback=f"/cases/{planned['case_id']}")
 
 
 @router.post("/cases/{case_id}/transitions/{trigger}")
@@ -259,6 +377,18 @@ async def advance(
     ensure(staff, trigger_permission(trigger))
     values = forms.form_values(await request.form())
     rt = runtime(request)
+    return once.submit_once(
+        rt,
+        staff,
+        values,
+        partial(_advance, request, rt, staff, values, case_id, trigger),
+        fallback=f"/cases/{case_id}",
+    )
+
+
+def _advance(
+    request: Request, rt: Runtime, staff: Staff, values: dict[str, Any], case_id: int, trigger: str
+) -> Response:
     try:
         command = forms.transition(values, case_id=case_id, trigger=trigger, actor=staff.username)
         services.handle(rt, command)
@@ -299,9 +429,10 @@ def new_family(
     request: Request,
     staff: Staff = Depends(require(Permission.EDIT_CASES)),  # noqa: B008
 ) -> Response:
+    rt = runtime(request)
     context = {
-        **_registration_context(runtime(request)),
-        "values": {},
+        **_registration_context(rt),
+        "values": {"consent.given_on": today(rt)},
         "errors": {},
         "error": None,
         "duplicates": [],
@@ -331,6 +462,12 @@ async def register_family(
 ) -> Response:
     rt = runtime(request)
     values = forms.form_values(await request.form())
+    return once.submit_once(
+        rt, staff, values, partial(_register, request, rt, staff, values), fallback="/cases"
+    )
+
+
+def _register(request: Request, rt: Runtime, staff: Staff, values: dict[str, Any]) -> Response:
     try:
         command = forms.registration(values, actor=staff.username, today=today(rt))
         event = services.handle(rt, command)
@@ -353,8 +490,10 @@ def _member_numbers(values: dict[str, Any]) -> list[int]:
 
 
 def _duplicates(rt: Runtime, exc: InvalidInput) -> list[dict[str, Any]]:
+    """The open cases a new family may duplicate, each with why (who matches whom)."""
     if not isinstance(exc, PossibleDuplicate):
         return []
+    states = {s.name: s.labels for s in rt.machine(FAMILY_WORKFLOW).definition.states}
     with rt.session_factory() as session:
         rows = session.execute(
             select(CaseRow.id, CaseRow.family_name, CaseRow.community, CaseRow.state).where(
@@ -362,6 +501,13 @@ def _duplicates(rt: Runtime, exc: InvalidInput) -> list[dict[str, Any]]:
             )
         ).all()
     return [
-        {"id": case_id, "family_name": name, "community": community, "state": state}
+        {
+            "id": case_id,
+            "family_name": name,
+            "community": community,
+            "state": state,
+            "state_labels": states.get(state, {}),
+            "why": [match for match in exc.found if match.case_id == case_id],
+        }
         for case_id, name, community, state in rows
     ]

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
 
-from web import effect_forms, forms
+from web import effect_forms, forms, once
 from web.accounts import Staff
 from web.auth import Forbidden, can, require, require_login, runtime
 from web.effect_forms import RESPONSES
@@ -94,12 +94,18 @@ async def acknowledge(
     if not may_acknowledge(staff.role, staff.username, found["recipient"]):
         raise Forbidden()
     values = forms.form_values(await request.form())
-    try:
-        command = effect_forms.acknowledge(values, reminder_id=reminder_id, actor=staff.username)
-        services.handle(rt, command)
-    except InvalidInput as exc:
-        return render_inbox(request, staff, error=error_message(exc), status_code=422)
-    return back_to(values.get("next"), "/inbox", "acknowledged")
+
+    def save() -> Response:
+        try:
+            command = effect_forms.acknowledge(
+                values, reminder_id=reminder_id, actor=staff.username
+            )
+            services.handle(rt, command)
+        except InvalidInput as exc:
+            return render_inbox(request, staff, error=error_message(exc), status_code=422)
+        return back_to(values.get("next"), "/inbox", "acknowledged")
+
+    return once.submit_once(rt, staff, values, save, fallback="/inbox")
 
 
 # --- Referrals ---
@@ -162,9 +168,14 @@ async def respond(
     staff: Staff = Depends(require(Permission.REFER)),  # noqa: B008
 ) -> Response:
     values = forms.form_values(await request.form())
-    try:
-        command = effect_forms.response(values, referral_id=referral_id, actor=staff.username)
-        services.handle(runtime(request), command)
-    except InvalidInput as exc:
-        return render_referral(request, referral_id, values=values, error=exc)
-    return back_to(values.get("next"), f"/referrals/{referral_id}", "answered")
+
+    def save() -> Response:
+        try:
+            command = effect_forms.response(values, referral_id=referral_id, actor=staff.username)
+            services.handle(runtime(request), command)
+        except InvalidInput as exc:
+            return render_referral(request, referral_id, values=values, error=exc)
+        return back_to(values.get("next"), f"/referrals/{referral_id}", "answered")
+
+    fallback = f"/referrals/{referral_id}"
+    return once.submit_once(runtime(request), staff, values, save, fallback=fallback)

@@ -119,7 +119,8 @@ def case_page(
     case_id: int,
     staff: Staff = Depends(require(Permission.VIEW_CASES)),  # noqa: B008
 ) -> Response:
-    return render_case(request, case_id, notice=message(request.query_params.get("msg")))
+    params = request.query_params
+    return render_case(request, case_id, notice=message(params.get("msg"), params.get("saved_at")))
 
 
 def render_case(

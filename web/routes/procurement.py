@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from web import effect_forms, forms
+from web import effect_forms, forms, once
 from web.accounts import Staff
 from web.auth import require, runtime
 from web.labels import budget_line
@@ -104,11 +104,17 @@ async def act(
     if read is None:
         raise ActionNotFound(action)
     values = forms.form_values(await request.form())
-    try:
-        services.handle(runtime(request), read(values, request_id=request_id, actor=staff.username))
-    except InvalidInput as exc:
-        return render_request(request, request_id, action=action, values=values, error=exc)
-    return back_to(values.get("next"), f"/procurement/{request_id}", NOTICES[action])
+
+    def save() -> Response:
+        try:
+            command = read(values, request_id=request_id, actor=staff.username)
+            services.handle(runtime(request), command)
+        except InvalidInput as exc:
+            return render_request(request, request_id, action=action, values=values, error=exc)
+        return back_to(values.get("next"), f"/procurement/{request_id}", NOTICES[action])
+
+    fallback = f"/procurement/{request_id}"
+    return once.submit_once(runtime(request), staff, values, save, fallback=fallback)
 
 
 class ActionNotFound(NotFound):

@@ -17,11 +17,16 @@ from typing import Any
 from workflow.errors import InvalidInput
 from workflow.text import clean
 
-DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y")
+#: The interface's date is day.month.year (15.03.2024, also 15/03/2024, 15-03-2024, 5.3.2024);
+#: ISO 8601 (2024-03-15) is what JSON and spreadsheets send. Never month first.
+DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{4})$")
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 #: Amounts are stored as 32-bit integers; two billion dram is far above any one service.
 MAX_AMOUNT = 2_000_000_000
-TRUE_WORDS = {"yes", "y", "true", "1", "այո", "да"}
-FALSE_WORDS = {"no", "n", "false", "0", "ոչ", "нет", ""}
+#: "on" is what a ticked HTML checkbox sends (an unticked one sends nothing), so the
+#: pages, the JSON API, the CLI and the spreadsheet import all read a yes/no here alone.
+TRUE_WORDS = {"yes", "y", "true", "1", "on", "այո", "да"}
+FALSE_WORDS = {"no", "n", "false", "0", "off", "ոչ", "нет", ""}
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,7 @@ def date_value(
         return None
     parsed = _as_date(value)
     if parsed is None:
+        # Day first, always: "03/15/2024" is refused, never read as 15 March.
         problems.add(field, f"{_show(value)} is not a date (use 2024-03-15 or 15.03.2024)")
         return None
     if not_after is not None and parsed > not_after:
@@ -108,17 +114,22 @@ def date_value(
 
 
 def _as_date(value: Any) -> date | None:
+    """The date typed, or None if it is none (no such format, or no such day)."""
     if isinstance(value, datetime):  # a spreadsheet date cell
         return value.date()
     if isinstance(value, date):
         return value
     text = str(value).strip()
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+    if found := DAY_MONTH_YEAR.match(text):
+        day, month, year = (int(part) for part in found.groups())
+    elif found := ISO_DATE.match(text):
+        year, month, day = (int(part) for part in found.groups())
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def bool_value(value: Any, field: str, problems: Collector, *, default: bool = False) -> bool:
@@ -135,6 +146,12 @@ def bool_value(value: Any, field: str, problems: Collector, *, default: bool = F
         return default if word == "" else False
     problems.add(field, f"{_show(value)} is not yes or no")
     return default
+
+
+def ticked(value: Any) -> bool:
+    """Whether a yes/no value (a checkbox's "on", JSON's true, "yes") says yes: for
+    showing a checkbox ticked again; a value that is no answer at all shows unticked."""
+    return bool_value(value, "", Collector())
 
 
 def whole_number(
