@@ -26,7 +26,10 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             "unacked_restore_interval": settings.broker_restore_interval_seconds,
             "unacked_restore_throttle": 1,
             "socket_connect_timeout": timeout,
-            "socket_timeout": max(timeout, 5.0),
+            # Bounds every blocking socket operation, publishing included (a broker that
+            # hangs holds a commit this long at most). Consumers read through the event
+            # loop and kombu's health checks, so a short timeout does not disturb them.
+            "socket_timeout": timeout,
         },
         # Tasks carry outbox ids only, as JSON; nothing else is accepted.
         "task_serializer": "json",

@@ -46,7 +46,11 @@ class Settings(BaseSettings):
     retry_backoff_seconds: float = Field(default=2.0, gt=0)
     # Retries wait in the broker as countdowns: keep the cap far below the visibility timeout.
     retry_backoff_max_seconds: float = Field(default=120.0, gt=0, le=900)
-    broker_visibility_timeout: int = Field(default=3600, ge=5)
+    # Redis: a message a worker took and never acknowledged (the worker died) goes back to
+    # its queue after this long. Short, so a dead worker's effects run again within about a
+    # minute; a live worker's effect that outlasts it is not run twice, because the copy
+    # waits for the outbox row lock the live one holds and then finds its ledger row.
+    broker_visibility_timeout: int = Field(default=45, ge=5)
     # How often a worker looks for messages whose worker died (unacked past the timeout).
     broker_restore_interval_seconds: int = Field(default=10, ge=1)
     outbox_sweep_seconds: float = Field(default=5.0, gt=0)

@@ -1,12 +1,23 @@
 """Publishes outbox messages as Celery task messages: the task name is the effect,
-the only argument is the outbox id."""
+the only argument is the outbox id.
+
+One broker connection and producer per process, reused for every publish (acquiring a
+producer per publish built a new Redis client each time). Its socket operations are
+bounded by ``HOGATAR_PUBLISH_TIMEOUT_SECONDS``, so a broker that hangs without closing
+the connection holds a committing process that long at most; the rows stay pending for
+the sweep. A failed connection is dropped and built again on the next publish.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import threading
 from collections.abc import Sequence
+from typing import Any
 
 from celery import Celery
+from kombu.connection import Connection
 from kombu.exceptions import OperationalError
 
 from workflow.relay import BrokerUnavailable, OutboxMessage
@@ -15,13 +26,55 @@ log = logging.getLogger(__name__)
 
 
 class CeleryPublisher:
-    def __init__(self, app: Celery) -> None:
+    def __init__(self, app: Celery, *, timeout: float | None = None) -> None:
         self.app = app
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._connection: Connection | None = None
+        self._producer: Any = None
+        self._pid = os.getpid()
+
+    def _producer_for_publishing(self) -> Any:
+        if self._pid != os.getpid():
+            # Inherited across a fork: the socket belongs to the parent, never touch it.
+            self._connection, self._producer, self._pid = None, None, os.getpid()
+        if self._producer is None:
+            options: dict[str, Any] = {}
+            if self.timeout is not None:
+                options = {
+                    "connect_timeout": self.timeout,
+                    "transport_options": {
+                        "socket_timeout": self.timeout,
+                        "socket_connect_timeout": self.timeout,
+                    },
+                }
+            self._connection = self.app.connection_for_write(**options)
+            self._producer = self.app.amqp.Producer(self._connection, auto_declare=False)
+        return self._producer
+
+    def _drop_connection(self) -> None:
+        connection, self._connection, self._producer = self._connection, None, None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # noqa: BLE001 - it is broken already; a new one comes next time
+                log.debug("closing a failed broker connection", exc_info=True)
 
     def publish(self, messages: Sequence[OutboxMessage]) -> list[OutboxMessage]:
         sent: list[OutboxMessage] = []
-        try:
-            with self.app.producer_or_acquire() as producer:
+        with self._lock:
+            try:
+                producer = self._producer_for_publishing()
+                errors: tuple[type[BaseException], ...] = (
+                    OperationalError,
+                    ConnectionError,
+                    OSError,
+                    *_transport_errors(producer),
+                )
+            except (OperationalError, ConnectionError, OSError) as exc:
+                self._drop_connection()
+                raise BrokerUnavailable(str(exc)) from exc
+            try:
                 for message in messages:
                     # retry=False: the caller must not hang on a dead broker; the outbox
                     # row stays pending and the sweep publishes it later.
@@ -34,8 +87,16 @@ class CeleryPublisher:
                         retry=False,
                     )
                     sent.append(message)
-        except (OperationalError, ConnectionError, OSError) as exc:
-            if not sent:
-                raise BrokerUnavailable(str(exc)) from exc
-            log.warning("broker failed after %d of %d messages: %s", len(sent), len(messages), exc)
+            except errors as exc:
+                self._drop_connection()
+                if not sent:
+                    raise BrokerUnavailable(str(exc)) from exc
+                log.warning(
+                    "broker failed after %d of %d messages: %s", len(sent), len(messages), exc
+                )
         return sent
+
+
+def _transport_errors(producer: Any) -> tuple[type[BaseException], ...]:
+    connection = producer.connection
+    return tuple(connection.connection_errors) + tuple(connection.channel_errors)

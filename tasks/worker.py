@@ -7,16 +7,18 @@ built lazily in each worker process (after the prefork fork), never at import.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from celery import Task
+from celery.exceptions import Reject
 from celery.signals import worker_process_init
 
 from config.settings import get_settings
 from tasks.app import make_celery
 from tasks.publisher import CeleryPublisher
 from workflow.bootstrap import bootstrap, load_workflows
-from workflow.delivery import deliver_effect
+from workflow.delivery import DeliveryNotRecorded, deliver_effect
 from workflow.effects import queue_of
 from workflow.relay import sweep_outbox
 from workflow.runtime import Runtime
@@ -26,6 +28,10 @@ log = logging.getLogger(__name__)
 settings = get_settings()
 app = make_celery(settings)
 _runtime: Runtime | None = None
+#: How long a worker process waits before handing back a message it could not record
+#: because the database was unreachable: the retry loop costs little, and the effect
+#: runs within about this long of the database coming back.
+DATABASE_RETRY_PAUSE_SECONDS = 1.0
 
 
 class EffectAttemptFailed(Exception):
@@ -35,7 +41,9 @@ class EffectAttemptFailed(Exception):
 def runtime() -> Runtime:
     global _runtime
     if _runtime is None:
-        _runtime = bootstrap(settings, publisher=CeleryPublisher(app))
+        _runtime = bootstrap(
+            settings, publisher=CeleryPublisher(app, timeout=settings.publish_timeout_seconds)
+        )
     return _runtime
 
 
@@ -60,7 +68,12 @@ def sweep() -> int:
 def _run_effect(task: Task, outbox_id: int) -> str:
     if not isinstance(outbox_id, int):
         raise TypeError("effect tasks take one integer outbox id")
-    outcome = deliver_effect(runtime(), outbox_id=outbox_id, task_id=task.request.id)
+    try:
+        outcome = deliver_effect(runtime(), outbox_id=outbox_id, task_id=task.request.id)
+    except DeliveryNotRecorded as exc:
+        log.warning("%s; the message goes back to the queue", exc)
+        time.sleep(DATABASE_RETRY_PAUSE_SECONDS)
+        raise Reject(str(exc), requeue=True) from exc
     if outcome.status in ("retry_scheduled", "incident"):
         next_step = "retry scheduled" if outcome.status == "retry_scheduled" else "incident opened"
         raise EffectAttemptFailed(

@@ -46,7 +46,9 @@ def bootstrap(
         from tasks.app import make_celery
         from tasks.publisher import CeleryPublisher
 
-        publisher = CeleryPublisher(make_celery(settings))
+        publisher = CeleryPublisher(
+            make_celery(settings), timeout=settings.publish_timeout_seconds
+        )
     return Runtime(
         settings=settings,
         engine=engine,

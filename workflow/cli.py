@@ -19,6 +19,7 @@ from workflow import processes, queries, services
 from workflow.commands import AdvanceCase, CaseAdvanced, CaseOpened, OpenCase, RetryIncident
 from workflow.errors import HogatarError, InvalidInput
 from workflow.notifications.cli import register_commands as register_mail_commands
+from workflow.programme.cli import INTAKE as PROGRAMME_INTAKE
 from workflow.programme.cli import register_commands as register_programme_commands
 from workflow.runtime import Runtime
 
@@ -92,7 +93,14 @@ def case_open(
     actor: ActorOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Open a new case (state: referred); prints its id."""
+    """Open a bare case of a workflow without an intake of its own; prints its id. (A family
+    case is opened by registering the family: hogatar family register.)"""
+    intake = PROGRAMME_INTAKE.get(workflow)
+    if intake is not None:
+        raise InvalidInput(
+            f"a case of the {workflow} workflow is opened with the file it needs: {intake} "
+            "(`case open` is for workflows without an intake of their own)"
+        )
     event = services.handle(
         runtime(),
         OpenCase(actor=_actor(actor), workflow=workflow, family_name=family, community=community),

@@ -6,6 +6,10 @@ waits, then finds the ledger row and changes nothing.
 
 Retries are data (``outbox.not_before``), not Celery countdowns: the sweep republishes
 the row when its backoff is over, so a broker restart loses no retry.
+
+A failure that cannot be recorded (the database itself is unreachable) must not use up
+the delivery: ``DeliveryNotRecorded`` tells the task to hand the message back to the
+broker, so the effect runs as soon as the database answers again.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
+
+from sqlalchemy.exc import DBAPIError
 
 from workflow.effects import EffectContext, PermanentEffectError
 from workflow.persistence.models import EffectLedgerRow, IncidentRow, OutboxRow
@@ -43,12 +49,23 @@ def backoff_delay(
     return timedelta(seconds=delay * (0.5 + 0.5 * rng()))
 
 
+class DeliveryNotRecorded(Exception):
+    """Neither the effect nor its failure could be written: the database is unreachable.
+    The message must go back to the broker, not be acknowledged."""
+
+
 def deliver_effect(rt: Runtime, *, outbox_id: int, task_id: str | None) -> DeliveryOutcome:
     try:
         outcome, follow_ups = _apply(rt, outbox_id=outbox_id, task_id=task_id)
     except Exception as exc:  # noqa: BLE001 - any failure of the effect is recorded, not lost
         log.warning("effect for outbox row %s failed: %s", outbox_id, type(exc).__name__)
-        return _record_failure(rt, outbox_id=outbox_id, error=exc)
+        try:
+            return _record_failure(rt, outbox_id=outbox_id, error=exc)
+        except DBAPIError as db_error:
+            raise DeliveryNotRecorded(
+                f"outbox row {outbox_id}: the database did not answer "
+                f"({type(db_error.orig).__name__})"
+            ) from db_error
     # Effects the handler queued (a referral mail after creating the referral, ...) go out
     # now; if the broker is down the sweep takes them.
     publish_committed(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import Table, bindparam, or_, select, text, update
+from sqlalchemy import Table, bindparam, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.clock import Clock
@@ -34,6 +34,9 @@ class OutboxMessage:
     outbox_id: int
     effect: str
     queue: str
+    #: The row's attempts when it was queued or claimed for publishing: the publish mark
+    #: applies only if the row is still as the publisher saw it (see ``_mark_published``).
+    attempts: int = 0
 
     @property
     def task_id(self) -> str:
@@ -61,21 +64,34 @@ class RelayPolicy:
     batch_size: int
 
 
-def _mark_published(session: Session, messages: Sequence[OutboxMessage], now: datetime) -> None:
+def _mark_published(
+    session: Session, messages: Sequence[OutboxMessage], now: datetime, *, seen_status: str
+) -> None:
+    """Mark rows published, but only those still as the publisher saw them.
+
+    A worker can take the message and finish (done), fail (pending again with one more
+    attempt and a ``not_before``) or give up (failed) before the committing process gets
+    here; the mark must never undo that outcome, or a scheduled retry would wait for the
+    stale-row republish instead of its backoff.
+    """
     if not messages:
         return
     table: Table = OutboxRow.__table__  # type: ignore[assignment]
-    # Never overwrite done or failed: a fast worker may already have finished the row.
     statement = (
         update(table)
         .where(
             table.c.id == bindparam("row_id"),
-            or_(table.c.status == "pending", table.c.status == "published"),
+            table.c.status == seen_status,
+            table.c.attempts == bindparam("seen_attempts"),
         )
         .values(status="published", published_at=now, task_id=bindparam("row_task_id"))
     )
     session.connection().execute(
-        statement, [{"row_id": m.outbox_id, "row_task_id": m.task_id} for m in messages]
+        statement,
+        [
+            {"row_id": m.outbox_id, "row_task_id": m.task_id, "seen_attempts": m.attempts}
+            for m in messages
+        ],
     )
 
 
@@ -101,7 +117,7 @@ def publish_committed(
                 # Losing this mark in a crash only means a republish, which the ledger
                 # absorbs: no need to wait for the WAL flush on the transition's hot path.
                 session.execute(text("SET LOCAL synchronous_commit = off"))
-            _mark_published(session, sent, clock.now())
+            _mark_published(session, sent, clock.now(), seen_status="pending")
     except Exception:  # noqa: BLE001 - the messages are out; the sweep's stale rule covers us
         log.exception("published %d outbox rows but could not mark them", len(sent))
     return len(sent)
@@ -117,7 +133,7 @@ def sweep_outbox(
     """Publish due pending rows and re-publish stale published ones. Returns how many."""
     now = clock.now()
     due_pending = (
-        select(OutboxRow.id, OutboxRow.effect, OutboxRow.queue)
+        select(OutboxRow.id, OutboxRow.effect, OutboxRow.queue, OutboxRow.attempts)
         .where(
             OutboxRow.status == "pending",
             OutboxRow.created_at <= now - policy.grace,
@@ -128,7 +144,7 @@ def sweep_outbox(
         .with_for_update(skip_locked=True)
     )
     stale_published = (
-        select(OutboxRow.id, OutboxRow.effect, OutboxRow.queue)
+        select(OutboxRow.id, OutboxRow.effect, OutboxRow.queue, OutboxRow.attempts)
         .where(
             OutboxRow.status == "published",
             OutboxRow.published_at <= now - policy.republish_after,
@@ -138,19 +154,22 @@ def sweep_outbox(
         .with_for_update(skip_locked=True)
     )
     total = 0
-    for query in (due_pending, stale_published):
+    for seen_status, query in (("pending", due_pending), ("published", stale_published)):
         with session_factory() as session, session.begin():
             rows = session.execute(query).all()
             if not rows:
                 continue
-            messages = [OutboxMessage(outbox_id=r.id, effect=r.effect, queue=r.queue) for r in rows]
+            messages = [
+                OutboxMessage(outbox_id=r.id, effect=r.effect, queue=r.queue, attempts=r.attempts)
+                for r in rows
+            ]
             # Publish while the rows are locked: a concurrent sweep skips them meanwhile.
             try:
                 sent = publisher.publish(messages)
             except BrokerUnavailable as exc:
                 log.warning("outbox sweep: broker unavailable, will try again: %s", exc)
                 return total
-            _mark_published(session, sent, now)
+            _mark_published(session, sent, now, seen_status=seen_status)
             total += len(sent)
     if total:
         log.info("outbox sweep published %d rows", total)

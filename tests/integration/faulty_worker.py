@@ -7,7 +7,15 @@ test is a real Celery worker; the fault fires once (a marker file remembers it):
   database but before the commit;
 - kill_after_commit: SIGKILL it after the commit, before the message is acknowledged;
 - hang_in_effect: announce the effect started (marker), then hang until killed;
-- fail_until_repaired: the effect raises until the repair file exists.
+- slow_effect: the first run takes HOGATAR_TEST_SLOW_SECONDS (longer than the broker's
+  visibility timeout in the test), so the message comes back while a live worker runs it;
+- fail_until_repaired: the effect raises until the repair file exists;
+- fail_first: the first attempt raises, the next ones run the real handler;
+- kill_after_handler: SIGKILL the process once the real handler returned (a mail it sent
+  is at the server) but before the effect's transaction commits.
+
+HOGATAR_TEST_FAULT_EFFECT names the effect the fault wraps; HOGATAR_TEST_RUNS_FILE, if
+set, gets one line per run of the handler, so a test can count real executions.
 """
 
 from __future__ import annotations
@@ -28,8 +36,10 @@ from workflow.programme import effects as programme_effects
 MODE = os.environ.get("HOGATAR_TEST_FAULT", "")
 MARKER = os.environ.get("HOGATAR_TEST_FAULT_MARKER", "")
 REPAIRED = os.environ.get("HOGATAR_TEST_REPAIRED_FILE", "")
-#: The effect of ``assess``, which the tests fire; the fault wraps the real handler.
-FAULTY_EFFECT = "reminders.enrolment_decision_due"
+RUNS = os.environ.get("HOGATAR_TEST_RUNS_FILE", "")
+SLOW_SECONDS = float(os.environ.get("HOGATAR_TEST_SLOW_SECONDS", "0"))
+#: By default the effect of ``assess``, which most tests fire; the fault wraps its handler.
+FAULTY_EFFECT = os.environ.get("HOGATAR_TEST_FAULT_EFFECT", "reminders.enrolment_decision_due")
 real_handler = programme_effects.HANDLERS[FAULTY_EFFECT]
 
 
@@ -61,11 +71,21 @@ def _after_commit(session: Session) -> None:
 
 
 def faulty_effect(context: EffectContext) -> Mapping[str, Any]:
+    if RUNS:
+        with open(RUNS, "a", encoding="utf-8") as runs:
+            runs.write(f"{context.outbox_id} {os.getpid()}\n")
     if MODE == "hang_in_effect" and first_time():
         time.sleep(600)
+    if MODE == "slow_effect" and first_time():
+        time.sleep(SLOW_SECONDS)
     if MODE == "fail_until_repaired" and not os.path.exists(REPAIRED):
         raise ConnectionError("partner system unreachable (injected)")
-    return real_handler(context)
+    if MODE == "fail_first" and first_time():
+        raise ConnectionError("partner system unreachable (injected, once)")
+    result = real_handler(context)
+    if MODE == "kill_after_handler" and first_time():
+        die()
+    return result
 
 
 # Registration reads this table when the runtime is built, after this module is imported.

@@ -15,6 +15,13 @@ import urllib.request
 from tests.integration.conftest import service_env
 from tests.support import ROOT, Process, free_port, port_open, service_missing, wait_for
 
+#: The smallest family form (registering a family opens its case).
+FAMILY = {
+    "family_name": "Ավետյան",
+    "community": "Աբովյան",
+    "members": [{"role": "mother", "full_name": "Անի Ավետյան", "date_of_birth": "1990-01-01"}],
+}
+
 
 def http_status(url: str, auth: tuple[str, str] | None = None) -> int:
     request = urllib.request.Request(url)
@@ -65,7 +72,7 @@ def test_run_starts_a_private_redis_worker_beat_and_flower(tmp_path):
 
         client_env = env | {"HOGATAR_BROKER_URL": broker}
         opened = subprocess.run(
-            [*cli, "case", "open", "--family", "Ա", "--community", "Բ", "--json"],
+            [*cli, "family", "register", "--data", json.dumps(FAMILY), "--json"],
             env=client_env,
             cwd=ROOT,
             capture_output=True,

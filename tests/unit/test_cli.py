@@ -39,6 +39,18 @@ def hogatar(env, *args):
     )
 
 
+#: The smallest family form: registering it opens case 1 of a fresh database.
+FAMILY = {
+    "family_name": "Բաղդասարյան",
+    "community": "Աբովյան",
+    "members": [{"role": "mother", "full_name": "Անի Բաղդասարյան", "date_of_birth": "1990-01-01"}],
+}
+
+
+def register(env, *args):
+    return hogatar(env, "family", "register", "--data", json.dumps(FAMILY), *args)
+
+
 def assert_one_line_error(result, code, text):
     assert result.returncode == code, (result.stdout, result.stderr)
     lines = result.stderr.strip().splitlines()
@@ -58,25 +70,35 @@ def one_case(tmp_path_factory):
     """A database with case 1 (referred), shared by tests that only read or get refused."""
     env = make_env(tmp_path_factory.mktemp("cli"))
     assert hogatar(env, "db", "upgrade").returncode == 0
-    assert hogatar(env, "case", "open", "--family", "Ա", "--community", "Բ").returncode == 0
+    assert register(env).returncode == 0
     return env
 
 
 def test_the_json_outputs(migrated):
-    opened = hogatar(
-        migrated, "case", "open", "--family", "Բաղդասարյան", "--community", "Աբովյան", "--json"
-    )
-    assert json.loads(opened.stdout) == {"id": 1, "state": "referred", "version": 1}
+    opened = register(migrated, "--json")
+    assert json.loads(opened.stdout) == {
+        "id": 1,
+        "family_id": 1,
+        "version": 2,
+        "duplicates_confirmed": [],
+    }
     shown = json.loads(hogatar(migrated, "case", "show", "1", "--json").stdout)
     assert {"id", "state", "version", "allowed_triggers", "timeline"} <= set(shown)
     assert shown["timeline"][0]["trigger"] == "open"
     status = json.loads(hogatar(migrated, "outbox", "status", "--json").stdout)
-    assert status == {"pending": 0, "published": 0, "done": 0, "failed": 0}
+    assert status == {"pending": 0, "published": 0, "done": 0, "failed": 0, "oldest_waiting": None}
     assert json.loads(hogatar(migrated, "incidents", "list", "--json").stdout) == []
 
 
-def test_plain_open_prints_just_the_id(migrated):
-    assert hogatar(migrated, "case", "open").stdout.strip() == "1"
+def test_plain_register_prints_just_the_id(migrated):
+    assert register(migrated).stdout.strip() == "1"
+
+
+def test_a_bare_family_case_is_refused_with_the_command_that_opens_one(migrated):
+    # A family case without its family file could never be enrolled.
+    refused = hogatar(migrated, "case", "open", "--family", "Ա", "--community", "Բ")
+    assert_one_line_error(refused, 2, "hogatar family register --data")
+    assert hogatar(migrated, "case", "show", "1").returncode == 2  # nothing was opened
 
 
 @pytest.mark.parametrize(
@@ -140,11 +162,15 @@ def test_a_bad_workflow_definition_stops_start_up(env, tmp_path):
 
 
 def test_work_queued_with_the_broker_down_still_commits(migrated):
-    hogatar(migrated, "case", "open", "--family", "Ա", "--community", "Բ")
+    register(migrated)
     referral = ["--partner", "kotayk_rights", "--purpose", "Իրավաբանական խորհրդատվություն"]
     result = hogatar(migrated, "referral", "create", "1", *referral)
     assert result.returncode == 0, result.stderr
-    assert json.loads(hogatar(migrated, "outbox", "status", "--json").stdout)["pending"] == 1
+    status = json.loads(hogatar(migrated, "outbox", "status", "--json").stdout)
+    assert status["pending"] == 1 and status["oldest_waiting"]["status"] == "pending"
+    shown = hogatar(migrated, "outbox", "status").stdout
+    assert "oldest:" in shown and "ago, outbox row" in shown
+    assert "oldest waiting effect:" in hogatar(migrated, "incidents", "list").stdout
     closing = ["--reason", "moved to Yerevan", "--data", '{"closure_reason": "moved_away"}']
     result = hogatar(migrated, "case", "advance", "1", "close", *closing)
     assert result.returncode == 0, result.stderr

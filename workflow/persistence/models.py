@@ -178,3 +178,15 @@ class IncidentRow(Base):
     opened_at: Mapped[datetime]
     retried_at: Mapped[datetime | None]
     retried_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class MailHandoverRow(Base):
+    """A mail the server accepted, written right after acceptance in a transaction of its
+    own: a redelivered effect finds it and does not send that Message-ID again. No
+    foreign key to the outbox: the effect holds its outbox row locked meanwhile."""
+
+    __tablename__ = "mail_handovers"
+
+    message_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    outbox_id: Mapped[int | None] = mapped_column(Id)
+    handed_at: Mapped[datetime]

@@ -47,6 +47,16 @@ ConfirmOption = Annotated[
 ]
 
 
+#: Workflows whose cases are opened by an intake command of the programme, with the file
+#: they need, and never bare by ``hogatar case open``: a family case without its family
+#: file could never be enrolled.
+INTAKE = {
+    "family_case": (
+        "register the family with `hogatar family register --data '{...}'` (see its --help)"
+    ),
+}
+
+
 def runtime() -> Runtime:
     # Imported here: workflow.cli imports this module while it is being built.
     from workflow import cli

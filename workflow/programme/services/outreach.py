@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from workflow.effects import EffectContext
 from workflow.notifications import case_url, compose, message_key, referral_url
+from workflow.notifications.handover import send_once
 from workflow.notifications.templates import ARMENIA_TIME
 from workflow.persistence.models import CaseRow
 from workflow.programme.effect_models import InboxItemRow
@@ -49,9 +50,9 @@ def send_mail(
 ) -> str:
     """Render and send one mail; returns its Message-ID.
 
-    The key includes the outbox id, so a retried or redelivered effect sends the same
-    Message-ID and a duplicate (if the worker died between sending and committing) is
-    recognisable as such by the recipient's mail system.
+    The key includes the outbox id, so the Message-ID is stable; once the server
+    accepted the mail it is recorded, and a retried or redelivered effect does not send
+    it again (``workflow.notifications.handover``).
     """
     settings = context.runtime.settings
     full = dict(values)
@@ -70,7 +71,8 @@ def send_mail(
         key=message_key("outbox", context.outbox_id, *key_parts),
         now=context.now,
     )
-    return context.runtime.mailer.send(message)
+    # Recorded as handed over right after the server accepts it: a redelivery skips it.
+    return send_once(context, message)
 
 
 def mark_inbox_read(session: Session, now: datetime, about: ColumnElement[bool]) -> None:
