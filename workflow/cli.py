@@ -221,12 +221,24 @@ def case_show(case_id: int, as_json: JsonFlag = False) -> None:
 @outbox_app.command("status")
 def outbox_status(as_json: JsonFlag = False) -> None:
     """How many effects are pending, published, done and failed."""
-    counts = queries.outbox_counts(runtime())
+    rt = runtime()
+    counts = queries.outbox_counts(rt)
+    oldest = queries.oldest_waiting(rt)
     if as_json:
-        _print_json(counts)
-    else:
-        for status, count in counts.items():
-            typer.echo(f"{status:>10}: {count}")
+        _print_json({**counts, "oldest_waiting": oldest})
+        return
+    for status, count in counts.items():
+        typer.echo(f"{status:>10}: {count}")
+    typer.echo(f"    oldest: {_oldest_line(oldest)}")
+
+
+def _oldest_line(oldest: dict[str, Any] | None) -> str:
+    if oldest is None:
+        return "nothing waiting"
+    return (
+        f"{queries.format_age(oldest['age_seconds'])} ago, outbox row {oldest['outbox_id']} "
+        f"({oldest['effect']}, {oldest['status']})"
+    )
 
 
 @outbox_app.command("sweep")
@@ -252,16 +264,20 @@ def incidents_list(
     as_json: JsonFlag = False,
 ) -> None:
     """Effects that exhausted their retries."""
-    incidents = queries.list_incidents(runtime(), include_retried=include_retried)
+    rt = runtime()
+    incidents = queries.list_incidents(rt, include_retried=include_retried)
     if as_json:
         _print_json(incidents)
         return
+    # Next to the incidents, whether the rest of the pipeline moves.
+    typer.echo(f"oldest waiting effect: {_oldest_line(queries.oldest_waiting(rt))}")
     if not incidents:
         typer.echo("no open incidents")
     for incident in incidents:
         typer.echo(
             f"#{incident['id']} case {incident['case_id']} {incident['effect']} "
-            f"[{incident['status']}] after {incident['attempts']} attempts: {incident['error']}"
+            f"[{incident['status']}, since {queries.format_age(incident['age_seconds'])}] "
+            f"after {incident['attempts']} attempts: {incident['error']}"
         )
 
 

@@ -102,6 +102,43 @@ def outbox_counts(rt: Runtime) -> dict[str, int]:
     return counts
 
 
+def oldest_waiting(rt: Runtime) -> dict[str, Any] | None:
+    """The oldest outbox row not yet done or failed (pending or published), with its age:
+    a pipeline that is stuck shows here at a glance, long before anyone misses a mail."""
+    with rt.session_factory() as session:
+        row = session.execute(
+            select(OutboxRow.id, OutboxRow.effect, OutboxRow.status, OutboxRow.created_at)
+            .where(OutboxRow.status.in_(("pending", "published")))
+            .order_by(OutboxRow.id)
+            .limit(1)
+        ).first()
+    if row is None:
+        return None
+    since = as_utc(row.created_at)
+    return {
+        "outbox_id": row.id,
+        "effect": row.effect,
+        "status": row.status,
+        "since": since.isoformat(),
+        "age_seconds": round(max(0.0, (rt.clock.now() - since).total_seconds()), 1),
+    }
+
+
+def format_age(seconds: float) -> str:
+    """A duration as an operator reads it: "45 s", "3 min 12 s", "2 h 5 min", "3 d 4 h"."""
+    whole = int(seconds)
+    days, rest = divmod(whole, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    if minutes:
+        return f"{minutes} min {secs} s"
+    return f"{secs} s"
+
+
 def list_incidents(rt: Runtime, *, include_retried: bool = False) -> list[dict[str, Any]]:
     query = select(IncidentRow).order_by(IncidentRow.id)
     if not include_retried:
@@ -117,6 +154,9 @@ def list_incidents(rt: Runtime, *, include_retried: bool = False) -> list[dict[s
                 "error": incident.error,
                 "status": incident.status,
                 "opened_at": as_utc(incident.opened_at).isoformat(),
+                "age_seconds": round(
+                    max(0.0, (rt.clock.now() - as_utc(incident.opened_at)).total_seconds()), 1
+                ),
                 "retried_at": as_utc(incident.retried_at).isoformat()
                 if incident.retried_at
                 else None,

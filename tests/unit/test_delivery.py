@@ -251,3 +251,26 @@ def test_effects_an_effect_queues_go_out_after_its_commit(sqlite_runtime, publis
         == "applied"
     )
     assert len(mailer.sent) == 1
+
+
+def test_the_oldest_waiting_row_and_its_age_show_a_stuck_pipeline(
+    sqlite_runtime, publisher, clock
+):
+    assert queries.oldest_waiting(sqlite_runtime) is None
+    publisher.available = False  # nothing gets out: the rows wait
+    enrolled_case(sqlite_runtime)
+    clock.advance(timedelta(minutes=3, seconds=12))
+    oldest = queries.oldest_waiting(sqlite_runtime)
+    first = min(outbox_ids_of(sqlite_runtime))
+    assert (oldest["outbox_id"], oldest["status"], oldest["age_seconds"]) == (
+        first,
+        "pending",
+        192.0,
+    )
+    assert queries.format_age(oldest["age_seconds"]) == "3 min 12 s"
+    assert [queries.format_age(s) for s in (45, 7500, 273600)] == ["45 s", "2 h 5 min", "3 d 4 h"]
+
+
+def outbox_ids_of(rt):
+    with rt.session_factory() as session:
+        return list(session.scalars(select(OutboxRow.id)))
