@@ -35,9 +35,16 @@ VersionOption = Annotated[
         "--expected-version", min=1, help="Refuse if the case changed since this version."
     ),
 ]
-DataOption = Annotated[str | None, typer.Option("--data", help="The form as a JSON object.")]
+DataOption = Annotated[
+    str | None,
+    typer.Option("--data", help="The form as a JSON object (this or --json-file is required)."),
+]
 JsonFileOption = Annotated[
-    Path | None, typer.Option("--json-file", help="The form as a JSON file ('-' for stdin).")
+    Path | None,
+    typer.Option(
+        "--json-file",
+        help="The form as a JSON file, '-' for stdin (this or --data is required).",
+    ),
 ]
 ConfirmOption = Annotated[
     bool,

@@ -59,7 +59,12 @@ def record_assessment(
     risk: Annotated[
         bool, typer.Option("--risk/--no-risk", help="Risk of child abandonment (primary).")
     ],
-    risk_description: Annotated[str | None, typer.Option("--risk-description")] = None,
+    risk_description: Annotated[
+        str | None,
+        typer.Option(
+            "--risk-description", help="Required with --risk: what puts the child at risk."
+        ),
+    ] = None,
     criteria: Annotated[
         str | None,
         typer.Option("--criteria", help="Additional criteria met, comma-separated codes."),
@@ -166,13 +171,27 @@ def add_service(
     service: Annotated[str, typer.Option("--service", help="A code of the catalogue.")],
     target_date: Annotated[str, typer.Option("--target-date")],
     provider_staff: Annotated[
-        str | None, typer.Option("--provider-staff", help="Staff username.")
+        str | None,
+        typer.Option(
+            "--provider-staff",
+            help="Staff username (one of --provider-staff / --provider-partner is required).",
+        ),
     ] = None,
     provider_partner: Annotated[
-        str | None, typer.Option("--provider-partner", help="Partner organisation.")
+        str | None,
+        typer.Option(
+            "--provider-partner",
+            help="Partner organisation (one of --provider-staff / --provider-partner is required).",
+        ),
     ] = None,
-    funder: Annotated[str | None, typer.Option("--funder", help="Who pays (surgery).")] = None,
-    amount: Annotated[str | None, typer.Option("--amount", help="Funded amount, dram.")] = None,
+    funder: Annotated[
+        str | None,
+        typer.Option("--funder", help="Who pays; required for a funded service (surgery)."),
+    ] = None,
+    amount: Annotated[
+        str | None,
+        typer.Option("--amount", help="Funded amount, dram; required for a funded service."),
+    ] = None,
     notes: Annotated[str | None, typer.Option("--notes")] = None,
     expected_version: VersionOption = None,
     actor: ActorOption = None,
@@ -281,8 +300,20 @@ def record_counselling(
 
 def assign(
     case_id: int,
-    social_worker: Annotated[str | None, typer.Option("--social-worker")] = None,
-    psychologist: Annotated[str | None, typer.Option("--psychologist")] = None,
+    social_worker: Annotated[
+        str | None,
+        typer.Option(
+            "--social-worker",
+            help="Staff username (one of --social-worker / --psychologist is required).",
+        ),
+    ] = None,
+    psychologist: Annotated[
+        str | None,
+        typer.Option(
+            "--psychologist",
+            help="Staff username (one of --social-worker / --psychologist is required).",
+        ),
+    ] = None,
     expected_version: VersionOption = None,
     actor: ActorOption = None,
 ) -> None:

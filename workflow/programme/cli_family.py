@@ -170,7 +170,9 @@ def add_member(
     case_id: int,
     role: Annotated[str, typer.Option("--role", help="mother, father, guardian, child, other")],
     full_name: Annotated[str, typer.Option("--name", help="Full name.")],
-    born: Annotated[str | None, typer.Option("--born", help="Date of birth.")] = None,
+    born: Annotated[
+        str | None, typer.Option("--born", help="Date of birth (required for a child).")
+    ] = None,
     disability: Annotated[bool, typer.Option("--disability")] = False,
     health_notes: Annotated[str | None, typer.Option("--health-notes")] = None,
     confirm_duplicate: ConfirmOption = False,

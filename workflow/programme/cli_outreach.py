@@ -108,9 +108,13 @@ def referral_create(
 def referral_respond(
     referral_id: int,
     response: Annotated[str, typer.Argument(help="acknowledged, accepted, declined or completed")],
-    reason: Annotated[str | None, typer.Option("--reason", help="Why it was declined.")] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Required when declined: the partner's reason."),
+    ] = None,
     feedback: Annotated[
-        str | None, typer.Option("--feedback", help="The partner's feedback.")
+        str | None,
+        typer.Option("--feedback", help="Required when completed: the partner's feedback."),
     ] = None,
     actor: ActorOption = None,
 ) -> None:
