@@ -43,7 +43,7 @@ test: $(STAMP) lint chromium
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/python bench/transitions.py
+	$(BIN)/python bench/transitions
 	$(BIN)/python bench/web.py
 
 clean:
