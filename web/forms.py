@@ -90,7 +90,9 @@ def registration(values: Mapping[str, Any], *, actor: str, today: date) -> Regis
             "purpose": values.get("consent.purpose"),
             "given_on": values.get("consent.given_on"),
         }
-        data["consent"] = consent if any(consent.values()) else None
+        # The form starts the consent date at today; that alone is no consent given.
+        untouched = consent["given_on"] in (None, "", form_date(today))
+        data["consent"] = None if not consent["purpose"] and untouched else consent
     confirm = data.pop("confirm_duplicate", None)
     page_only = ("members[", "consent.", "csrf_token", "form_token")
     for key in [k for k in data if k.startswith(page_only)]:

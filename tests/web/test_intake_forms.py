@@ -109,6 +109,21 @@ def test_ticking_the_state_benefit_box_registers_the_family(browser, rt):
     assert re.search(r'name="state_benefit" type="checkbox" checked', refused.text)
 
 
+def test_a_family_registers_without_consent_though_its_date_starts_at_today(browser, rt):
+    b = browser(pf.SOCIAL_WORKER)
+    form = fields_of(form_of(b.get("/families/new").text, "/families"))
+    assert form["consent.given_on"] == TODAY
+    without = {k: v for k, v in FAMILY_FORM.items() if not k.startswith("consent.")}
+    response = b.post("/families", {**form, **without})
+    assert response.status_code == 303, response.text
+    assert count(rt, ConsentRow) == 0
+    # Another date without its purpose is a consent half given: refused, not dropped.
+    form = fields_of(form_of(b.get("/families/new").text, "/families"))
+    other = {**without, "phone": "+374 77 111222", "consent.given_on": "10.01.2026"}
+    refused = b.post("/families", {**form, **other, **_other()})
+    assert refused.status_code == 422 and 'id="f-consent-purpose-error"' in refused.text
+
+
 def _every_form(b, rt) -> list[tuple[str, str]]:
     """(page, form action) of every form that has a checkbox or could grow one."""
     case_id = pf.case_in(rt, "enrolled")

@@ -233,7 +233,7 @@ def show_stale_form(
 
 def stale_message() -> str:
     return gettext(
-        "Someone else changed this case while you were working on it, so your change is "
+        "This case changed while you were working on it, so your change is "
         "not saved yet. What you typed is kept below, beside what changed meanwhile: check "
         "it and save again."
     )
