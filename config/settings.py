@@ -6,7 +6,9 @@ A bad value stops start-up with a message that names the variable, never a trace
 from __future__ import annotations
 
 import ipaddress
+import re
 from email.policy import default as email_policy
+from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Self
@@ -86,6 +88,19 @@ class Settings(BaseSettings):
     mail_dir: Path = Path("mail")
     # Links in mails point here (the back-office web app).
     web_base_url: str = "http://127.0.0.1:8000"
+    # How partners and suppliers reach the programme: the delivery address of purchase
+    # orders and the contact under every mail that leaves the programme. Set them to the
+    # office's own; a worker without a phone or e-mail on file is reached through these.
+    programme_address_hy: str = Field(
+        default="Ծրագրի գրասենյակ, Կենտրոն թաղամաս, ք. Հրազդան, Կոտայքի մարզ", min_length=1
+    )
+    programme_address_en: str = Field(
+        default="Programme office, Kentron district, Hrazdan, Kotayk region, Armenia",
+        min_length=1,
+    )
+    programme_phone: str = Field(default="+374 223 2 00 00", min_length=1)
+    # Unset: the address of HOGATAR_MAIL_SENDER.
+    programme_email: str | None = None
 
     log_level: str = "INFO"
 
@@ -162,6 +177,25 @@ class Settings(BaseSettings):
         if problem:
             raise ValueError(f"{problem} (got {value!r}); e.g. 'Hogatar <hogatar@example.am>'")
         return value.strip()
+
+    @field_validator("programme_email")
+    @classmethod
+    def _programme_email(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", value.strip()):
+            raise ValueError(f"is not an e-mail address (got {value!r})")
+        return value.strip()
+
+    def programme_address(self, language: str) -> str:
+        return self.programme_address_en if language == "en" else self.programme_address_hy
+
+    @property
+    def programme_contact_email(self) -> str:
+        """HOGATAR_PROGRAMME_EMAIL, else the sender's address."""
+        if self.programme_email:
+            return self.programme_email
+        return parseaddr(self.mail_sender)[1] or self.mail_sender
 
     @field_validator("web_base_url")
     @classmethod

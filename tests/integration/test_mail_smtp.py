@@ -33,7 +33,11 @@ VALUES = {
     "service": "հոգեբանական խորհրդատվություն",
     "respond_by": date(2026, 2, 1),
     "social_worker": "Անի Մելքոնյան",
-    "referral_url": "http://127.0.0.1:8000/referrals/14",
+    "worker_phone": "+374 93 555101",
+    "worker_email": "ani@hogatar.example",
+    "programme_address": "Ծրագրի գրասենյակ, Կենտրոն թաղամաս, ք. Հրազդան",
+    "programme_phone": "+374 223 2 00 00",
+    "programme_email": "office@hogatar.example",
 }
 
 

@@ -288,7 +288,7 @@ def test_the_follow_up_session_or_closing_cancels_the_reminder(staff, publisher,
     clock.advance(timedelta(days=60))
     assert handle(staff, SweepReminders()) == {"sent": 0, "escalated": 0}
     reasons = {r["cancel_reason"] for r in effect_queries.list_reminders(staff, case_id=case_id)}
-    assert reasons == {"follow-up session recorded", "case closed"}
+    assert reasons == {"follow_up_recorded", "case_closed"}
 
 
 def test_assessment_schedules_the_enrolment_decision_and_enrolling_cancels_it(staff, publisher):
@@ -301,7 +301,7 @@ def test_assessment_schedules_the_enrolment_decision_and_enrolling_cancels_it(st
     prepare(staff, case_id, "enrol")
     handle(staff, AdvanceCase(case_id=case_id, trigger="enrol", actor="sw"))
     [reminder] = effect_queries.list_reminders(staff, case_id=case_id)
-    assert (reminder["status"], reminder["cancel_reason"]) == ("cancelled", "enrolment decided")
+    assert (reminder["status"], reminder["cancel_reason"]) == ("cancelled", "enrolment_decided")
 
 
 # --- procurement ---
@@ -393,7 +393,9 @@ def test_weekly_consolidation_makes_one_order_per_supplier_and_mails_it(staff, p
     mail = mailer.sent[-1]
     assert mail["To"] == "orders@stationery-hrazdan.hogatar.example"
     body = mail.get_content()
-    assert all(f"case {case_id}" in body for case_id in cases)
+    # In the supplier's language (Armenian), amounts as on the pages.
+    assert all(f"դեպք {case_id}" in body for case_id in cases)
+    assert "Ընդհանուր գումարը՝ 90\u00a0000 ֏" in body
     assert effect_queries.list_purchase_orders(staff)[0]["sent_at"] is not None
 
 

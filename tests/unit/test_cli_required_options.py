@@ -88,6 +88,8 @@ EXAMPLES = [
         + ["--date", "{today}"],
     ),
     ("staff add", ["new.worker", "--name", "Նոր Աշխատող", "--role", "social_worker"]),
+    ("staff contact", [pf.SOCIAL_WORKER, "--phone", "+374 93 111111"]),
+    ("staff contact", [pf.SOCIAL_WORKER, "--email", "anahit@hogatar.example"]),
     ("community add", ["--code", "lchashen", "--name-hy", "Լճաշեն", "--name-en", "Lchashen"]),
     ("export cases", ["{tmp}/cases.csv"]),
     (

@@ -23,7 +23,7 @@ from workflow.notifications.templates import (
     load_templates,
     render,
 )
-from workflow.notifications.values import case_url, dram, referral_url
+from workflow.notifications.values import case_url, dram, money, referral_url
 
 BASE = "http://127.0.0.1:8000"
 
@@ -35,6 +35,12 @@ SAMPLE = {
     "respond_by": date(2026, 2, 1),
     "sent_on": date(2026, 1, 20),
     "social_worker": "Անի Մելքոնյան",
+    "worker_phone": "+374 93 555101",
+    "worker_email": "ani@hogatar.example",
+    "contact_email": "gohar@hogatar.example",
+    "programme_address": "Ծրագրի գրասենյակ, Կենտրոն թաղամաս, ք. Հրազդան",
+    "programme_phone": "+374 223 2 00 00",
+    "programme_email": "office@hogatar.example",
     "referral_url": referral_url(BASE, 14),
     "manager_name": "Արմեն Սարգսյան",
     "partner_name": "«Հույս» հասարակական կազմակերպություն",
@@ -47,7 +53,7 @@ SAMPLE = {
     "requested_by": "Անի Մելքոնյան",
     "requested_on": date(2026, 1, 15),
     "item_count": 3,
-    "total_amd": dram(185000),
+    "total": money(185000, "hy"),
     "order_number": "ԳՊ-2026-009",
     "ordered_on": date(2026, 1, 16),
     "deliver_by": date(2026, 1, 30),
@@ -97,7 +103,10 @@ def test_armenian_text_comes_out_exactly():
     assert mail.subject == "Նոր ուղեգրում №Ո-2026-014 (դեպք №345)"
     assert "Ծառայությունը՝ հոգեբանական խորհրդատվություն\n" in mail.body
     assert "Պատասխանի վերջնաժամկետը՝ 01.02.2026\n" in mail.body
-    assert "Սոցիալական աշխատողը՝ Անի Մելքոնյան\n" in mail.body
+    assert (
+        "Սոցիալական աշխատողը՝ Անի Մելքոնյան, հեռ.՝ +374 93 555101, "
+        "էլ. փոստ՝ ani@hogatar.example\n" in mail.body
+    )
     assert mail.body.startswith("Հարգելի գործընկերներ,\n")
     for text in (mail.subject, mail.body):
         assert unicodedata.is_normalized("NFC", text)
@@ -107,7 +116,9 @@ def test_english_text():
     mail = render("referral_to_partner", SAMPLE, language="en")
     assert mail.subject == "New referral Ո-2026-014 (case 345)"
     assert "Please answer by: 1 February 2026\n" in mail.body
-    assert f"{BASE}/referrals/14\n" in mail.body
+    assert "Social worker: Անի Մելքոնյան, tel. +374 93 555101, e-mail ani@hogatar.example\n" in (
+        mail.body
+    )
 
 
 def test_values_are_normalised_to_nfc_and_the_armenian_ligature_survives():
@@ -246,3 +257,30 @@ def test_malformed_template_files_are_refused_at_load(tmp_path, bad, expected):
 def test_an_empty_template_directory_is_refused(tmp_path):
     with pytest.raises(TemplateDefinitionError, match="no mail templates"):
         load_templates(tmp_path)
+
+
+@pytest.mark.parametrize("name", ["referral_to_partner", "referral_acknowledgement_reminder"])
+@pytest.mark.parametrize("language", ["hy", "en"])
+def test_partners_are_told_whom_to_call_not_a_page_they_cannot_open(name, language):
+    mail = render(name, SAMPLE, language=language)
+    assert "http" not in mail.body and "referral_url" not in load_templates()[name].placeholders
+    assert "+374 93 555101" in mail.body and "ani@hogatar.example" in mail.body
+    assert mail.body.rstrip().endswith("office@hogatar.example")
+    assert "Ծրագրի գրասենյակ" in mail.body
+
+
+@pytest.mark.parametrize(
+    ("language", "total"),
+    [("hy", "Ընդհանուր գումարը՝ 45\u00a0000 ֏\n"), ("en", "Total: 45,000 ֏\n")],
+)
+def test_a_purchase_order_writes_amounts_as_the_pages_and_names_the_contact(language, total):
+    values = SAMPLE | {"total": money(45_000, language)}
+    mail = render("purchase_order", values, language=language)
+    assert total in mail.body and "AMD" not in mail.body
+    assert "gohar@hogatar.example" in mail.body and "+374 10 000000" in mail.body
+
+
+def test_money_as_on_the_pages():
+    assert money(45_000, "hy") == "45\u00a0000 ֏"
+    assert money(1_250_000, "en") == "1,250,000 ֏"
+    assert money(0, "hy") == "0 ֏"

@@ -30,3 +30,9 @@ def dram(amount: int) -> str:
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise TypeError("amounts are whole dram")
     return f"{amount:,}".replace(",", "\u00a0")
+
+
+def money(amount: int, language: str) -> str:
+    """An amount as the pages write it: "45 000 ֏" in Armenian, "45,000 ֏" in English."""
+    grouped = dram(amount)
+    return f"{grouped.replace(chr(0xA0), ',') if language == 'en' else grouped} ֏"

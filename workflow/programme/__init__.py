@@ -45,6 +45,7 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
     commands.ReassignCases: people.reassign_cases,
     commands.AddStaff: people.add_staff,
     commands.DeactivateStaff: people.deactivate_staff,
+    commands.SetStaffContact: people.set_staff_contact,
     commands.AddCommunity: people.add_community,
     # Background work: referrals, reminders, procurement.
     background.AddPartner: referrals.add_partner,

@@ -14,6 +14,7 @@ from workflow.programme.commands import (
     AddStaff,
     CommunityAdded,
     DeactivateStaff,
+    SetStaffContact,
     StaffChanged,
 )
 from workflow.services import handle
@@ -36,7 +37,8 @@ def add_staff(
         ),
     ],
     language: Annotated[str, typer.Option("--language", help="hy or en")] = "hy",
-    email: Annotated[str | None, typer.Option("--email")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="Mails name it.")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="Mails name it.")] = None,
     actor: ActorOption = None,
 ) -> None:
     """Add a staff member (no login yet: that comes with the web app)."""
@@ -48,11 +50,33 @@ def add_staff(
             role=role,
             language=language,
             email=email,
+            phone=phone,
             actor=actor_of(actor),
         ),
     )
     assert isinstance(event, StaffChanged)
     typer.echo(f"staff member {event.username} added")
+
+
+@staff_app.command("contact")
+def staff_contact(
+    username: str,
+    phone: Annotated[
+        str | None,
+        typer.Option("--phone", help="e.g. +374 93 123456 (this or --email is required)."),
+    ] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help="This or --phone is required.")
+    ] = None,
+    actor: ActorOption = None,
+) -> None:
+    """Set how partners and suppliers reach a staff member (their mails name it)."""
+    event = handle(
+        runtime(),
+        SetStaffContact(username=username, phone=phone, email=email, actor=actor_of(actor)),
+    )
+    assert isinstance(event, StaffChanged)
+    typer.echo(f"staff member {event.username}: contact updated")
 
 
 @staff_app.command("deactivate")
@@ -75,7 +99,11 @@ def list_staff(
         return
     for member in staff:
         status = "" if member["active"] else " (inactive)"
-        typer.echo(f"{member['username']:<20} {member['role']:<20} {member['full_name']}{status}")
+        contact = ", ".join(c for c in (member["phone"], member["email"]) if c)
+        typer.echo(
+            f"{member['username']:<20} {member['role']:<20} {member['full_name']}{status}"
+            + (f" ({contact})" if contact else "")
+        )
 
 
 @community_app.command("add")

@@ -188,6 +188,18 @@ class AddStaff:
     actor: str
     language: str = "hy"
     email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class SetStaffContact:
+    """The phone and e-mail by which partners and suppliers reach a staff member (mails
+    name them); None leaves one as it is."""
+
+    username: str
+    actor: str
+    phone: str | None = None
+    email: str | None = None
 
 
 @dataclass(frozen=True)

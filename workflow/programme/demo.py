@@ -281,7 +281,7 @@ def _sqlite_without_fsync(dbapi_connection: Any, _record: Any) -> None:
 def _staff(rt: Runtime) -> None:
     with rt.session_factory() as session:
         existing = set(session.scalars(select(StaffRow.username)))
-    for username, full_name, role in STAFF:
+    for number, (username, full_name, role) in enumerate(STAFF, 1):
         if username not in existing:
             handle(
                 rt,
@@ -291,6 +291,8 @@ def _staff(rt: Runtime) -> None:
                     role=role,
                     actor="demo",
                     email=f"{username}@hogatar.example",
+                    # Demo numbers in the 010 000 0xx block, as made up as the names.
+                    phone=f"+374 10 000 0{number:02d}",
                 ),
             )
 

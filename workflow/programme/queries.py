@@ -266,6 +266,7 @@ def list_staff(rt: Runtime, *, include_inactive: bool = False) -> list[dict[str,
                 "role": row.role,
                 "language": row.language,
                 "email": row.email,
+                "phone": row.phone,
                 "active": row.active,
                 "created_at": as_utc(row.created_at).isoformat(),
             }

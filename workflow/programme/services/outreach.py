@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from config.settings import Settings
 from workflow.effects import EffectContext
-from workflow.notifications import case_url, compose, message_key, referral_url
+from workflow.notifications import case_url, compose, language_of, message_key, referral_url
 from workflow.notifications.handover import send_once
 from workflow.notifications.templates import ARMENIA_TIME
 from workflow.persistence.models import CaseRow
@@ -56,6 +57,10 @@ def send_mail(
     """
     settings = context.runtime.settings
     full = dict(values)
+    # How a partner or supplier reaches the programme (configuration, in their language).
+    full.setdefault("programme_address", settings.programme_address(language_of(language)))
+    full.setdefault("programme_phone", settings.programme_phone)
+    full.setdefault("programme_email", settings.programme_contact_email)
     if "case_number" in full:
         full.setdefault("case_url", case_url(settings.web_base_url, int(full["case_number"])))
     if "referral_number" in full:
@@ -73,6 +78,18 @@ def send_mail(
     )
     # Recorded as handed over right after the server accepts it: a redelivery skips it.
     return send_once(context, message)
+
+
+def staff_contact(settings: Settings, staff: StaffRow | None) -> tuple[str | None, str, str]:
+    """(name, phone, e-mail) by which a partner reaches a worker; the programme office's
+    phone and e-mail stand in for what the staff record lacks."""
+    if staff is None:
+        return None, settings.programme_phone, settings.programme_contact_email
+    return (
+        staff.full_name,
+        staff.phone or settings.programme_phone,
+        staff.email or settings.programme_contact_email,
+    )
 
 
 def mark_inbox_read(session: Session, now: datetime, about: ColumnElement[bool]) -> None:

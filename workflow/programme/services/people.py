@@ -17,6 +17,7 @@ from workflow.programme.commands import (
     CommunityAdded,
     DeactivateStaff,
     ReassignCases,
+    SetStaffContact,
     StaffChanged,
 )
 from workflow.programme.errors import AlreadyExists, UnknownActor, WrongStaffRole
@@ -36,6 +37,7 @@ from workflow.text import clean, search_key
 from workflow.unit_of_work import UnitOfWork
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+PHONE = re.compile(r"\+?[0-9][0-9 ()-]{4,38}")
 LANGUAGES = ("hy", "en")
 #: The case roles a staff member can hold, and the family column that records each.
 CASE_ROLES = {"social_worker": "social_worker_id", "psychologist": "psychologist_id"}
@@ -75,9 +77,8 @@ def add_staff(rt: Runtime, uow: UnitOfWork, command: AddStaff) -> StaffChanged:
         problems.add("role", f"{command.role!r} is not one of: {', '.join(roles)}")
     if command.language not in LANGUAGES:
         problems.add("language", f"must be one of: {', '.join(LANGUAGES)}")
-    email = clean(command.email)
-    if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-        problems.add("email", f"{email!r} is not an e-mail address")
+    email = _email(command.email, problems)
+    phone = _phone(command.phone, problems)
     problems.check()
     assert full_name is not None
     if uow.session.scalar(select(StaffRow.id).where(StaffRow.username == username)):
@@ -88,6 +89,7 @@ def add_staff(rt: Runtime, uow: UnitOfWork, command: AddStaff) -> StaffChanged:
         role=command.role,
         language=command.language,
         email=email,
+        phone=phone,
         active=True,
         created_at=rt.clock.now(),
     )
@@ -95,6 +97,37 @@ def add_staff(rt: Runtime, uow: UnitOfWork, command: AddStaff) -> StaffChanged:
     uow.session.flush()
     uow.commit()
     return StaffChanged(username=username, staff_id=row.id)
+
+
+def _email(value: str | None, problems: Collector) -> str | None:
+    email = clean(value)
+    if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        problems.add("email", f"{email!r} is not an e-mail address")
+    return email
+
+
+def _phone(value: str | None, problems: Collector) -> str | None:
+    phone = clean(value)
+    if phone is not None and not PHONE.fullmatch(phone):
+        problems.add("phone", f"{phone!r} is not a phone number (e.g. +374 93 123456)")
+    return phone
+
+
+def set_staff_contact(rt: Runtime, uow: UnitOfWork, command: SetStaffContact) -> StaffChanged:
+    require_actor(command.actor)
+    problems = Collector()
+    if command.phone is None and command.email is None:
+        problems.add("contact", "give a phone, an e-mail or both")
+    email = _email(command.email, problems)
+    phone = _phone(command.phone, problems)
+    problems.check()
+    staff = staff_member(uow.session, command.username, require_active=False)
+    if phone is not None:
+        staff.phone = phone
+    if email is not None:
+        staff.email = email
+    uow.commit()
+    return StaffChanged(username=staff.username, staff_id=staff.id)
 
 
 def deactivate_staff(rt: Runtime, uow: UnitOfWork, command: DeactivateStaff) -> StaffChanged:

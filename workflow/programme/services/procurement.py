@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 
 from workflow.effects import EffectContext
+from workflow.notifications import language_of
+from workflow.notifications.values import money
 from workflow.persistence.models import CaseRow
 from workflow.programme.commands import DeliverService
 from workflow.programme.effect_commands import (
@@ -45,7 +47,13 @@ from workflow.programme.models import PlannedServiceRow, StaffRow
 from workflow.programme.policies import Policies, policies
 from workflow.programme.reference import reference
 from workflow.programme.services.common import staff_member
-from workflow.programme.services.outreach import SYSTEM_ACTOR, local_day, send_mail
+from workflow.programme.services.outreach import (
+    SYSTEM_ACTOR,
+    active_managers,
+    local_day,
+    send_mail,
+    staff_contact,
+)
 from workflow.programme.values import Collector, check_amd
 from workflow.runtime import Runtime
 from workflow.services import enqueue_effect, note_activity, require_actor
@@ -418,17 +426,21 @@ def send_purchase_order(context: EffectContext) -> Mapping[str, Any]:
         .where(ProcurementRequestRow.purchase_order_id == order_id)
         .order_by(ProcurementRequestRow.id)
     ).all()
-    language = supplier.language
+    language = language_of(supplier.language)
+    case_word = "դեպք" if language == "hy" else "case"
     items = "\n".join(
-        f"- {catalogue[row.service].label(language)} × {row.quantity}: {row.amount_amd} AMD "
-        f"(#{row.id}, case {row.case_id})"
+        f"- {catalogue[row.service].label(language)} × {row.quantity}: "
+        f"{money(row.amount_amd, language)} (#{row.id}, {case_word} {row.case_id})"
         for row in rows
     )
+    # The supplier's contact: a procurement officer, else a manager.
     officer = context.session.scalar(
         select(StaffRow)
         .where(StaffRow.role == "procurement_officer", StaffRow.active.is_(True))
         .order_by(StaffRow.id)
-    )
+    ) or next(iter(active_managers(context.session)), None)
+    settings = context.runtime.settings
+    name, phone, email = staff_contact(settings, officer)
     message_id = send_mail(
         context,
         template="purchase_order",
@@ -439,10 +451,11 @@ def send_purchase_order(context: EffectContext) -> Mapping[str, Any]:
             "ordered_on": local_day(purchase_order.created_at),
             "deliver_by": local_day(purchase_order.created_at + DELIVERY_TIME),
             "items": items,
-            "total_amd": purchase_order.total_amd,
-            "contact_name": officer.full_name if officer else "Hogatar",
-            "contact_phone": "—",
-            "delivery_address": "Hogatar",
+            "total": money(purchase_order.total_amd, language),
+            "contact_name": name or settings.programme_address(language),
+            "contact_phone": phone,
+            "contact_email": email,
+            "delivery_address": settings.programme_address(language),
         },
         key_parts=("purchase-order", order_id),
     )

@@ -45,6 +45,7 @@ from workflow.programme.services.outreach import (
     mark_inbox_read,
     note_done,
     send_mail,
+    staff_contact,
 )
 from workflow.programme.values import Collector
 from workflow.runtime import Runtime
@@ -281,17 +282,24 @@ def _referral(context: EffectContext) -> ReferralRow:
 
 
 def _mail_values(rt: Runtime, context: EffectContext, referral: ReferralRow) -> dict[str, Any]:
-    # A case opened without a registered family (possible from the engine's own CLI) has
-    # no social worker yet: the mail says so rather than failing.
+    """The referral's numbers and the worker the partner answers to: the family's social
+    worker, else (no one assigned yet) a manager, reached by phone and e-mail."""
     family = context.session.scalar(select(FamilyRow).where(FamilyRow.case_id == referral.case_id))
     social_worker = family.social_worker_id if family is not None else None
     worker = context.session.get(StaffRow, social_worker) if social_worker else None
+    if worker is None or not worker.active:
+        managers = active_managers(context.session)
+        worker = managers[0] if managers else None
+    name, phone, email = staff_contact(rt.settings, worker)
     sent = referral.sent_at or context.now
     return {
         "case_number": referral.case_id,
         "referral_number": referral.id,
         "service": referral.purpose,
-        "social_worker": worker.full_name if worker else "—",
+        # Only a programme with no manager at all has nobody to name.
+        "social_worker": name or "—",
+        "worker_phone": phone,
+        "worker_email": email,
         "sent_on": local_day(sent),
         "respond_by": local_day(sent + policies().referral_acknowledge_within),
     }
