@@ -155,7 +155,21 @@ async def validation_error(request: Request, exc: Exception) -> Response:
         return problem(
             request, 422, "validation", "Some fields need attention", detail, errors=errors
         )
-    return error_page(request, 422, N_("The request cannot be carried out"), detail)
+    # A page's address with a word where an id belongs (/cases/abc): no such page. The
+    # validator's own English wording is for the API; a reader gets a sentence.
+    wrong_ids = [e for e in exc.errors() if e["loc"][:1] == ("path",)]
+    if wrong_ids:
+        sentence = gettext(
+            "There is no page at this address: it has letters where a number belongs "
+            "(a case number, for example)."
+        )
+        return error_page(request, 404, N_("Not found"), sentence)
+    return error_page(
+        request,
+        422,
+        N_("The request cannot be carried out"),
+        gettext("The page received a value it cannot read. Go back, check it and try again."),
+    )
 
 
 async def database_down(request: Request, exc: Exception) -> Response:

@@ -14,6 +14,8 @@ from web.i18n import N_, gettext, label
 from web.permissions import ROLES, Permission, allowed
 from workflow.programme.policies import policies
 from workflow.programme.reference import Item, reference
+from workflow.programme.services import reminders
+from workflow.programme.services.outreach import SYSTEM_ACTOR
 
 TRIGGERS = {
     "open": N_("Case opened"),
@@ -228,6 +230,31 @@ def counselling_kind(code: str) -> str:
 def guard(name: str, fallback: str) -> str:
     message = GUARDS.get(name)
     return gettext(message) if message else fallback
+
+
+#: Reasons the programme writes itself (codes), and the English sentences older rows hold.
+SYSTEM_REASONS = {
+    reminders.CLOSED: N_("the case is closed"),
+    reminders.ENROLMENT_DECIDED: N_("the enrolment is decided"),
+    reminders.FOLLOW_UP_RECORDED: N_("the follow-up session is recorded"),
+    "case closed": N_("the case is closed"),
+    "enrolment decided": N_("the enrolment is decided"),
+    "follow-up session recorded": N_("the follow-up session is recorded"),
+}
+
+
+def reason(text: str | None) -> str:
+    """A reason on the timeline or a reminder: the programme's own in the reader's
+    language; one a member of staff typed, as typed."""
+    if not text:
+        return ""
+    message = SYSTEM_REASONS.get(text)
+    return gettext(message) if message else text
+
+
+def actor(name: str | None) -> str:
+    """Who did something: the programme itself by its name, staff by their username."""
+    return gettext("Hogatar") if name == SYSTEM_ACTOR else (name or "")
 
 
 def who_can(permission: Permission) -> str:

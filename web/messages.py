@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from web.i18n import N_, format_datetime, format_money, gettext
+from web.i18n import N_, format_datetime, format_money, format_number, gettext
 from workflow.errors import (
     ConcurrentUpdate,
     GuardFailed,
@@ -28,9 +28,18 @@ FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"is in the future", N_("This date is in the future.")),
     (r"is not a date", N_("This is not a date; use the form 15.03.2024.")),
     (r"is not a whole number", N_("Enter a whole number.")),
-    (r"^(must be at least|cannot be negative)", N_("The number is too small.")),
+    (r"^must be at least (?P<minimum>\d+)", N_("The number must be at least %(minimum)s.")),
+    (r"^cannot be negative", N_("The number cannot be negative.")),
+    (
+        r"more than the case file can hold \((?P<maximum>\d+)\)",
+        N_("The amount is too large: at most %(maximum)s dram."),
+    ),
     (r"is too large|more than the case file can hold", N_("The number is too large.")),
     (r"is not a phone number", N_("This is not a phone number.")),
+    (
+        r"^is too long \((?P<length>\d+) characters, at most (?P<maximum>\d+)\)",
+        N_("This text is too long: %(length)s characters, at most %(maximum)s."),
+    ),
     (r"^is too long", N_("This text is too long.")),
     (r"is not yes or no", N_("Answer yes or no.")),
     (
@@ -90,9 +99,12 @@ ALREADY_SAVED_AT = N_("This form was already saved at %(time)s; it was not saved
 
 
 def field_message(problem: str) -> str:
+    """The problem in the reader's language, with its figures (a limit, a length)."""
     for pattern, message in FIELD_PATTERNS:
-        if re.search(pattern, problem):
-            return gettext(message)
+        found = re.search(pattern, problem)
+        if found:
+            figures = {name: format_number(int(value)) for name, value in found.groupdict().items()}
+            return gettext(message) % figures if figures else gettext(message)
     return problem
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -15,6 +16,19 @@ from web.i18n import LANGUAGE_NAMES, LANGUAGES
 from workflow.programme.values import ticked
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
+def _per_render(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The filter evaluated at each render. Jinja computes a filter of a constant
+    (``{{ "risk_of_abandonment"|criterion }}``) once, when it compiles the template: in the
+    language of the first page rendered, for every page after. A filter that takes the
+    context is never computed ahead, and ours depend on the request's language."""
+
+    @pass_context
+    def filter_(_context: Any, *args: Any, **kwargs: Any) -> Any:
+        return function(*args, **kwargs)
+
+    return filter_
 
 
 @lru_cache(maxsize=1)
@@ -29,6 +43,7 @@ def environment() -> Environment:
     )
     # The callables read the request's language from a context variable, set by render().
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    builtin = set(env.filters)
     env.filters.update(
         date=i18n.format_date,
         datetime=i18n.format_datetime,
@@ -50,6 +65,8 @@ def environment() -> Environment:
         label=i18n.label,
         guard_label=labels.guard,
         who_can=labels.who_can,
+        actor=labels.actor,
+        reason=labels.reason,
         item_options=labels.item_options,
         service_options=labels.service_options,
         staff_options=labels.staff_options,
@@ -68,6 +85,9 @@ def environment() -> Environment:
         iso_datetime=i18n.format_iso_datetime,
         ticked=ticked,
         form_date=forms.form_date,
+    )
+    env.filters.update(
+        {name: _per_render(f) for name, f in env.filters.items() if name not in builtin}
     )
     env.globals.update(
         LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES, new_form_token=once.new_token

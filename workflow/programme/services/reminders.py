@@ -67,6 +67,13 @@ def recipient_for(uow: UnitOfWork, case_id: int, session: CounsellingSessionRow)
     return session.psychologist_id
 
 
+#: Why the programme itself cancelled waiting reminders. Stored as codes (the reminder's
+#: cancel reason, the timeline's reason) so each reader sees them in their own language.
+CLOSED = "case_closed"
+ENROLMENT_DECIDED = "enrolment_decided"
+FOLLOW_UP_RECORDED = "follow_up_recorded"
+
+
 def cancel_waiting(
     rt: Runtime,
     uow: UnitOfWork,
@@ -121,7 +128,7 @@ def after_counselling(
             rt,
             uow,
             case=case,
-            reason="follow-up session recorded",
+            reason=FOLLOW_UP_RECORDED,
             actor=actor,
             kinds=(FOLLOW_UP,),
         )
@@ -159,13 +166,13 @@ def on_transition(
     if case.workflow != FAMILY_WORKFLOW:
         return
     if to_state == "closed":
-        cancel_waiting(rt, uow, case=case, reason="case closed", actor=actor)
+        cancel_waiting(rt, uow, case=case, reason=CLOSED, actor=actor)
     elif from_state == "assessed":
         cancel_waiting(
             rt,
             uow,
             case=case,
-            reason="enrolment decided",
+            reason=ENROLMENT_DECIDED,
             actor=actor,
             kinds=(ENROLMENT_DECISION,),
         )
