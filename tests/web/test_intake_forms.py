@@ -296,10 +296,38 @@ def test_a_refused_form_can_be_corrected_and_sent_with_the_same_token(browser, r
     assert saved.status_code == 303 and "msg=saved" in saved.headers["location"]
 
 
-def test_procurement_and_referral_forms_carry_a_token(browser, rt):
+def test_a_referral_sent_twice_is_sent_once(browser, rt):
+    from workflow.programme import effect_queries
+
     case_id = pf.case_in(rt, "enrolled")
     b = browser(pf.SOCIAL_WORKER)
-    assert 'name="form_token"' in form_of(b.get(f"/cases/{case_id}/forms/referral").text)
+    before = len(effect_queries.list_referrals(rt, case_id=case_id))
+    form = fields_of(form_of(b.get(f"/cases/{case_id}/forms/referral").text, None))
+    assert form["form_token"]
+    partner = re.search(
+        r'<option value="([^"]+)"', form_of(b.get(f"/cases/{case_id}/forms/referral").text)
+    )
+    assert partner
+    form.update({"partner": partner.group(1), "purpose": "Իրավաբանական խորհրդատվություն"})
+    assert b.post(f"/cases/{case_id}/forms/referral", form).status_code == 303
+    again = b.post(f"/cases/{case_id}/forms/referral", form)
+    assert again.status_code == 303 and "msg=already_saved" in again.headers["location"]
+    assert len(effect_queries.list_referrals(rt, case_id=case_id)) == before + 1
+
+
+def test_procurement_approved_twice_is_approved_once_without_an_error(browser, rt, publisher):
+    from tests.web import work_fixtures as wf
+
+    _, request_id = wf.goods_requested(rt, publisher)
+    officer = browser("procurement")
+    page = officer.get(f"/procurement/{request_id}").text
+    form = fields_of(form_of(page, f"/procurement/{request_id}/approve"))
+    assert form["form_token"]
+    assert officer.post(f"/procurement/{request_id}/approve", form).status_code == 303
+    again = officer.post(f"/procurement/{request_id}/approve", form)  # not "not in a status"
+    assert again.status_code == 303
+    assert again.headers["location"].startswith(f"/procurement/{request_id}?")
+    assert "msg=already_saved" in again.headers["location"]
 
 
 # --- 5. A stale form keeps what was typed, shows what changed, saves again in one click. ---
@@ -425,3 +453,22 @@ def test_an_inactive_worker_is_not_assigned(rt):
         session.commit()
     case_id = pf.register(rt, actor=pf.SOCIAL_WORKER)
     assert family_row(rt, case_id).social_worker_id is None
+
+
+def test_the_json_api_reads_a_checkbox_and_finds_a_latin_duplicate(live_server, rt):
+    from tests.web.test_api import assert_problem, login
+
+    existing = _hakobyan(rt)
+    worker = login(live_server, pf.SOCIAL_WORKER)
+    family = {
+        "family_name": "Hakobyan",
+        "community": "hrazdan",
+        "state_benefit": "on",  # as an HTML form would send it, relayed by a script
+        "members": [{"role": "child", "full_name": "Aram Hakobyan", "date_of_birth": "2015-03-02"}],
+    }
+    body = assert_problem(worker.post("/api/v1/families", json=family), 422, "possible-duplicate")
+    assert body["case_ids"] == [existing]
+    assert "child Aram Hakobyan, born 2015-03-02, matches Արամ Հակոբյան" in body["matches"][0]
+    created = worker.post("/api/v1/families", json={**family, "confirm_duplicate": True})
+    assert created.status_code == 201
+    assert family_row(rt, created.json()["case_id"]).state_benefit is True
