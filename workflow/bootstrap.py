@@ -10,6 +10,7 @@ from workflow.definition import WorkflowDefinition, load_definitions
 from workflow.machine import SharedMachine
 from workflow.notifications.mailer import Mailer, mailer_from_settings
 from workflow.persistence.database import make_engine, make_session_factory
+from workflow.publish_marks import PublishMarks
 from workflow.registries import Registries
 from workflow.relay import Publisher
 from workflow.runtime import Runtime
@@ -49,11 +50,13 @@ def bootstrap(
         publisher = CeleryPublisher(
             make_celery(settings), timeout=settings.publish_timeout_seconds
         )
+    session_factory = make_session_factory(engine)
+    clock = clock or SystemClock()
     return Runtime(
         settings=settings,
         engine=engine,
-        session_factory=make_session_factory(engine),
-        clock=clock or SystemClock(),
+        session_factory=session_factory,
+        clock=clock,
         definitions=definitions,
         machines={name: SharedMachine(d) for name, d in definitions.items()},
         guards=registries.guards,
@@ -63,4 +66,7 @@ def bootstrap(
         mailer=mailer or mailer_from_settings(settings),
         facts_loaders=registries.facts,
         transition_listeners=registries.transition_listeners,
+        publish_marks=PublishMarks(session_factory, clock)
+        if engine.dialect.name == "postgresql"
+        else None,
     )

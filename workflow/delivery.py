@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
+from sqlalchemy import String, Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
 from workflow.effects import EffectContext, PermanentEffectError
@@ -73,8 +74,44 @@ def deliver_effect(rt: Runtime, *, outbox_id: int, task_id: str | None) -> Deliv
         publisher=rt.publisher,
         session_factory=rt.session_factory,
         clock=rt.clock,
+        marks=rt.publish_marks,
     )
     return outcome
+
+
+OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
+LEDGER: Table = EffectLedgerRow.__table__  # type: ignore[assignment]
+
+#: Claim the outbox row (a duplicate delivery waits here for the first to finish) and see
+#: whether the ledger has it, in one round trip.
+CLAIM = (
+    select(
+        OUTBOX.c.id,
+        OUTBOX.c.case_id,
+        OUTBOX.c.effect,
+        OUTBOX.c.payload,
+        OUTBOX.c.status,
+        OUTBOX.c.attempts,
+        LEDGER.c.outbox_id.label("applied"),
+    )
+    .select_from(OUTBOX.outerjoin(LEDGER, LEDGER.c.outbox_id == OUTBOX.c.id))
+    .where(OUTBOX.c.id == bindparam("outbox_id"))
+    .with_for_update(of=OUTBOX)
+)
+
+
+INSERT_LEDGER = insert(LEDGER)
+MARK_DONE = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id == bindparam("row_id"))
+    .values(
+        status="done",
+        attempts=bindparam("new_attempts"),
+        finished_at=bindparam("now"),
+        last_error=None,
+        task_id=func.coalesce(bindparam("new_task_id", type_=String), OUTBOX.c.task_id),
+    )
+)
 
 
 def _apply(
@@ -82,13 +119,18 @@ def _apply(
 ) -> tuple[DeliveryOutcome, list[OutboxMessage]]:
     with rt.unit_of_work() as uow:
         session = uow.session
-        row = session.get(OutboxRow, outbox_id, with_for_update=True)
+        row = session.execute(CLAIM, {"outbox_id": outbox_id}).first()
         if row is None:
             log.error("outbox row %s does not exist (message from another database?)", outbox_id)
             return DeliveryOutcome("skipped", outbox_id), []
-        if session.get(EffectLedgerRow, outbox_id) is not None:
+        # After waiting for the lock, PostgreSQL re-reads the outbox row but not the joined
+        # ledger (it keeps the first snapshot's "no ledger row"): the row's own status,
+        # written with the ledger row, is what tells a duplicate that the effect is done.
+        if row.applied is not None or row.status == "done":
             if row.status != "done":
-                row.status = "done"
+                session.execute(
+                    update(OUTBOX).where(OUTBOX.c.id == outbox_id).values(status="done")
+                )
                 uow.commit()
             return DeliveryOutcome("already_applied", outbox_id, row.attempts), []
         if row.status == "failed":
@@ -110,21 +152,20 @@ def _apply(
                 runtime=rt,
             )
         )
-        session.add(
-            EffectLedgerRow(
-                outbox_id=row.id,
-                effect=row.effect,
-                applied_at=now,
-                task_id=task_id,
-                result=dict(result),
-            )
+        session.execute(
+            INSERT_LEDGER,
+            {
+                "outbox_id": row.id,
+                "effect": row.effect,
+                "applied_at": now,
+                "task_id": task_id,
+                "result": dict(result),
+            },
         )
-        row.status = "done"
-        row.attempts = attempt
-        row.finished_at = now
-        row.last_error = None
-        if task_id:
-            row.task_id = task_id
+        session.execute(
+            MARK_DONE,
+            {"row_id": row.id, "new_attempts": attempt, "now": now, "new_task_id": task_id or None},
+        )
         uow.commit()
         return DeliveryOutcome("applied", outbox_id, attempt), uow.committed_messages
 

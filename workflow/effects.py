@@ -61,6 +61,9 @@ class EffectRegistry:
     def names(self) -> set[str]:
         return set(self._handlers)
 
+    def has(self, name: str) -> bool:
+        return name in self._handlers
+
     def handler(self, name: str) -> EffectHandler:
         return self._handlers[name]
 

@@ -16,13 +16,16 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import Table, bindparam, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.clock import Clock
 from workflow.persistence.models import OutboxRow
+
+if TYPE_CHECKING:
+    from workflow.publish_marks import PublishMarks
 
 log = logging.getLogger(__name__)
 
@@ -101,9 +104,13 @@ def publish_committed(
     publisher: Publisher,
     session_factory: sessionmaker[Session],
     clock: Clock,
+    marks: PublishMarks | None = None,
 ) -> int:
     """Publish rows a transaction just committed. A broker failure is not the caller's
-    failure: the transition stands, and the sweep will publish the rows later."""
+    failure: the transition stands, and the sweep will publish the rows later.
+
+    With ``marks`` the rows are marked published in a later batch (one statement for
+    many commits, off this thread); without, in a short transaction right here."""
     if not messages:
         return 0
     try:
@@ -111,6 +118,9 @@ def publish_committed(
     except BrokerUnavailable as exc:
         log.warning("broker unavailable, %d outbox rows left for the sweep: %s", len(messages), exc)
         return 0
+    if marks is not None:
+        marks.add(sent)
+        return len(sent)
     try:
         with session_factory.begin() as session:
             if session.get_bind().dialect.name == "postgresql":

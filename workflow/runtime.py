@@ -18,6 +18,7 @@ from workflow.errors import UnknownWorkflow
 from workflow.guards import CaseSnapshot, GuardRegistry
 from workflow.machine import SharedMachine
 from workflow.notifications.mailer import Mailer
+from workflow.publish_marks import PublishMarks
 from workflow.relay import Publisher, RelayPolicy
 from workflow.unit_of_work import UnitOfWork
 
@@ -50,6 +51,9 @@ class Runtime:
     mailer: Mailer
     facts_loaders: dict[str, FactsLoader] = field(default_factory=dict)
     transition_listeners: list[TransitionListener] = field(default_factory=list)
+    #: Batched publish marks (PostgreSQL); None marks in a short transaction after each
+    #: publish (SQLite, where a second writer would only wait for the first).
+    publish_marks: PublishMarks | None = None
 
     def facts_loader(self, workflow: str) -> FactsLoader:
         return self.facts_loaders.get(workflow, no_facts)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from workflow.commands import (
@@ -45,6 +45,21 @@ from workflow.text import clean
 from workflow.unit_of_work import UnitOfWork
 
 Command = OpenCase | AdvanceCase | RetryIncident
+
+# The hot path of a transition as Core statements built once: the ORM's flush and its
+# statement construction cost more than the rows themselves.
+CASES: Table = CaseRow.__table__  # type: ignore[assignment]
+EVENTS: Table = CaseEventRow.__table__  # type: ignore[assignment]
+OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
+COMPARE_AND_SET = (
+    update(CASES)
+    .where(CASES.c.id == bindparam("case_id"), CASES.c.version == bindparam("seen_version"))
+    .values(
+        state=bindparam("to_state"), version=bindparam("new_version"), updated_at=bindparam("now")
+    )
+)
+INSERT_EVENT = insert(EVENTS).returning(EVENTS.c.id)
+INSERT_OUTBOX = insert(OUTBOX).returning(OUTBOX.c.id)
 Event = CaseOpened | CaseAdvanced | IncidentRetried
 
 
@@ -58,6 +73,7 @@ def handle(rt: Runtime, command: Any) -> Any:
         publisher=rt.publisher,
         session_factory=rt.session_factory,
         clock=rt.clock,
+        marks=rt.publish_marks,
     )
     return event
 
@@ -116,10 +132,14 @@ def append_event(
     """
     seen_version = case.version
     result = uow.session.execute(
-        update(CaseRow)
-        .where(CaseRow.id == case.id, CaseRow.version == seen_version)
-        .values(state=to_state, version=seen_version + 1, updated_at=now)
-        .execution_options(synchronize_session=False)
+        COMPARE_AND_SET,
+        {
+            "case_id": case.id,
+            "seen_version": seen_version,
+            "to_state": to_state,
+            "new_version": seen_version + 1,
+            "now": now,
+        },
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise ConcurrentUpdate(case_id=case.id, expected=seen_version, actual=None)
@@ -129,20 +149,20 @@ def append_event(
     set_committed_value(case, "version", seen_version + 1)
     set_committed_value(case, "state", to_state)
     set_committed_value(case, "updated_at", now)
-    event = CaseEventRow(
-        case_id=case.id,
-        version=seen_version + 1,
-        trigger=trigger,
-        from_state=from_state,
-        to_state=to_state,
-        actor=actor,
-        at=now,
-        reason=reason,
-        data=data or {},
-    )
-    uow.session.add(event)
-    uow.session.flush()
-    return event
+    values = {
+        "case_id": case.id,
+        "version": seen_version + 1,
+        "trigger": trigger,
+        "from_state": from_state,
+        "to_state": to_state,
+        "actor": actor,
+        "at": now,
+        "reason": reason,
+        "data": data or {},
+    }
+    event_id = uow.session.execute(INSERT_EVENT, values).scalar_one()
+    # Handed back for the caller to read (id, version, ...); not tracked by the session.
+    return CaseEventRow(id=event_id, **values)
 
 
 def open_case(rt: Runtime, uow: UnitOfWork, command: OpenCase) -> CaseOpened:
@@ -280,22 +300,23 @@ def enqueue_effect(
 
     Inputs for the effect stay in the database; the broker gets the row id only.
     """
-    if effect not in rt.effects.names():
+    if not rt.effects.has(effect):
         raise KeyError(f"no handler is registered for effect {effect!r}")
-    row = OutboxRow(
-        case_id=case_id,
-        event_id=event_id,
-        effect=effect,
-        queue=queue_of(effect),
-        payload=payload,
-        status="pending",
-        attempts=0,
-        created_at=now,
-    )
-    uow.session.add(row)
-    uow.session.flush()
-    uow.add_messages([OutboxMessage(outbox_id=row.id, effect=row.effect, queue=row.queue)])
-    return row
+    queue = queue_of(effect)
+    values = {
+        "case_id": case_id,
+        "event_id": event_id,
+        "effect": effect,
+        "queue": queue,
+        "payload": payload,
+        "status": "pending",
+        "attempts": 0,
+        "created_at": now,
+    }
+    row_id = uow.session.execute(INSERT_OUTBOX, values).scalar_one()
+    uow.add_messages([OutboxMessage(outbox_id=row_id, effect=effect, queue=queue)])
+    # Handed back for the caller to read; not tracked by the session.
+    return OutboxRow(id=row_id, **values)
 
 
 def note_activity(

@@ -27,10 +27,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from workflow.effects import EffectContext
-from workflow.persistence.models import EffectLedgerRow
 from workflow.programme import effects as programme_effects
 
 MODE = os.environ.get("HOGATAR_TEST_FAULT", "")
@@ -55,18 +55,22 @@ def die() -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-@event.listens_for(Session, "after_flush")
-def _after_flush(session: Session, _context: Any) -> None:
+_state = {"ledger_written": False}
+
+
+@event.listens_for(Engine, "after_cursor_execute")
+def _after_execute(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
     # The ledger INSERT has been sent but not committed: the effect is half-way.
-    if any(isinstance(obj, EffectLedgerRow) for obj in session.new):
-        session.info["ledger_written"] = True
+    if statement.lstrip().upper().startswith("INSERT INTO EFFECT_LEDGER"):
+        _state["ledger_written"] = True
         if MODE == "kill_mid_effect" and first_time():
             die()
 
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    if session.info.pop("ledger_written", False) and MODE == "kill_after_commit" and first_time():
+    written, _state["ledger_written"] = _state["ledger_written"], False
+    if written and MODE == "kill_after_commit" and first_time():
         die()
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,9 +31,40 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # unit of work is one real transaction (BEGIN IMMEDIATE serialises writers).
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
-    return create_engine(url, **kwargs)
+    # Connections older than this are replaced, so none outlives a server-side timeout.
+    kwargs.setdefault("pool_recycle", 1800)
+    engine = create_engine(url, **kwargs)
+    # Instead of a pre-ping on every checkout (a round trip per transaction), ping only a
+    # connection that sat idle in the pool for a while, when a restart of the server may
+    # have broken it unnoticed. A connection that breaks in use is invalidated by
+    # SQLAlchemy and the caller sees the error once: the web answers an error page,
+    # a worker hands the message back (workflow.delivery.DeliveryNotRecorded).
+    event.listen(engine, "checkin", _note_checkin)
+    event.listen(engine, "checkout", _ping_if_idle)
+    return engine
+
+
+#: A pooled connection idle longer than this is pinged before use.
+IDLE_PING_SECONDS = 10.0
+
+
+def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info["checked_in_at"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    checked_in = record.info.get("checked_in_at")
+    if checked_in is None or time.monotonic() - checked_in < IDLE_PING_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+        dbapi_connection.rollback()  # leave no transaction open behind the pool's back
+    except Exception as error:  # noqa: BLE001 - any failure means: get a fresh connection
+        # The pool discards this connection and retries the checkout with a new one.
+        raise exc.DisconnectionError(f"idle connection is gone: {error}") from error
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
