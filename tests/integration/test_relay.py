@@ -1,4 +1,5 @@
-"""Several relays at once on PostgreSQL: every row is published exactly once."""
+"""The relay on PostgreSQL: several sweeps at once publish every row exactly once; marks
+come in batches after the commit; pooled connections survive a server restart."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from datetime import timedelta
+from urllib.parse import urlparse
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, text, update
 
-from tests.support import RecordingPublisher
+from tests.integration.netfaults import TcpProxy
+from tests.support import RecordingPublisher, wait_for
 from workflow.commands import OpenCase
+from workflow.persistence import database
 from workflow.persistence.models import OutboxRow
-from workflow.relay import OutboxMessage, sweep_outbox
+from workflow.relay import OutboxMessage, publish_committed, sweep_outbox
 from workflow.services import enqueue_effect, handle
 
 pytestmark = [pytest.mark.postgres]
@@ -76,3 +80,61 @@ def test_concurrent_sweeps_publish_each_row_once(clean_db, runtime_for):
     counts = Counter(message.outbox_id for message in publisher.sent)
     assert len(counts) == 20
     assert set(counts.values()) == {1}
+
+
+def test_published_rows_are_marked_in_a_batch_after_the_commit(clean_db, runtime_for):
+    """One transaction per transition: the mark comes later, from the batch thread."""
+    rt = runtime_for(clean_db, "redis://127.0.0.1:1/0")  # broker unused
+    rt.publisher = RecordingPublisher()
+    assert rt.publish_marks is not None
+    case_id = handle(rt, OpenCase(actor="w", family_name="Ընտանիք", community="Արզնի")).case_id
+    ids = []
+    for number in range(5):
+        with rt.unit_of_work() as uow:
+            row = enqueue_effect(
+                rt,
+                uow,
+                case_id=case_id,
+                event_id=None,
+                effect="referrals.send",
+                payload={"referral_id": number},
+                now=rt.clock.now(),
+            )
+            uow.commit()
+        publish_committed(
+            messages=uow.committed_messages,
+            publisher=rt.publisher,
+            session_factory=rt.session_factory,
+            clock=rt.clock,
+            marks=rt.publish_marks,
+        )
+        ids.append(row.id)
+
+    def statuses() -> set[str]:
+        with rt.session_factory() as session:
+            return set(session.scalars(select(OutboxRow.status).where(OutboxRow.id.in_(ids))))
+
+    wait_for(lambda: statuses() == {"published"}, timeout=10, what="the batched marks")
+    with rt.session_factory() as session:
+        task_ids = set(session.scalars(select(OutboxRow.task_id).where(OutboxRow.id.in_(ids))))
+    assert task_ids == {f"outbox-{i}" for i in ids}
+
+
+def test_a_connection_broken_while_idle_in_the_pool_is_replaced_unnoticed(
+    clean_db, runtime_for, monkeypatch
+):
+    """No pre-ping per checkout: an idle connection is pinged, a dead one replaced, so a
+    PostgreSQL restart costs the next request nothing."""
+    parsed = urlparse(clean_db)
+    proxy = TcpProxy(parsed.hostname or "127.0.0.1", parsed.port or 5432)
+    try:
+        rt = runtime_for(proxy.url_for(clean_db), "redis://127.0.0.1:1/0")
+        with rt.session_factory() as session:
+            assert session.execute(text("SELECT 1")).scalar() == 1
+        proxy.cut()  # the pooled connection dies while idle (as in a restart)
+        proxy.restore()
+        monkeypatch.setattr(database, "IDLE_PING_SECONDS", 0.0)
+        with rt.session_factory() as session:
+            assert session.execute(text("SELECT 2")).scalar() == 2
+    finally:
+        proxy.close()
