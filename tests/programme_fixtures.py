@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from workflow.clock import local_day
 from workflow.commands import AdvanceCase
 from workflow.programme.commands import (
     AddStaff,
@@ -33,7 +34,7 @@ PSYCHOLOGIST = "psy-gohar"
 
 
 def today(rt: Runtime) -> date:
-    return rt.clock.now().date()
+    return local_day(rt.clock.now())
 
 
 def ensure_staff(rt: Runtime) -> None:

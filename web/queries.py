@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from web.casefile import FAMILY_WORKFLOW
 from web.permissions import Permission, allowed
+from workflow.clock import local_day
 from workflow.errors import NotFound
 from workflow.persistence.models import CaseRow
 from workflow.programme import effect_queries
@@ -229,7 +230,7 @@ def lookups(rt: Runtime) -> dict[str, Any]:
 
 
 def today(rt: Runtime) -> date:
-    return rt.clock.now().date()
+    return local_day(rt.clock.now())
 
 
 # --- The background work: what the dashboard counts, and the rows a page acts on. ---

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Protocol
+
+#: The programme works on Armenian time (UTC+4, no daylight saving): its days, deadlines
+#: and "today" are Yerevan's, while every moment is stored as UTC.
+ARMENIA_TIME = timezone(timedelta(hours=4), "AMT")
 
 
 class Clock(Protocol):
@@ -31,3 +35,8 @@ class FixedClock:
 def as_utc(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; everything stored is UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def local_day(moment: datetime) -> date:
+    """The calendar day in Armenia at this moment (at 22:00 UTC it is already tomorrow)."""
+    return as_utc(moment).astimezone(ARMENIA_TIME).date()

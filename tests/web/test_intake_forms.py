@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -472,3 +472,17 @@ def test_the_json_api_reads_a_checkbox_and_finds_a_latin_duplicate(live_server, 
     created = worker.post("/api/v1/families", json={**family, "confirm_duplicate": True})
     assert created.status_code == 201
     assert family_row(rt, created.json()["case_id"]).state_benefit is True
+
+
+def test_late_in_the_evening_forms_start_at_yerevans_today(browser, rt, clock):
+    # 21:30 UTC on 15 January is 01:30 on the 16th in Yerevan: the form offers the 16th, and
+    # saving it is not refused as a date in the future.
+    clock.advance(timedelta(hours=21, minutes=30) - timedelta(hours=clock.now().hour))
+    case_id = pf.register(rt)
+    worker = browser(pf.SOCIAL_WORKER)
+    form = fields_of(form_of(worker.get(f"/cases/{case_id}/forms/consent").text))
+    assert form["given_on"] == "16.01.2026"
+    form["purpose"] = "Տվյալների մշակում"
+    saved = worker.post(f"/cases/{case_id}/forms/consent", form)
+    assert saved.status_code == 303, saved.text
+    assert count(rt, ConsentRow, case_id=case_id) == 1

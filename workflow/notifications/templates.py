@@ -15,13 +15,14 @@ import tomllib
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from string import Template
 from types import MappingProxyType
 from typing import Literal
 
+from workflow.clock import ARMENIA_TIME
 from workflow.notifications.errors import (
     MissingPlaceholder,
     TemplateDefinitionError,
@@ -52,7 +53,6 @@ PERSONAL_DATA_WORDS = (
 )
 
 # Armenia keeps UTC+4 all year (no daylight saving since 2012); times in mails are local.
-ARMENIA_TIME = timezone(timedelta(hours=4), "AMT")
 
 _ENGLISH_MONTHS = (
     "January",

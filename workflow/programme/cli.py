@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
+from workflow.clock import local_day
 from workflow.errors import InvalidInput
 from workflow.programme.values import Collector, date_value, whole_number
 from workflow.runtime import Runtime
@@ -82,7 +83,7 @@ def print_json(value: Any) -> None:
 
 
 def today() -> date:
-    return runtime().clock.now().date()
+    return local_day(runtime().clock.now())
 
 
 def read_form(data: str | None, json_file: Path | None) -> Any:

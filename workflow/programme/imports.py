@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from workflow.clock import local_day
 from workflow.programme.commands import FamilyInput, RegisterFamily
 from workflow.programme.errors import ImportRefused
 from workflow.programme.forms import read_family
@@ -120,7 +121,7 @@ def import_families(
             f"{', '.join(missing)} (the header needs {', '.join(REQUIRED_COLUMNS)})"
         )
     groups = _group(sheet.rows)
-    today = rt.clock.now().date()
+    today = local_day(rt.clock.now())
     with rt.unit_of_work() as uow:
         lookup = community_lookup(uow.session)
         for group in groups:

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from workflow.clock import local_day
 from workflow.commands import AdvanceCase
 from workflow.programme.commands import (
     CaseFileChanged,
@@ -28,7 +29,7 @@ CONSENT_WITHDRAWN = "consent_withdrawn"
 
 
 def not_in_future(rt: Runtime, day: date, field: str, problems: Collector) -> None:
-    if day > rt.clock.now().date():
+    if day > local_day(rt.clock.now()):
         problems.add(field, f"{day.isoformat()} is in the future")
 
 

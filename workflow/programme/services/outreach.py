@@ -4,7 +4,7 @@ a stable key, the in-app inbox, the managers to escalate to, and local dates."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
@@ -14,7 +14,6 @@ from config.settings import Settings
 from workflow.effects import EffectContext
 from workflow.notifications import case_url, compose, language_of, message_key, referral_url
 from workflow.notifications.handover import send_once
-from workflow.notifications.templates import ARMENIA_TIME
 from workflow.persistence.models import CaseRow
 from workflow.programme.effect_models import InboxItemRow
 from workflow.programme.models import StaffRow
@@ -23,11 +22,6 @@ from workflow.services import note_activity
 #: Who the timeline names for work done by the background workers.
 SYSTEM_ACTOR = "hogatar"
 MANAGER_ROLES = ("manager",)
-
-
-def local_day(moment: datetime) -> date:
-    """The calendar day in Armenia (deadlines are told as days)."""
-    return moment.astimezone(ARMENIA_TIME).date()
 
 
 def active_managers(session: Session) -> list[StaffRow]:

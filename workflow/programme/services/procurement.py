@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 
+from workflow.clock import local_day
 from workflow.effects import EffectContext
 from workflow.notifications import language_of
 from workflow.notifications.values import money
@@ -50,7 +51,6 @@ from workflow.programme.services.common import staff_member
 from workflow.programme.services.outreach import (
     SYSTEM_ACTOR,
     active_managers,
-    local_day,
     send_mail,
     staff_contact,
 )

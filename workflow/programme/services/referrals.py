@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from workflow.clock import local_day
 from workflow.effects import EffectContext
 from workflow.persistence.models import CaseRow
 from workflow.programme.effect_commands import (
@@ -41,7 +42,6 @@ from workflow.programme.services.outreach import (
     SYSTEM_ACTOR,
     active_managers,
     escalate_to,
-    local_day,
     mark_inbox_read,
     note_done,
     send_mail,

@@ -18,8 +18,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from workflow.clock import ARMENIA_TIME, local_day
 from workflow.effects import EffectContext
-from workflow.notifications.templates import ARMENIA_TIME
 from workflow.persistence.models import CaseRow
 from workflow.programme.effect_commands import (
     AcknowledgeReminder,
@@ -35,7 +35,6 @@ from workflow.programme.services.outreach import (
     active_managers,
     add_inbox_item,
     escalate_to,
-    local_day,
     mark_inbox_read,
     note_done,
     send_mail,
