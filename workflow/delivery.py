@@ -119,7 +119,9 @@ def _apply(
 ) -> tuple[DeliveryOutcome, list[OutboxMessage]]:
     with rt.unit_of_work() as uow:
         session = uow.session
-        row = session.execute(CLAIM, {"outbox_id": outbox_id}).first()
+        # Core statements on the session's connection: same transaction, no ORM dispatch.
+        connection = session.connection()
+        row = connection.execute(CLAIM, {"outbox_id": outbox_id}).first()
         if row is None:
             log.error("outbox row %s does not exist (message from another database?)", outbox_id)
             return DeliveryOutcome("skipped", outbox_id), []
@@ -152,7 +154,7 @@ def _apply(
                 runtime=rt,
             )
         )
-        session.execute(
+        connection.execute(
             INSERT_LEDGER,
             {
                 "outbox_id": row.id,
@@ -162,7 +164,7 @@ def _apply(
                 "result": dict(result),
             },
         )
-        session.execute(
+        connection.execute(
             MARK_DONE,
             {"row_id": row.id, "new_attempts": attempt, "now": now, "new_task_id": task_id or None},
         )

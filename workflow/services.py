@@ -131,7 +131,10 @@ def append_event(
     re-checks the WHERE after the winner commits).
     """
     seen_version = case.version
-    result = uow.session.execute(
+    # On the session's connection: the same transaction, without Session.execute's ORM
+    # dispatch, which these Core statements do not need.
+    connection = uow.session.connection()
+    result = connection.execute(
         COMPARE_AND_SET,
         {
             "case_id": case.id,
@@ -141,7 +144,7 @@ def append_event(
             "now": now,
         },
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise ConcurrentUpdate(case_id=case.id, expected=seen_version, actual=None)
     from_state = case.state
     # Keep the loaded row in step with the UPDATE, so one unit of work can append several
@@ -160,7 +163,7 @@ def append_event(
         "reason": reason,
         "data": data or {},
     }
-    event_id = uow.session.execute(INSERT_EVENT, values).scalar_one()
+    event_id = connection.execute(INSERT_EVENT, values).scalar_one()
     # Handed back for the caller to read (id, version, ...); not tracked by the session.
     return CaseEventRow(id=event_id, **values)
 
@@ -313,7 +316,7 @@ def enqueue_effect(
         "attempts": 0,
         "created_at": now,
     }
-    row_id = uow.session.execute(INSERT_OUTBOX, values).scalar_one()
+    row_id = uow.session.connection().execute(INSERT_OUTBOX, values).scalar_one()
     uow.add_messages([OutboxMessage(outbox_id=row_id, effect=effect, queue=queue)])
     # Handed back for the caller to read; not tracked by the session.
     return OutboxRow(id=row_id, **values)
