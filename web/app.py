@@ -12,7 +12,6 @@ from pathlib import Path
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
-from swagger_ui_bundle import swagger_ui_path
 
 from web import errors
 from web.auth import require_login, verify_csrf
@@ -31,9 +30,6 @@ from web.routes import (
 from workflow.runtime import Runtime
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-#: Swagger UI's own files (the swagger-ui-bundle package), served by the app: the API docs
-#: work on a machine without internet.
-SWAGGER_UI_DIR = Path(swagger_ui_path)
 API_PREFIX = "/api/v1"
 
 
@@ -54,7 +50,6 @@ def create_app(runtime: Runtime, *, secret_key: str | None = None) -> FastAPI:
     app.state.secret_key = key
     errors.install(app)
     app.add_middleware(LanguageAndTiming)
-    app.mount("/static/swagger-ui", StaticFiles(directory=SWAGGER_UI_DIR), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     app.include_router(public.router, dependencies=[Depends(verify_csrf)])

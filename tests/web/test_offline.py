@@ -45,7 +45,13 @@ def test_the_api_docs_load_swagger_ui_from_the_app(browser):
     script = b.get("/static/swagger-ui/swagger-ui-bundle.js").text
     assert "SwaggerUIBundle" in script
     assert "validatorUrl: null" in page.text.replace('"validatorUrl": null', "validatorUrl: null")
-    assert b.get("/api/v1/openapi.json").json()["info"]["title"]
+    schema = b.get("/api/v1/openapi.json").json()
+    assert schema["info"]["title"]
+    # FastAPI writes OpenAPI 3.1, which Swagger UI renders from version 5 on.
+    assert schema["openapi"].startswith("3.1")
+    assert re.search(r'"5\.\d+\.\d+"', script), "Swagger UI 5"
+    licence = ROOT / "web" / "static" / "swagger-ui" / "LICENSE"
+    assert "Apache License" in licence.read_text()
 
 
 def test_no_template_or_stylesheet_references_another_host():

@@ -72,11 +72,7 @@ def test_the_public_routes_are_exactly_login_and_health(app):
 
 def test_static_files_are_only_the_assets(app):
     mounts = [route for _, route in flatten(app.routes) if isinstance(route, Mount)]
-    # The app's own assets, and Swagger UI's (the swagger-ui-bundle package) for the API docs.
-    assert [mount.path for mount in mounts] == ["/static/swagger-ui", "/static"]
-    from swagger_ui_bundle import swagger_ui_path
-
-    assert str(mounts[0].app.directory) == str(swagger_ui_path)
+    assert [mount.path for mount in mounts] == ["/static"]
 
 
 def test_procurement_actions_refuse_the_roles_that_only_read(app, browser):

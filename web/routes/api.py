@@ -323,8 +323,8 @@ def docs_router(app: FastAPI) -> APIRouter:
 
     @docs.get("/docs")
     def swagger() -> HTMLResponse:
-        # Every asset from the app itself (web.app mounts them): no CDN, no external favicon,
-        # and no online validator badge.
+        # Every asset from the app itself (web/static/swagger-ui): no CDN, no external
+        # favicon, and no online validator badge.
         return get_swagger_ui_html(
             openapi_url="/api/v1/openapi.json",
             title=app.title,
