@@ -124,8 +124,8 @@ def test_from_registration_to_closure_in_armenian(chromium, site, artifacts):
     worker.submit("Գրանցել ընտանիքը")
     assert page.get_by_text("Ընտանիքը գրանցված է").is_visible()
     case_id = worker.case_id()
-    # Blocked: the page says what is missing.
-    assert page.get_by_text("Գնահատումը գրանցված է").first.is_visible()
+    # Blocked: the page says what to do first.
+    assert page.get_by_text("Գրանցեք ընտանիքի գնահատումը").first.is_visible()
 
     # Assessment, then "assessed".
     page.get_by_role("link", name="Գրանցել գնահատում").click()
