@@ -158,6 +158,16 @@ def refused_forms(
 
 
 ERRORS = ("/cases/abc", "/cases/999999", "/no-such-page", "/cases/1/forms/no-such-form")
+#: What HTMX asks for when a caseload filter changes: the results alone.
+RESULTS = {"HX-Request": "true", "HX-Target": "results"}
+CASELOAD_FILTERS = ("", "?state=closed", "?state=enrolled&sort=name", "?q=յան", "?q=nobody")
+
+
+def partials(browser: Browser) -> Iterator[tuple[str, Any]]:
+    for query in CASELOAD_FILTERS:
+        response = browser.client.get(f"/cases{query}", headers=RESULTS)
+        assert response.status_code == 200 and "<html" not in response.text  # the partial
+        yield f"/cases{query} (HTMX)", response
 
 
 @pytest.mark.parametrize("language", ["hy", "en"])
@@ -173,7 +183,8 @@ def test_every_page_speaks_one_language(demo, language):
         pages = list(walk(browser, starts))
         forms = [path for path, r in pages if "/forms/" in path and r.status_code == 200]
         forms = [*forms[:12], "/families/new"]
-        for path, response in [*pages, *refused_forms(browser, forms, language)]:
+        checked = [*pages, *partials(browser), *refused_forms(browser, forms, language)]
+        for path, response in checked:
             visited += 1
             assert response.status_code < 500, (username, path, response.text[:300])
             if "text/html" not in response.headers.get("content-type", ""):
