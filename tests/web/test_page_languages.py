@@ -166,7 +166,8 @@ CASELOAD_FILTERS = ("", "?state=closed", "?state=enrolled&sort=name", "?q=յան
 def partials(browser: Browser) -> Iterator[tuple[str, Any]]:
     for query in CASELOAD_FILTERS:
         response = browser.client.get(f"/cases{query}", headers=RESULTS)
-        assert response.status_code == 200 and "<html" not in response.text  # the partial
+        if response.status_code == 200:  # (a procurement officer sees no caseload: 403)
+            assert "<html" not in response.text, "HTMX gets the results alone"
         yield f"/cases{query} (HTMX)", response
 
 
