@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from workflow.commands import (
@@ -98,6 +98,20 @@ def load_case(uow: UnitOfWork, case_id: int, expected_version: int | None) -> Ca
     if expected_version is not None and expected_version != case.version:
         raise ConcurrentUpdate(case_id=case.id, expected=expected_version, actual=case.version)
     return case
+
+
+def confirm_current(uow: UnitOfWork, case: CaseRow, expected_version: int | None) -> None:
+    """For a change that turns out to change nothing: the caller's version must still be
+    current, read under the row's lock. Otherwise a writer that loaded the case before a
+    concurrent winner committed, and its other rows after, would pass for a second winner.
+    """
+    if expected_version is None:
+        return
+    latest = uow.session.execute(
+        select(CaseRow.version).where(CaseRow.id == case.id).with_for_update()
+    ).scalar_one()
+    if latest != expected_version:
+        raise ConcurrentUpdate(case_id=case.id, expected=expected_version, actual=latest)
 
 
 def snapshot_of(case: CaseRow) -> CaseSnapshot:

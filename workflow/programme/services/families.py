@@ -42,7 +42,7 @@ from workflow.programme.values import (
     text_value,
 )
 from workflow.runtime import Runtime
-from workflow.services import open_case_in, require_actor
+from workflow.services import confirm_current, open_case_in, require_actor
 from workflow.text import clean, name_key, search_key
 from workflow.unit_of_work import UnitOfWork
 
@@ -310,6 +310,7 @@ def update_family(rt: Runtime, uow: UnitOfWork, command: UpdateFamily) -> CaseFi
     if "phone" in changed:
         family.phone_key = phone_key(family.phone)
     if not changed:
+        confirm_current(uow, case, command.expected_version)
         return CaseFileChanged(case_id=case.id, trigger="update_family", version=case.version)
     family.updated_at = rt.clock.now()
     version = record_change(

@@ -32,7 +32,7 @@ from workflow.programme.services.common import (
 )
 from workflow.programme.values import Collector, text_value
 from workflow.runtime import Runtime
-from workflow.services import require_actor
+from workflow.services import confirm_current, require_actor
 from workflow.text import clean, search_key
 from workflow.unit_of_work import UnitOfWork
 
@@ -185,6 +185,7 @@ def assign_case(rt: Runtime, uow: UnitOfWork, command: AssignCase) -> CaseFileCh
             setattr(family, column, staff.id)
             changes[role] = {"from": _username(uow, previous), "to": staff.username}
     if not changes:
+        confirm_current(uow, case, command.expected_version)
         return CaseFileChanged(case.id, "assign", case.version)
     family.updated_at = rt.clock.now()
     version = record_change(rt, uow, case=case, trigger="assign", actor=actor, data=changes)
