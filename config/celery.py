@@ -14,23 +14,54 @@ RELAY_QUEUE = "relay"
 ALL_QUEUES = (RELAY_QUEUE, *EFFECT_QUEUES)
 
 
+def uses_amqp(broker_url: str) -> bool:
+    """RabbitMQ (``amqp://`` or ``pyamqp://``) rather than Redis."""
+    return broker_url.split("://", 1)[0] in ("amqp", "pyamqp")
+
+
+def transport_options(settings: Settings) -> dict[str, Any]:
+    timeout = settings.publish_timeout_seconds
+    if uses_amqp(settings.broker_url):
+        return {
+            # Publisher confirms: a publish returns once RabbitMQ has the message (on disk
+            # for a quorum queue), so "published" in the outbox means the broker holds it.
+            "confirm_publish": True,
+            "connect_timeout": timeout,
+        }
+    return {
+        # An unacknowledged message comes back after this long (worker died hard).
+        "visibility_timeout": settings.broker_visibility_timeout,
+        "unacked_restore_interval": settings.broker_restore_interval_seconds,
+        "unacked_restore_throttle": 1,
+        "socket_connect_timeout": timeout,
+        # Bounds every blocking socket operation, publishing included (a broker that
+        # hangs holds a commit this long at most). Consumers read through the event
+        # loop and kombu's health checks, so a short timeout does not disturb them.
+        "socket_timeout": timeout,
+    }
+
+
+def queue(name: str, settings: Settings) -> Queue:
+    if uses_amqp(settings.broker_url):
+        # Quorum queues: replicated, durable, and they redeliver a dead consumer's
+        # unacknowledged messages at once (no visibility timeout to wait for).
+        return Queue(
+            name,
+            Exchange(name, "direct", durable=True),
+            routing_key=name,
+            durable=True,
+            queue_arguments={"x-queue-type": "quorum"},
+        )
+    return Queue(name, Exchange(name, "direct"), routing_key=name)
+
+
 def celery_config(settings: Settings) -> dict[str, Any]:
     timeout = settings.publish_timeout_seconds
     return {
         "broker_url": settings.broker_url,
         "broker_connection_retry_on_startup": True,
         "broker_connection_timeout": timeout,
-        "broker_transport_options": {
-            # An unacknowledged message comes back after this long (worker died hard).
-            "visibility_timeout": settings.broker_visibility_timeout,
-            "unacked_restore_interval": settings.broker_restore_interval_seconds,
-            "unacked_restore_throttle": 1,
-            "socket_connect_timeout": timeout,
-            # Bounds every blocking socket operation, publishing included (a broker that
-            # hangs holds a commit this long at most). Consumers read through the event
-            # loop and kombu's health checks, so a short timeout does not disturb them.
-            "socket_timeout": timeout,
-        },
+        "broker_transport_options": transport_options(settings),
         # Tasks carry outbox ids only, as JSON; nothing else is accepted.
         "task_serializer": "json",
         "accept_content": ["json"],
@@ -41,9 +72,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
-        "task_queues": [
-            Queue(name, Exchange(name, "direct"), routing_key=name) for name in ALL_QUEUES
-        ],
+        "task_queues": [queue(name, settings) for name in ALL_QUEUES],
         "task_default_queue": RELAY_QUEUE,
         "task_create_missing_queues": False,
         # Flower reads events: task names, states and runtimes for operators. The "sent"

@@ -20,6 +20,7 @@ from celery import Celery
 from kombu.connection import Connection
 from kombu.exceptions import OperationalError
 
+from config.celery import uses_amqp
 from workflow.relay import BrokerUnavailable, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -41,13 +42,14 @@ class CeleryPublisher:
         if self._producer is None:
             options: dict[str, Any] = {}
             if self.timeout is not None:
-                options = {
-                    "connect_timeout": self.timeout,
-                    "transport_options": {
+                if uses_amqp(self.app.conf.broker_url or ""):
+                    bounded = {"read_timeout": self.timeout, "write_timeout": self.timeout}
+                else:
+                    bounded = {
                         "socket_timeout": self.timeout,
                         "socket_connect_timeout": self.timeout,
-                    },
-                }
+                    }
+                options = {"connect_timeout": self.timeout, "transport_options": bounded}
             self._connection = self.app.connection_for_write(**options)
             self._producer = self.app.amqp.Producer(self._connection, auto_declare=False)
             _reuse_redis_client(self._producer.channel)
@@ -57,7 +59,9 @@ class CeleryPublisher:
         connection, self._connection, self._producer = self._connection, None, None
         if connection is not None:
             try:
-                connection.close()
+                # collect(), not close(): a graceful close talks to the broker, which
+                # may be the one that hangs; this only frees the socket.
+                connection.collect()
             except Exception:  # noqa: BLE001 - it is broken already; a new one comes next time
                 log.debug("closing a failed broker connection", exc_info=True)
 

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 class PublishMarks:
     def __init__(
-        self, session_factory: sessionmaker[Session], clock: Clock, *, interval: float = 0.1
+        self, session_factory: sessionmaker[Session], clock: Clock, *, interval: float = 0.5
     ) -> None:
         self._session_factory = session_factory
         self._clock = clock

@@ -3,6 +3,7 @@ real Celery worker / beat processes started per test."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -54,6 +55,48 @@ def redis_url() -> str:
     except Exception as exc:  # noqa: BLE001
         service_missing("Redis", f"{REDIS_URL}: {exc}")
     return REDIS_URL
+
+
+RABBITMQ_URL = os.environ.get("HOGATAR_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672")
+
+
+def _rabbitmqctl(*args: str) -> None:
+    binary = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
+    subprocess.run([binary, *args], check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def rabbitmq_url() -> Iterator[str]:
+    """A RabbitMQ virtual host of the test's own (so its queues start empty), removed
+    afterwards. RabbitMQ missing is a failure in CI, like PostgreSQL and Redis."""
+    import amqp
+
+    try:
+        probe = amqp.Connection(
+            RABBITMQ_URL.split("@", 1)[-1], userid="guest", password="guest", connect_timeout=2
+        )
+        probe.connect()
+        probe.close()
+    except Exception as exc:  # noqa: BLE001
+        service_missing("RabbitMQ", f"{RABBITMQ_URL}: {exc}")
+    vhost = f"hogatar_test_{uuid.uuid4().hex[:10]}"
+    try:
+        _rabbitmqctl("add_vhost", vhost)
+        _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+    except (OSError, subprocess.SubprocessError) as exc:
+        service_missing("RabbitMQ (rabbitmqctl to make a virtual host)", str(exc))
+    yield f"{RABBITMQ_URL}/{vhost}"
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        _rabbitmqctl("delete_vhost", vhost)
+
+
+@pytest.fixture(params=["redis", "rabbitmq"])
+def clean_broker(request: pytest.FixtureRequest) -> str:
+    """The delivery tests run on both brokers: an emptied Redis database, or a fresh
+    RabbitMQ virtual host."""
+    fixture = "clean_redis" if request.param == "redis" else "rabbitmq_url"
+    url: str = request.getfixturevalue(fixture)
+    return url
 
 
 @pytest.fixture

@@ -32,8 +32,10 @@ class TcpProxy:
     def url_for(self, url: str) -> str:
         """URL with host:port replaced by the proxy's (scheme, path and query kept)."""
         scheme, rest = url.split("://", 1)
-        _hostport, _, tail = rest.partition("/")
-        return f"{scheme}://127.0.0.1:{self.port}/{tail}"
+        authority, _, tail = rest.partition("/")
+        userinfo = authority.rpartition("@")[0]
+        login = f"{userinfo}@" if userinfo else ""
+        return f"{scheme}://{login}127.0.0.1:{self.port}/{tail}"
 
     def cut(self) -> None:
         self._set_mode("cut")

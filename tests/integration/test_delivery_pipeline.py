@@ -55,11 +55,11 @@ def all_done(rt) -> bool:
 
 
 def test_a_case_from_referral_to_closure_on_the_cli(
-    clean_db, clean_redis, runtime_for, processes, tmp_path
+    clean_db, clean_broker, runtime_for, processes, tmp_path
 ):
-    env = service_env(clean_db, clean_redis, tmp_path / "var")
+    env = service_env(clean_db, clean_broker, tmp_path / "var")
     processes("worker", env)
-    rt = runtime_for(clean_db, clean_redis)
+    rt = runtime_for(clean_db, clean_broker)
     case_id = register(rt, family_name="Մկրտչյան", community="Չարենցավան")
     for trigger, extra in LIFECYCLE:
         # What the guards require (assessment, consent, plan, income) goes through the
@@ -171,12 +171,12 @@ def test_worker_process_killed_during_an_effect(
 
 
 def test_exhausted_retries_become_an_incident_and_an_operator_retries_it(
-    clean_db, clean_redis, runtime_for, processes, tmp_path
+    clean_db, clean_broker, runtime_for, processes, tmp_path
 ):
     repaired = tmp_path / "partner-system-repaired"
     env = service_env(
         clean_db,
-        clean_redis,
+        clean_broker,
         tmp_path / "var",
         HOGATAR_EFFECT_MAX_RETRIES="2",
         HOGATAR_TEST_FAULT="fail_until_repaired",
@@ -184,7 +184,7 @@ def test_exhausted_retries_become_an_incident_and_an_operator_retries_it(
     )
     processes("worker", env, app="tests.integration.faulty_worker")
     processes("beat", env)
-    rt = runtime_for(clean_db, clean_redis)
+    rt = runtime_for(clean_db, clean_broker)
     case_id = register(rt, family_name="Սիմոնյան", community="Բյուրեղավան")
     prepare(rt, case_id, "assess")
     event = handle(rt, AdvanceCase(case_id=case_id, trigger="assess", actor="w"))
