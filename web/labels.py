@@ -80,6 +80,8 @@ ACTIVITIES = {
     "procurement_approved": N_("Procurement request approved"),
     "procurement_ordered": N_("Goods ordered"),
     "procurement_cancelled": N_("Procurement request cancelled"),
+    "incident_retried": N_("Failed background work run again by an operator"),
+    "incident_skipped": N_("Failed background work skipped by an operator"),
 }
 
 REFERRAL_STATUSES = {

@@ -16,7 +16,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from config.settings import Settings, SettingsError, get_settings
 from web.cli import register_commands as register_web_commands
 from workflow import processes, queries, services
-from workflow.commands import AdvanceCase, CaseAdvanced, CaseOpened, OpenCase, RetryIncident
+from workflow.commands import (
+    AdvanceCase,
+    CaseAdvanced,
+    CaseOpened,
+    OpenCase,
+    RetryIncident,
+    SkipIncident,
+)
 from workflow.errors import HogatarError, InvalidInput
 from workflow.notifications.cli import register_commands as register_mail_commands
 from workflow.programme.cli import INTAKE as PROGRAMME_INTAKE
@@ -259,11 +266,11 @@ def outbox_sweep() -> None:
 @incidents_app.command("list")
 def incidents_list(
     include_retried: Annotated[
-        bool, typer.Option("--all", help="Include retried incidents.")
+        bool, typer.Option("--all", help="Include retried and skipped incidents.")
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Effects that exhausted their retries."""
+    """Effects that exhausted their retries (--all: also those retried or skipped)."""
     rt = runtime()
     incidents = queries.list_incidents(rt, include_retried=include_retried)
     if as_json:
@@ -279,6 +286,22 @@ def incidents_list(
             f"[{incident['status']}, since {queries.format_age(incident['age_seconds'])}] "
             f"after {incident['attempts']} attempts: {incident['error']}"
         )
+
+
+@incidents_app.command("skip")
+def incidents_skip(
+    incident_id: int,
+    reason: Annotated[
+        str,
+        typer.Option("--reason", help="Required: why the effect need not run (on the timeline)."),
+    ],
+    actor: ActorOption = None,
+) -> None:
+    """Resolve a failed effect without running it (done by hand, or no longer wanted)."""
+    services.handle(
+        runtime(), SkipIncident(incident_id=incident_id, actor=_actor(actor), reason=reason)
+    )
+    typer.echo(f"incident {incident_id} skipped")
 
 
 @incidents_app.command("retry")

@@ -32,6 +32,16 @@ class RetryIncident:
 
 
 @dataclass(frozen=True)
+class SkipIncident:
+    """Resolve an incident without running its effect (it was done by hand, or is no
+    longer wanted); the reason is required and goes on the case's timeline."""
+
+    incident_id: int
+    actor: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class CaseOpened:
     case_id: int
     state: str
@@ -51,5 +61,11 @@ class CaseAdvanced:
 
 @dataclass(frozen=True)
 class IncidentRetried:
+    incident_id: int
+    outbox_id: int
+
+
+@dataclass(frozen=True)
+class IncidentSkipped:
     incident_id: int
     outbox_id: int

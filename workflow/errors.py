@@ -96,5 +96,5 @@ class IncidentNotFound(NotFound):
 
 
 class IncidentNotOpen(HogatarError):
-    def __init__(self, incident_id: int, status: str) -> None:
-        super().__init__(f"incident {incident_id} is {status}, not open: nothing to retry")
+    def __init__(self, incident_id: int, status: str, action: str = "retry") -> None:
+        super().__init__(f"incident {incident_id} is {status}, not open: nothing to {action}")

@@ -161,6 +161,7 @@ def list_incidents(rt: Runtime, *, include_retried: bool = False) -> list[dict[s
                 if incident.retried_at
                 else None,
                 "retried_by": incident.retried_by,
+                "resolution_reason": incident.resolution_reason,
             }
             for incident in session.scalars(query)
         ]

@@ -18,8 +18,10 @@ from workflow.commands import (
     CaseAdvanced,
     CaseOpened,
     IncidentRetried,
+    IncidentSkipped,
     OpenCase,
     RetryIncident,
+    SkipIncident,
 )
 from workflow.effects import queue_of
 from workflow.errors import (
@@ -44,7 +46,7 @@ from workflow.runtime import Runtime
 from workflow.text import clean
 from workflow.unit_of_work import UnitOfWork
 
-Command = OpenCase | AdvanceCase | RetryIncident
+Command = OpenCase | AdvanceCase | RetryIncident | SkipIncident
 
 # The hot path of a transition as Core statements built once: the ORM's flush and its
 # statement construction cost more than the rows themselves.
@@ -60,7 +62,7 @@ COMPARE_AND_SET = (
 )
 INSERT_EVENT = insert(EVENTS).returning(EVENTS.c.id)
 INSERT_OUTBOX = insert(OUTBOX).returning(OUTBOX.c.id)
-Event = CaseOpened | CaseAdvanced | IncidentRetried
+Event = CaseOpened | CaseAdvanced | IncidentRetried | IncidentSkipped
 
 
 def handle(rt: Runtime, command: Any) -> Any:
@@ -384,13 +386,78 @@ def retry_incident(rt: Runtime, uow: UnitOfWork, command: RetryIncident) -> Inci
     row.attempts = 0
     row.not_before = None
     session.flush()
+    _audit(uow, incident, kind="incident_retried", actor=actor, now=now, reason=None)
     uow.add_messages([OutboxMessage(outbox_id=row.id, effect=row.effect, queue=row.queue)])
     uow.commit()
     return IncidentRetried(incident_id=incident.id, outbox_id=row.id)
+
+
+def skip_incident(rt: Runtime, uow: UnitOfWork, command: SkipIncident) -> IncidentSkipped:
+    """Resolve an incident without running its effect: the outbox row is done (with no
+    ledger row, since nothing was applied), so a stray message for it changes nothing."""
+    actor = require_actor(command.actor)
+    reason = clean(command.reason)
+    if not reason:
+        raise InvalidInput(
+            "a reason is required to skip an incident: say why the effect need not run "
+            "(e.g. the mail was sent by hand)"
+        )
+    session = uow.session
+    incident = session.get(IncidentRow, command.incident_id, with_for_update=True)
+    if incident is None:
+        raise IncidentNotFound(command.incident_id)
+    if incident.status != "open":
+        raise IncidentNotOpen(incident.id, incident.status, action="skip")
+    now = rt.clock.now()
+    incident.status = "skipped"
+    incident.retried_at = now
+    incident.retried_by = actor
+    incident.resolution_reason = reason
+    row = session.get(OutboxRow, incident.outbox_id, with_for_update=True)
+    assert row is not None  # incidents reference their outbox row by foreign key
+    row.status = "done"
+    row.finished_at = now
+    row.last_error = f"skipped by {actor}: {reason}"[:4000]
+    session.flush()
+    _audit(uow, incident, kind="incident_skipped", actor=actor, now=now, reason=reason)
+    uow.commit()
+    return IncidentSkipped(incident_id=incident.id, outbox_id=row.id)
+
+
+def _audit(
+    uow: UnitOfWork,
+    incident: IncidentRow,
+    *,
+    kind: str,
+    actor: str,
+    now: datetime,
+    reason: str | None,
+) -> None:
+    """An operator's decision on an incident goes on its case's timeline, with who, when
+    and why. (Work for no one case, a purchase order, keeps it on the incident alone.)"""
+    if incident.case_id is None:
+        return
+    case = uow.session.get(CaseRow, incident.case_id)
+    if case is None:
+        return
+    note_activity(
+        uow,
+        case=case,
+        kind=kind,
+        actor=actor,
+        now=now,
+        reason=reason,
+        data={
+            "incident_id": incident.id,
+            "outbox_id": incident.outbox_id,
+            "effect": incident.effect,
+        },
+    )
 
 
 HANDLERS: dict[type[Any], Callable[..., Any]] = {
     OpenCase: open_case,
     AdvanceCase: advance_case,
     RetryIncident: retry_incident,
+    SkipIncident: skip_incident,
 }

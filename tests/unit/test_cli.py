@@ -181,3 +181,14 @@ def test_the_diagram_is_graphviz(env):
     result = hogatar(env, "workflow", "diagram", "--highlight", "closed")
     assert result.stdout.startswith('digraph "family_case"')
     assert hogatar(env, "workflow", "check").stdout.startswith("family_case: 6 states")
+
+
+def test_skipping_an_incident_needs_a_reason_and_an_open_incident(one_case):
+    assert_one_line_error(
+        hogatar(one_case, "incidents", "skip", "1", "--reason", " "), 2, "a reason is required"
+    )
+    assert_one_line_error(
+        hogatar(one_case, "incidents", "skip", "99", "--reason", "sent by hand"),
+        2,
+        "incident 99 does not exist",
+    )

@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 
 from tests.programme_fixtures import case_in, prepare, register
 from workflow import queries
-from workflow.commands import AdvanceCase, RetryIncident
+from workflow.commands import AdvanceCase, RetryIncident, SkipIncident
 from workflow.delivery import backoff_delay, deliver_effect
 from workflow.effects import PermanentEffectError
-from workflow.errors import IncidentNotFound, IncidentNotOpen
-from workflow.persistence.models import EffectLedgerRow, OutboxRow
+from workflow.errors import IncidentNotFound, IncidentNotOpen, InvalidInput
+from workflow.persistence.models import CaseActivityRow, EffectLedgerRow, OutboxRow
 from workflow.relay import publish_committed, sweep_outbox
 from workflow.services import enqueue_effect, handle
 
@@ -274,3 +274,65 @@ def test_the_oldest_waiting_row_and_its_age_show_a_stuck_pipeline(
 def outbox_ids_of(rt):
     with rt.session_factory() as session:
         return list(session.scalars(select(OutboxRow.id)))
+
+
+def failed_for_good(rt, clock):
+    """A case whose enrolment effect exhausted its retries: (case id, outbox id, incident)."""
+    case_id, outbox_id = enrolled_case(rt)
+    for _ in range(4):
+        deliver_effect(rt, outbox_id=outbox_id, task_id="t")
+        clock.advance(timedelta(minutes=5))
+    [incident] = queries.list_incidents(rt)
+    return case_id, outbox_id, incident
+
+
+def timeline_activities(rt, case_id):
+    with rt.session_factory() as session:
+        return [
+            (a.kind, a.actor, a.reason, a.data)
+            for a in session.scalars(
+                select(CaseActivityRow)
+                .where(CaseActivityRow.case_id == case_id)
+                .order_by(CaseActivityRow.id)
+            )
+        ]
+
+
+def test_an_operator_skips_an_incident_with_a_reason_and_it_never_runs(
+    sqlite_runtime, flaky, clock
+):
+    rt = sqlite_runtime
+    case_id, outbox_id, incident = failed_for_good(rt, clock)
+    with pytest.raises(InvalidInput, match="a reason is required"):
+        handle(rt, SkipIncident(incident_id=incident["id"], actor="operator", reason="  "))
+    assert queries.list_incidents(rt)[0]["status"] == "open"  # the refusal wrote nothing
+
+    reason = "Գործընկերոջը զանգահարեցինք, ուղղորդումը փոխանցվեց հեռախոսով"
+    handle(rt, SkipIncident(incident_id=incident["id"], actor="operator", reason=reason))
+    assert queries.list_incidents(rt) == []
+    skipped = queries.list_incidents(rt, include_retried=True)[0]
+    assert (skipped["status"], skipped["retried_by"], skipped["resolution_reason"]) == (
+        "skipped",
+        "operator",
+        reason,
+    )
+    row = outbox(rt, outbox_id)
+    assert row.status == "done" and "skipped by operator" in row.last_error
+    assert ledger_count(rt, outbox_id) == 0  # resolved, not applied
+    flaky["fail"] = False
+    # A stray message for the skipped effect does not run it.
+    assert deliver_effect(rt, outbox_id=outbox_id, task_id="late").status == "already_applied"
+    assert ledger_count(rt, outbox_id) == 0
+    [audit] = [a for a in timeline_activities(rt, case_id) if a[0].startswith("incident_")]
+    assert audit[:3] == ("incident_skipped", "operator", reason)
+    assert audit[3]["incident_id"] == incident["id"] and audit[3]["outbox_id"] == outbox_id
+    with pytest.raises(IncidentNotOpen, match="not open: nothing to skip"):
+        handle(rt, SkipIncident(incident_id=incident["id"], actor="operator", reason="again"))
+
+
+def test_a_retried_incident_is_on_the_case_timeline(sqlite_runtime, flaky, clock):
+    rt = sqlite_runtime
+    case_id, _, incident = failed_for_good(rt, clock)
+    handle(rt, RetryIncident(incident_id=incident["id"], actor="operator-2"))
+    audits = [a for a in timeline_activities(rt, case_id) if a[0].startswith("incident_")]
+    assert [(a[0], a[1]) for a in audits] == [("incident_retried", "operator-2")]

@@ -173,11 +173,13 @@ class IncidentRow(Base):
     effect: Mapped[str] = mapped_column(String(120))
     error: Mapped[str] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer)
-    # open -> retried
+    # open -> retried (run again) | skipped (resolved without running, with a reason)
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     opened_at: Mapped[datetime]
+    # When and by whom it was resolved, by a retry or a skip.
     retried_at: Mapped[datetime | None]
     retried_by: Mapped[str | None] = mapped_column(String(120))
+    resolution_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class MailHandoverRow(Base):
