@@ -19,6 +19,7 @@ from tests import programme_fixtures as pf
 from tests.browser.test_casework import PASSWORD, UNLABELLED
 from web import accounts
 from web.app import create_app
+from workflow.clock import local_day
 from workflow.persistence.models import CaseRow
 from workflow.programme.commands import AddStaff, MemberInput
 from workflow.programme.models import ConsentRow, FamilyRow
@@ -94,7 +95,7 @@ def login(browser: Any, url: str, artifacts: Any, language: str = "hy") -> tuple
 
 
 def today_shown(rt: Any) -> str:
-    return f"{rt.clock.now().date():%d.%m.%Y}"
+    return f"{local_day(rt.clock.now()):%d.%m.%Y}"
 
 
 def count(rt: Any, model: Any, **where: Any) -> int:
