@@ -494,6 +494,9 @@ def _services(story: Story, worker: str) -> None:
             )
         )
     planned = [(_plan(story, worker, service, **extra), cost) for service, extra, cost in chosen]
+    # Every family here meets the psychologist, so the plan holds that counselling and
+    # the session below counts as its delivery (the plan and the reports agree).
+    _plan(story, worker, "individual_counselling", provider_staff=psychologist)
     story.advance("start_services", rng.randint(2, 8))
     for planned_id, cost in planned:
         step = rng.random()
