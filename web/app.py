@@ -20,6 +20,7 @@ from web.routes import (
     api,
     api_work,
     casework,
+    incidents,
     outreach,
     pages,
     procurement,
@@ -61,6 +62,7 @@ def create_app(runtime: Runtime, *, secret_key: str | None = None) -> FastAPI:
     app.include_router(reports.router, dependencies=protected)
     app.include_router(outreach.router, dependencies=protected)
     app.include_router(procurement.router, dependencies=protected)
+    app.include_router(incidents.router, dependencies=protected)
     app.include_router(session.api_router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(api_work.router, prefix=API_PREFIX, dependencies=protected)

@@ -24,6 +24,7 @@ class Permission(StrEnum):
     OVERSEE_REMINDERS = "oversee_reminders"
     VIEW_PROCUREMENT = "view_procurement"
     MANAGE_PROCUREMENT = "manage_procurement"
+    OPERATE_INCIDENTS = "operate_incidents"
 
 
 GRANTS: dict[Permission, frozenset[str]] = {
@@ -41,6 +42,8 @@ GRANTS: dict[Permission, frozenset[str]] = {
     ),
     # Approve, order, receive and cancel procurement requests.
     Permission.MANAGE_PROCUREMENT: frozenset({"admin", "manager", "procurement_officer"}),
+    # Background work that failed every retry: run it again, or resolve it with a reason.
+    Permission.OPERATE_INCIDENTS: frozenset({"admin", "manager"}),
 }
 
 #: Transitions that need more than EDIT_CASES.
