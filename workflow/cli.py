@@ -311,6 +311,29 @@ def incidents_retry(incident_id: int, actor: ActorOption = None) -> None:
     typer.echo(f"incident {incident_id} retried")
 
 
+@app.command("metrics")
+def metrics(
+    port: Annotated[int, typer.Option("--port", help="Port to serve /metrics on.")] = 9464,
+    address: Annotated[
+        str, typer.Option("--address", help="Address to listen on (keep it private).")
+    ] = "127.0.0.1",
+) -> None:
+    """Serve the engine's Prometheus metrics (outbox, incidents, retries, latency)."""
+    import time
+
+    from prometheus_client import start_http_server
+    from prometheus_client.registry import CollectorRegistry
+
+    from workflow.metrics import EngineCollector
+
+    registry = CollectorRegistry()
+    registry.register(EngineCollector(runtime()))
+    start_http_server(port, addr=address, registry=registry)
+    typer.echo(f"metrics at http://{address}:{port}/metrics")
+    while True:
+        time.sleep(3600)
+
+
 @workflow_app.command("check")
 def workflow_check() -> None:
     """Validate the workflow definitions."""
