@@ -71,8 +71,14 @@ class PublishMarks:
             return 0
         try:
             return self._write(marks)
-        except Exception:  # noqa: BLE001 - unmarked rows are republished by the sweep
-            log.exception("could not mark %d outbox rows published", len(marks))
+        except Exception as exc:  # noqa: BLE001 - unmarked rows are republished by the sweep
+            # One line, not the statement with its hundreds of ids.
+            log.warning(
+                "could not mark %d outbox rows published (%s: %s); the sweep republishes them",
+                len(marks),
+                type(exc).__name__,
+                str(exc).splitlines()[0] if str(exc) else "",
+            )
             return 0
 
     def _run(self) -> None:

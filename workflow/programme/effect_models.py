@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workflow.persistence.models import Base, Id
@@ -60,6 +60,24 @@ class ReminderRow(Base):
     """scheduled -> sending -> sent -> acknowledged | escalated; or cancelled."""
 
     __tablename__ = "reminders"
+    __table_args__ = (
+        # Only what beat's sweep can claim (migration 0009): its cost stays flat however
+        # many finished reminders the years pile up.
+        Index(
+            "ix_reminders_scheduled_due",
+            "due_at",
+            "id",
+            postgresql_where=text("status = 'scheduled'"),
+            sqlite_where=text("status = 'scheduled'"),
+        ),
+        Index(
+            "ix_reminders_sent_escalation",
+            "escalation_due_at",
+            "id",
+            postgresql_where=text("status = 'sent'"),
+            sqlite_where=text("status = 'sent'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
