@@ -35,6 +35,7 @@ NOT_RUN = {
     "mail sink": "starts an SMTP server (tests/integration/test_mail_sink.py)",
     "mail test": "sends through a real SMTP server (tests/integration/test_mail_smtp.py)",
     "demo seed": "seeds the configured database (tests/unit/test_programme_cli.py runs it)",
+    "metrics": "serves Prometheus metrics until stopped (tests/integration/test_metrics.py)",
 }
 #: Who is acting is not a field of the form: a command may need a particular role.
 CONTEXT = {"--actor"}
@@ -55,6 +56,8 @@ EXAMPLES = [
     ("case advance", ["{referred}", "close", "--closure-reason", "moved_away"]),
     ("case advance", ["{closed}", "reopen", "--reason", "back in Hrazdan"]),
     ("workflow diagram", ["family_case"]),
+    # Refused: there is no incident 999 (tests/unit/test_delivery.py skips a real one).
+    ("incidents skip", ["999", "--reason", "sent by hand"], 2),
     ("family register", ["--data", FAMILY]),
     ("family search", ["Սարգսյան"]),
     ("family update", ["{referred}", "--data", '{"phone": "+374 91 000009"}']),
