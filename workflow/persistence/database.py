@@ -32,6 +32,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
     kwargs.setdefault("pool_size", 10)
+    # No JIT compilation: it pays off for long analytical queries, but the app's queries
+    # are short, and the planner's estimate for a filtered caseload over a million cases
+    # crossed jit_above_cost: 200 of its 430 ms went to compiling it (bench/web.py).
+    connect_args = dict(kwargs.pop("connect_args", {}))
+    connect_args.setdefault("options", "-c jit=off")
+    kwargs["connect_args"] = connect_args
     # Connections older than this are replaced, so none outlives a server-side timeout.
     kwargs.setdefault("pool_recycle", 1800)
     engine = create_engine(url, **kwargs)
