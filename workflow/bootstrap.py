@@ -47,9 +47,7 @@ def bootstrap(
         from tasks.app import make_celery
         from tasks.publisher import CeleryPublisher
 
-        publisher = CeleryPublisher(
-            make_celery(settings), timeout=settings.publish_timeout_seconds
-        )
+        publisher = CeleryPublisher(make_celery(settings), timeout=settings.publish_timeout_seconds)
     session_factory = make_session_factory(engine)
     clock = clock or SystemClock()
     return Runtime(
