@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tasks.worker import app, runtime
+from tasks.runtime import app, runtime
 from workflow.programme.effect_commands import (
     ConsolidatePurchaseOrders,
     SweepReferralDeadlines,

@@ -8,26 +8,17 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
 
 from celery import Task
 from celery.exceptions import Reject
-from celery.signals import worker_process_init
 
-from config.settings import get_settings
-from tasks.app import make_celery
-from tasks.publisher import CeleryPublisher
-from workflow.bootstrap import bootstrap, load_workflows
+from tasks.runtime import app, runtime, settings
+from workflow.bootstrap import load_workflows
 from workflow.delivery import DeliveryNotRecorded, deliver_effect
 from workflow.effects import queue_of
 from workflow.relay import sweep_outbox
-from workflow.runtime import Runtime
 
 log = logging.getLogger(__name__)
-
-settings = get_settings()
-app = make_celery(settings)
-_runtime: Runtime | None = None
 #: How long a worker process waits before handing back a message it could not record
 #: because the database was unreachable: the retry loop costs little, and the effect
 #: runs within about this long of the database coming back.
@@ -36,22 +27,6 @@ DATABASE_RETRY_PAUSE_SECONDS = 1.0
 
 class EffectAttemptFailed(Exception):
     """Shown in Flower for a failed attempt. Names ids and error types, no personal data."""
-
-
-def runtime() -> Runtime:
-    global _runtime
-    if _runtime is None:
-        _runtime = bootstrap(
-            settings, publisher=CeleryPublisher(app, timeout=settings.publish_timeout_seconds)
-        )
-    return _runtime
-
-
-@worker_process_init.connect
-def _fresh_runtime_after_fork(**_: Any) -> None:
-    # A pool inherited from the parent would share sockets across processes.
-    global _runtime
-    _runtime = None
 
 
 @app.task(name="outbox.sweep", queue="relay", ignore_result=True)
@@ -92,5 +67,4 @@ def _register_effect_tasks() -> None:
 
 
 _register_effect_tasks()
-
 import tasks.sweeps  # noqa: E402, F401 - registers beat's jobs on this app
