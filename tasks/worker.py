@@ -14,8 +14,8 @@ from celery.exceptions import Reject
 
 from tasks.runtime import app, runtime, settings
 from workflow.bootstrap import load_workflows
+from workflow.definition import queue_of
 from workflow.delivery import DeliveryNotRecorded, deliver_effect
-from workflow.effects import queue_of
 from workflow.relay import sweep_outbox
 
 log = logging.getLogger(__name__)

@@ -223,3 +223,8 @@ def load_definitions(
             raise DefinitionError(f"{path.name}: workflow {definition.name!r} is defined twice")
         definitions[definition.name] = definition
     return definitions
+
+
+def queue_of(effect: str) -> str:
+    """Effects are named ``<queue>.<name>``: the family is the Celery queue."""
+    return effect.split(".", 1)[0]

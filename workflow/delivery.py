@@ -24,10 +24,10 @@ from typing import Literal
 from sqlalchemy import String, Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
-from workflow.effects import EffectContext, PermanentEffectError
+from workflow.errors import PermanentEffectError
 from workflow.persistence.models import EffectLedgerRow, IncidentRow, OutboxRow
 from workflow.relay import OutboxMessage, publish_committed
-from workflow.runtime import Runtime
+from workflow.runtime import EffectContext, Runtime
 
 log = logging.getLogger(__name__)
 

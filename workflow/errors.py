@@ -98,3 +98,7 @@ class IncidentNotFound(NotFound):
 class IncidentNotOpen(HogatarError):
     def __init__(self, incident_id: int, status: str, action: str = "retry") -> None:
         super().__init__(f"incident {incident_id} is {status}, not open: nothing to {action}")
+
+
+class PermanentEffectError(Exception):
+    """Raised by a handler when retrying cannot help: an incident is opened at once."""

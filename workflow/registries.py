@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from workflow.effects import EffectRegistry
 from workflow.guards import GuardRegistry
-from workflow.runtime import FactsLoader, TransitionListener
+from workflow.runtime import EffectRegistry, FactsLoader, TransitionListener
 
 
 @dataclass

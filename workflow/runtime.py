@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import Settings
 from workflow.clock import Clock
 from workflow.definition import WorkflowDefinition
-from workflow.effects import EffectRegistry
 from workflow.errors import UnknownWorkflow
 from workflow.guards import CaseSnapshot, GuardRegistry
 from workflow.machine import SharedMachine
@@ -74,3 +73,49 @@ class Runtime:
             republish_after=timedelta(seconds=self.settings.outbox_republish_after_seconds),
             batch_size=self.settings.outbox_batch_size,
         )
+
+
+@dataclass(frozen=True)
+class EffectContext:
+    outbox_id: int
+    #: None for work that spans cases (a purchase order for several families).
+    case_id: int | None
+    effect: str
+    payload: Mapping[str, Any]
+    now: datetime
+    attempt: int
+    task_id: str | None
+    #: The worker's unit of work: the handler writes through it and may queue further
+    #: effects (published once it commits); it never commits itself.
+    uow: UnitOfWork
+    runtime: Runtime
+
+    @property
+    def session(self) -> Session:
+        return self.uow.session
+
+
+EffectHandler = Callable[[EffectContext], Mapping[str, Any]]
+
+
+class EffectRegistry:
+    def __init__(self) -> None:
+        self._handlers: dict[str, EffectHandler] = {}
+
+    def register(self, name: str) -> Callable[[EffectHandler], EffectHandler]:
+        def decorator(function: EffectHandler) -> EffectHandler:
+            if name in self._handlers:
+                raise ValueError(f"effect {name!r} registered twice")
+            self._handlers[name] = function
+            return function
+
+        return decorator
+
+    def names(self) -> set[str]:
+        return set(self._handlers)
+
+    def has(self, name: str) -> bool:
+        return name in self._handlers
+
+    def handler(self, name: str) -> EffectHandler:
+        return self._handlers[name]

@@ -23,7 +23,7 @@ from workflow.commands import (
     RetryIncident,
     SkipIncident,
 )
-from workflow.effects import queue_of
+from workflow.definition import queue_of
 from workflow.errors import (
     CaseNotFound,
     ConcurrentUpdate,

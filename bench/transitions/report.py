@@ -60,7 +60,7 @@ WORKER_ROOT: Watch = ("deliver_effect", "workflow/delivery.py", "deliver_effect 
 WORKER_WATCH: tuple[Watch, ...] = (
     ("notify_partners", "workflow/programme/services/referrals.py", "the effect handler"),
     ("get", "sqlalchemy/orm/session.py", "  of which session.get (the handler reads the case)"),
-    ("handler", "workflow/effects.py", "effect registry lookup"),
+    ("handler", "workflow/runtime.py", "effect registry lookup"),
     ("commit", "workflow/unit_of_work.py", "UnitOfWork.commit: flush + COMMIT"),
     ("_checkout", "sqlalchemy/pool/base.py", "pool checkout"),
     ("__exit__", "workflow/unit_of_work.py", "unit of work exit: rollback + close"),

@@ -30,8 +30,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from workflow.effects import EffectContext
 from workflow.programme import effects as programme_effects
+from workflow.runtime import EffectContext
 
 MODE = os.environ.get("HOGATAR_TEST_FAULT", "")
 MARKER = os.environ.get("HOGATAR_TEST_FAULT_MARKER", "")

@@ -11,8 +11,7 @@ from tests.programme_fixtures import case_in, prepare, register
 from workflow import queries
 from workflow.commands import AdvanceCase, RetryIncident, SkipIncident
 from workflow.delivery import backoff_delay, deliver_effect
-from workflow.effects import PermanentEffectError
-from workflow.errors import IncidentNotFound, IncidentNotOpen, InvalidInput
+from workflow.errors import IncidentNotFound, IncidentNotOpen, InvalidInput, PermanentEffectError
 from workflow.persistence.models import CaseActivityRow, EffectLedgerRow, OutboxRow
 from workflow.relay import publish_committed, sweep_outbox
 from workflow.services import enqueue_effect, handle

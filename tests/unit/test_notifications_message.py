@@ -11,8 +11,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from workflow.effects import PermanentEffectError
-from workflow.errors import HogatarError
+from workflow.errors import HogatarError, PermanentEffectError
 from workflow.notifications import (
     InvalidAddress,
     MailPermanentError,

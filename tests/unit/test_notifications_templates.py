@@ -8,8 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from workflow.effects import PermanentEffectError
-from workflow.errors import DefinitionError
+from workflow.errors import DefinitionError, PermanentEffectError
 from workflow.notifications.errors import (
     MissingPlaceholder,
     TemplateDefinitionError,

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from workflow.effects import PermanentEffectError
-from workflow.errors import DefinitionError, HogatarError
+from workflow.errors import DefinitionError, HogatarError, PermanentEffectError
 
 
 class MailError(HogatarError):

@@ -25,7 +25,7 @@ from workflow.notifications.errors import MailPermanentError
 from workflow.persistence.models import MailHandoverRow
 
 if TYPE_CHECKING:
-    from workflow.effects import EffectContext
+    from workflow.runtime import EffectContext
 
 log = logging.getLogger(__name__)
 TABLE: Table = MailHandoverRow.__table__  # type: ignore[assignment]

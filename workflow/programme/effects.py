@@ -4,8 +4,8 @@ once per outbox row (the ledger), and may queue further effects."""
 
 from __future__ import annotations
 
-from workflow.effects import EffectHandler, EffectRegistry
 from workflow.programme.services import procurement, referrals, reminders
+from workflow.runtime import EffectHandler, EffectRegistry
 
 HANDLERS: dict[str, EffectHandler] = {
     # Declared by the family workflow's transitions.

@@ -11,12 +11,12 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from config.settings import Settings
-from workflow.effects import EffectContext
 from workflow.notifications import case_url, compose, language_of, message_key, referral_url
 from workflow.notifications.handover import send_once
 from workflow.persistence.models import CaseRow
 from workflow.programme.effect_models import InboxItemRow
 from workflow.programme.models import StaffRow
+from workflow.runtime import EffectContext
 from workflow.services import note_activity
 
 #: Who the timeline names for work done by the background workers.

@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 
 from workflow.clock import local_day
-from workflow.effects import EffectContext
 from workflow.notifications import language_of
 from workflow.notifications.values import money
 from workflow.persistence.models import CaseRow
@@ -55,7 +54,7 @@ from workflow.programme.services.outreach import (
     staff_contact,
 )
 from workflow.programme.values import Collector, check_amd
-from workflow.runtime import Runtime
+from workflow.runtime import EffectContext, Runtime
 from workflow.services import enqueue_effect, note_activity, require_actor
 from workflow.text import clean
 from workflow.unit_of_work import UnitOfWork

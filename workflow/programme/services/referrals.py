@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import select
 
 from workflow.clock import local_day
-from workflow.effects import EffectContext
 from workflow.persistence.models import CaseRow
 from workflow.programme.effect_commands import (
     AddPartner,
@@ -48,7 +47,7 @@ from workflow.programme.services.outreach import (
     staff_contact,
 )
 from workflow.programme.values import Collector
-from workflow.runtime import Runtime
+from workflow.runtime import EffectContext, Runtime
 from workflow.services import enqueue_effect, note_activity, require_actor
 from workflow.text import clean
 from workflow.unit_of_work import UnitOfWork

@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import select
 
 from workflow.clock import ARMENIA_TIME, local_day
-from workflow.effects import EffectContext
 from workflow.persistence.models import CaseRow
 from workflow.programme.effect_commands import (
     AcknowledgeReminder,
@@ -39,7 +38,7 @@ from workflow.programme.services.outreach import (
     note_done,
     send_mail,
 )
-from workflow.runtime import Runtime
+from workflow.runtime import EffectContext, Runtime
 from workflow.services import enqueue_effect, note_activity, require_actor
 from workflow.unit_of_work import UnitOfWork
 
