@@ -55,7 +55,7 @@ def register_commands(app: typer.Typer) -> None:
     ) -> None:
         """Set a staff member's password (never on the command line: a prompt or stdin)."""
         from web import accounts
-        from workflow.cli import runtime
+        from workflow.cli_context import runtime
 
         if demo:
             _demo_passwords()
@@ -74,7 +74,7 @@ def register_commands(app: typer.Typer) -> None:
 
 def _demo_passwords() -> None:
     from web import accounts
-    from workflow.cli import runtime
+    from workflow.cli_context import runtime
 
     rt = runtime()
     demo_staff = accounts.staff_without_password(rt, email_domain=DEMO_EMAIL_DOMAIN)

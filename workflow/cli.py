@@ -3,7 +3,6 @@ layer, print. Errors are one line on stderr; exit 2 for bad input, 1 for anythin
 
 from __future__ import annotations
 
-import getpass
 import json
 import logging
 import sys
@@ -16,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from config.settings import Settings, SettingsError, get_settings
 from web.cli import register_commands as register_web_commands
 from workflow import processes, queries, services
+from workflow.cli_context import ActorOption, JsonFlag, _actor, _print_json, runtime
 from workflow.commands import (
     AdvanceCase,
     CaseAdvanced,
@@ -28,7 +28,6 @@ from workflow.errors import HogatarError, InvalidInput
 from workflow.notifications.cli import register_commands as register_mail_commands
 from workflow.programme.cli import INTAKE as PROGRAMME_INTAKE
 from workflow.programme.cli import register_commands as register_programme_commands
-from workflow.runtime import Runtime
 
 app = typer.Typer(
     add_completion=False,
@@ -46,41 +45,6 @@ app.add_typer(case_app, name="case")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(incidents_app, name="incidents")
 app.add_typer(workflow_app, name="workflow")
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
-ActorOption = Annotated[
-    str | None,
-    typer.Option(
-        "--actor",
-        help="Who is doing this: an active staff username (hogatar staff list), or "
-        "cli:NAME / system:NAME (default: cli:<your login name>).",
-    ),
-]
-
-_runtime: Runtime | None = None
-
-
-def runtime() -> Runtime:
-    global _runtime
-    if _runtime is None:
-        from workflow.bootstrap import bootstrap
-
-        _runtime = bootstrap(get_settings())
-    return _runtime
-
-
-def _actor(actor: str | None) -> str:
-    """Who is doing this: by default the login name (``cli:NAME``); given, an active
-    staff username or an explicit ``cli:NAME`` / ``system:NAME`` (else exit 2)."""
-    if actor is None:
-        return f"cli:{getpass.getuser()}"
-    from workflow.programme.services.people import known_actor
-
-    return known_actor(runtime(), actor)
-
-
-def _print_json(value: Any) -> None:
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 @db_app.command("upgrade")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.programme_fixtures import SOCIAL_WORKER, case_in, ensure_staff, register
-from workflow import cli, queries
+from workflow import cli, cli_context, queries
 from workflow.programme.commands import DeactivateStaff
 from workflow.services import handle
 
@@ -15,7 +15,7 @@ from workflow.services import handle
 @pytest.fixture
 def hogatar(sqlite_runtime, monkeypatch, capsys):
     """Run `hogatar ARGS` in this process; returns (exit code, stdout, stderr)."""
-    monkeypatch.setattr(cli, "_runtime", sqlite_runtime)
+    monkeypatch.setattr(cli_context, "_runtime", sqlite_runtime)
     ensure_staff(sqlite_runtime)
 
     def run(*args: str) -> tuple[int, str, str]:

@@ -17,7 +17,7 @@ import typer
 from config.settings import Settings
 from tests import programme_fixtures as pf
 from tests.support import RecordingPublisher
-from workflow import cli
+from workflow import cli, cli_context
 from workflow.bootstrap import bootstrap
 from workflow.clock import FixedClock
 from workflow.delivery import deliver_effect
@@ -216,13 +216,13 @@ def seeded(tmp_path_factory) -> tuple[Path, dict[str, str]]:
 
 
 def run_in(rt: Runtime, args: list[str]) -> tuple[int, str]:
-    saved = cli._runtime
-    cli._runtime = rt
+    saved = cli_context._runtime
+    cli_context._runtime = rt
     try:
         with pytest.raises(SystemExit) as exited:
             cli.main(args)
     finally:
-        cli._runtime = saved
+        cli_context._runtime = saved
     return int(exited.value.code or 0), ""
 
 

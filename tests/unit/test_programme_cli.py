@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from config.settings import Settings
 from tests.programme_fixtures import PSYCHOLOGIST, SOCIAL_WORKER, ensure_staff
 from tests.support import ROOT
-from workflow import cli, queries
+from workflow import cli, cli_context, queries
 from workflow.persistence.migrate import upgrade
 from workflow.persistence.models import CaseRow, OutboxRow
 from workflow.programme.demo import seed_demo
@@ -36,7 +36,7 @@ FAMILY = {
 @pytest.fixture
 def hogatar(sqlite_runtime, monkeypatch, capsys):
     """Run `hogatar ARGS` in this process; returns (exit code, stdout, stderr)."""
-    monkeypatch.setattr(cli, "_runtime", sqlite_runtime)
+    monkeypatch.setattr(cli_context, "_runtime", sqlite_runtime)
 
     def run(*args: str) -> tuple[int, str, str]:
         with pytest.raises(SystemExit) as exited:

@@ -67,15 +67,15 @@ INTAKE = {
 
 def runtime() -> Runtime:
     # Imported here: workflow.cli imports this module while it is being built.
-    from workflow import cli
+    from workflow import cli_context
 
-    return cli.runtime()
+    return cli_context.runtime()
 
 
 def actor_of(actor: str | None) -> str:
-    from workflow import cli
+    from workflow import cli_context
 
-    return cli._actor(actor)
+    return cli_context._actor(actor)
 
 
 def print_json(value: Any) -> None:
