@@ -3,10 +3,12 @@ workflow definitions and the broker together, for CLI, worker, web and tests ali
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
+
 from config.settings import Settings, get_settings
-from workflow import programme
 from workflow.clock import Clock, SystemClock
 from workflow.definition import WorkflowDefinition, load_definitions
+from workflow.errors import DefinitionError
 from workflow.machine import SharedMachine
 from workflow.notifications.mailer import Mailer, mailer_from_settings
 from workflow.persistence.database import make_engine, make_session_factory
@@ -17,8 +19,16 @@ from workflow.runtime import Runtime
 
 
 def build_registries() -> Registries:
+    """What the installed programmes (``hogatar.programmes`` entry points in
+    pyproject.toml) plug in: the engine imports none of them by name."""
     registries = Registries()
-    programme.register(registries)
+    programmes = entry_points(group="hogatar.programmes")
+    if not programmes:
+        raise DefinitionError(
+            "no programme is installed: run `pip install -e .` (make install) first"
+        )
+    for entry in sorted(programmes, key=lambda e: e.name):
+        entry.load()(registries)
     return registries
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from importlib.metadata import entry_points
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -13,7 +14,6 @@ from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 from sqlalchemy.exc import SQLAlchemyError
 
 from config.settings import Settings, SettingsError, get_settings
-from web.cli import register_commands as register_web_commands
 from workflow import processes, queries, services
 from workflow.cli_context import ActorOption, JsonFlag, _actor, _print_json, runtime
 from workflow.commands import (
@@ -25,9 +25,7 @@ from workflow.commands import (
     SkipIncident,
 )
 from workflow.errors import HogatarError, InvalidInput
-from workflow.notifications.cli import register_commands as register_mail_commands
 from workflow.programme.cli import INTAKE as PROGRAMME_INTAKE
-from workflow.programme.cli import register_commands as register_programme_commands
 
 app = typer.Typer(
     add_completion=False,
@@ -372,9 +370,14 @@ def run() -> None:
     raise typer.Exit(processes.run_all(_checked_settings()))
 
 
-register_programme_commands(app)
-register_mail_commands(app)
-register_web_commands(app)
+def register_plugins(typer_app: typer.Typer) -> None:
+    """Commands of what plugs into the engine (the programme, the web app), declared as
+    ``hogatar.commands`` entry points in pyproject.toml, in the order of their names."""
+    for entry in sorted(entry_points(group="hogatar.commands"), key=lambda e: e.name):
+        entry.load()(typer_app)
+
+
+register_plugins(app)
 
 
 def _fail(message: str, code: int) -> NoReturn:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
-import workflow.bootstrap  # noqa: F401 - loads every feature's tables onto Base.metadata
+from workflow.bootstrap import build_registries
 from workflow.persistence.models import Base
+
+# The installed programmes (entry points) put their tables onto Base.metadata.
+build_registries()
 
 connection = context.config.attributes["connection"]
 context.configure(
