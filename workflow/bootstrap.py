@@ -74,6 +74,7 @@ def bootstrap(
         mailer=mailer or mailer_from_settings(settings),
         facts_loaders=registries.facts,
         transition_listeners=registries.transition_listeners,
+        reactions=registries.reactions,
         publish_marks=PublishMarks(session_factory, clock)
         if engine.dialect.name == "postgresql"
         else None,

@@ -4,9 +4,10 @@ read, and listeners that keep its rows in step with transitions."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from workflow.guards import GuardRegistry
-from workflow.runtime import EffectRegistry, FactsLoader, TransitionListener
+from workflow.runtime import EffectRegistry, FactsLoader, Reaction, TransitionListener
 
 
 @dataclass
@@ -15,3 +16,7 @@ class Registries:
     effects: EffectRegistry = field(default_factory=EffectRegistry)
     facts: dict[str, FactsLoader] = field(default_factory=dict)
     transition_listeners: list[TransitionListener] = field(default_factory=list)
+    reactions: dict[type[Any], list[Reaction]] = field(default_factory=dict)
+
+    def react(self, event_type: type[Any], reaction: Reaction) -> None:
+        self.reactions.setdefault(event_type, []).append(reaction)

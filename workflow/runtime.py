@@ -35,6 +35,11 @@ def no_facts(_session: Session, _case: CaseSnapshot) -> Mapping[str, Any]:
 #: Arguments: runtime, unit of work, the case row, from-state, to-state, actor.
 TransitionListener = Callable[["Runtime", UnitOfWork, Any, str, str, str], None]
 
+#: Called inside the transaction of the command that announced an event, so that one
+#: feature reacts to another's change without importing its services (goods planned
+#: for a case are requested for procurement). Arguments: runtime, unit of work, event.
+Reaction = Callable[["Runtime", UnitOfWork, Any], None]
+
 
 @dataclass
 class Runtime:
@@ -50,6 +55,7 @@ class Runtime:
     mailer: Mailer
     facts_loaders: dict[str, FactsLoader] = field(default_factory=dict)
     transition_listeners: list[TransitionListener] = field(default_factory=list)
+    reactions: dict[type[Any], list[Reaction]] = field(default_factory=dict)
     #: Batched publish marks (PostgreSQL); None marks in a short transaction after each
     #: publish (SQLite, where a second writer would only wait for the first).
     publish_marks: PublishMarks | None = None

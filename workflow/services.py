@@ -85,6 +85,12 @@ def register_handler(command_type: type[Any], handler: Callable[..., Any]) -> No
     HANDLERS[command_type] = handler
 
 
+def react(rt: Runtime, uow: UnitOfWork, event: Any) -> None:
+    """Run what the features registered for ``event``, in the caller's unit of work."""
+    for reaction in rt.reactions.get(type(event), ()):
+        reaction(rt, uow, event)
+
+
 def require_actor(actor: str) -> str:
     cleaned = clean(actor)
     if not cleaned:

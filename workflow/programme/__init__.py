@@ -72,5 +72,7 @@ def register(registries: Registries) -> None:
     effects.register(registries.effects)
     registries.facts[FAMILY_WORKFLOW] = make_facts_loader(ref)
     registries.transition_listeners.append(reminders.on_transition)
+    registries.react(commands.ServicePlanned, procurement.after_service_planned)
+    registries.react(commands.CounsellingHeld, reminders.after_counselling)
     for command_type, handler in HANDLERS.items():
         register_handler(command_type, handler)

@@ -254,6 +254,24 @@ class CasesReassigned:
 
 
 @dataclass(frozen=True)
+class ServicePlanned:
+    """Announced inside the planning transaction; carries rows, so it is never queued."""
+
+    case: Any  # CaseRow
+    planned: Any  # PlannedServiceRow
+    actor: str
+
+
+@dataclass(frozen=True)
+class CounsellingHeld:
+    """Announced inside the recording transaction; carries rows, so it is never queued."""
+
+    session: Any  # CounsellingSessionRow
+    cases: tuple[Any, ...]  # CaseRow
+    actor: str
+
+
+@dataclass(frozen=True)
 class CounsellingRecorded:
     session_id: int
     case_ids: tuple[int, ...]

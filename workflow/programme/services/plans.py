@@ -15,10 +15,12 @@ from workflow.persistence.models import CaseRow
 from workflow.programme.commands import (
     CancelService,
     CaseFileChanged,
+    CounsellingHeld,
     CounsellingRecorded,
     DeliverService,
     PlanService,
     RecordCounselling,
+    ServicePlanned,
     StartService,
 )
 from workflow.programme.errors import PlannedServiceNotFound, ServiceStatusRefused
@@ -29,12 +31,11 @@ from workflow.programme.models import (
     PlannedServiceRow,
 )
 from workflow.programme.reference import reference
-from workflow.programme.services import procurement, reminders
 from workflow.programme.services.casefile import not_in_future
 from workflow.programme.services.common import case_for_change, record_change, staff_member
 from workflow.programme.values import Collector, check_amd
 from workflow.runtime import Runtime
-from workflow.services import require_actor
+from workflow.services import react, require_actor
 from workflow.text import clean
 from workflow.unit_of_work import UnitOfWork
 
@@ -97,7 +98,7 @@ def plan_service(rt: Runtime, uow: UnitOfWork, command: PlanService) -> CaseFile
         data |= {"funder": funder, "funded_amount_amd": row.funded_amount_amd}
     version = record_change(rt, uow, case=case, trigger="plan_service", actor=actor, data=data)
     # Goods added to a plan already under way are requested for procurement at once.
-    procurement.after_service_planned(rt, uow, case=case, planned=row, actor=actor)
+    react(rt, uow, ServicePlanned(case=case, planned=row, actor=actor))
     uow.commit()
     return CaseFileChanged(case.id, "plan_service", version, row.id)
 
@@ -268,7 +269,7 @@ def record_counselling(
             }
         record_change(rt, uow, case=case, trigger="record_counselling", actor=actor, data=data)
     # This session is the follow-up of what was waiting; if it needs one, remind in time.
-    reminders.after_counselling(rt, uow, session=session_row, cases=cases, actor=actor)
+    react(rt, uow, CounsellingHeld(session=session_row, cases=tuple(cases), actor=actor))
     uow.commit()
     return CounsellingRecorded(session_id=session_row.id, case_ids=case_ids)
 

@@ -23,7 +23,7 @@ from workflow.clock import local_day
 from workflow.notifications import language_of
 from workflow.notifications.values import money
 from workflow.persistence.models import CaseRow
-from workflow.programme.commands import DeliverService
+from workflow.programme.commands import DeliverService, ServicePlanned
 from workflow.programme.effect_commands import (
     ApproveProcurement,
     CancelProcurement,
@@ -53,6 +53,7 @@ from workflow.programme.services.outreach import (
     send_mail,
     staff_contact,
 )
+from workflow.programme.services.plans import deliver_service_in
 from workflow.programme.values import Collector, check_amd
 from workflow.runtime import EffectContext, Runtime
 from workflow.services import enqueue_effect, note_activity, require_actor
@@ -182,10 +183,11 @@ def request_goods_for_case(rt: Runtime, uow: UnitOfWork, *, case_id: int, actor:
     return created
 
 
-def after_service_planned(
-    rt: Runtime, uow: UnitOfWork, *, case: CaseRow, planned: PlannedServiceRow, actor: str
-) -> None:
+def after_service_planned(rt: Runtime, uow: UnitOfWork, event: ServicePlanned) -> None:
     """Goods added to an active plan are requested at once, in the planning transaction."""
+    case: CaseRow = event.case
+    planned: PlannedServiceRow = event.planned
+    actor = event.actor
     if case.state == "receiving_services" and reference().services[planned.service].procurement:
         new_request(rt, uow, planned=planned, actor=actor)
 
@@ -348,8 +350,6 @@ def consolidate(rt: Runtime, uow: UnitOfWork, command: ConsolidatePurchaseOrders
 
 def deliver(rt: Runtime, uow: UnitOfWork, command: DeliverProcurement) -> ProcurementChanged:
     """Goods arrived: the request is done and the case's planned service is delivered."""
-    from workflow.programme.services.plans import deliver_service_in
-
     actor = require_actor(command.actor)
     row = _request(uow, command.request_id, ("ordered",), "delivered")
     now = rt.clock.now()

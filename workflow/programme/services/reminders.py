@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from workflow.clock import ARMENIA_TIME, local_day
 from workflow.persistence.models import CaseRow
+from workflow.programme.commands import CounsellingHeld
 from workflow.programme.effect_commands import (
     AcknowledgeReminder,
     ReminderAcknowledged,
@@ -110,17 +111,12 @@ def cancel_waiting(
     return [row.id for row in rows]
 
 
-def after_counselling(
-    rt: Runtime,
-    uow: UnitOfWork,
-    *,
-    session: CounsellingSessionRow,
-    cases: Iterable[CaseRow],
-    actor: str,
-) -> list[int]:
+def after_counselling(rt: Runtime, uow: UnitOfWork, event: CounsellingHeld) -> None:
     """A session was recorded: it is the follow-up of what was waiting; if it needs one
     itself, schedule the reminder. Runs in the recording's transaction."""
-    scheduled = []
+    session: CounsellingSessionRow = event.session
+    cases: Iterable[CaseRow] = event.cases
+    actor = event.actor
     for case in cases:
         cancel_waiting(
             rt,
@@ -152,8 +148,6 @@ def after_counselling(
             now=rt.clock.now(),
             data={"reminder_id": row.id, "due_on": due_day.isoformat()},
         )
-        scheduled.append(row.id)
-    return scheduled
 
 
 def on_transition(
