@@ -75,6 +75,8 @@ def bootstrap(
         facts_loaders=registries.facts,
         transition_listeners=registries.transition_listeners,
         reactions=registries.reactions,
+        actor_check=registries.actor_check,
+        intakes=registries.intakes,
         publish_marks=PublishMarks(session_factory, clock)
         if engine.dialect.name == "postgresql"
         else None,

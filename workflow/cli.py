@@ -25,7 +25,6 @@ from workflow.commands import (
     SkipIncident,
 )
 from workflow.errors import HogatarError, InvalidInput
-from workflow.programme.cli import INTAKE as PROGRAMME_INTAKE
 
 app = typer.Typer(
     add_completion=False,
@@ -64,7 +63,7 @@ def case_open(
 ) -> None:
     """Open a bare case of a workflow without an intake of its own; prints its id. (A family
     case is opened by registering the family: hogatar family register.)"""
-    intake = PROGRAMME_INTAKE.get(workflow)
+    intake = runtime().intakes.get(workflow)
     if intake is not None:
         raise InvalidInput(
             f"a case of the {workflow} workflow is opened with the file it needs: {intake} "

@@ -38,9 +38,7 @@ def _actor(actor: str | None) -> str:
     staff username or an explicit ``cli:NAME`` / ``system:NAME`` (else exit 2)."""
     if actor is None:
         return f"cli:{getpass.getuser()}"
-    from workflow.programme.services.people import known_actor
-
-    return known_actor(runtime(), actor)
+    return runtime().known_actor(actor)
 
 
 def _print_json(value: Any) -> None:

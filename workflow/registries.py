@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workflow.guards import GuardRegistry
-from workflow.runtime import EffectRegistry, FactsLoader, Reaction, TransitionListener
+from workflow.runtime import ActorCheck, EffectRegistry, FactsLoader, Reaction, TransitionListener
 
 
 @dataclass
@@ -17,6 +17,8 @@ class Registries:
     facts: dict[str, FactsLoader] = field(default_factory=dict)
     transition_listeners: list[TransitionListener] = field(default_factory=list)
     reactions: dict[type[Any], list[Reaction]] = field(default_factory=dict)
+    actor_check: ActorCheck | None = None
+    intakes: dict[str, str] = field(default_factory=dict)
 
     def react(self, event_type: type[Any], reaction: Reaction) -> None:
         self.reactions.setdefault(event_type, []).append(reaction)

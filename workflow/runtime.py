@@ -40,6 +40,10 @@ TransitionListener = Callable[["Runtime", UnitOfWork, Any, str, str, str], None]
 #: for a case are requested for procurement). Arguments: runtime, unit of work, event.
 Reaction = Callable[["Runtime", UnitOfWork, Any], None]
 
+#: Who may be named as the actor of a command (``--actor``): returns the actor as it
+#: is recorded, or raises a domain error. Without one, any given name is taken.
+ActorCheck = Callable[["Runtime", str], str]
+
 
 @dataclass
 class Runtime:
@@ -56,9 +60,15 @@ class Runtime:
     facts_loaders: dict[str, FactsLoader] = field(default_factory=dict)
     transition_listeners: list[TransitionListener] = field(default_factory=list)
     reactions: dict[type[Any], list[Reaction]] = field(default_factory=dict)
+    actor_check: ActorCheck | None = None
+    #: Workflows whose cases are opened by an intake of their own, with how to do it.
+    intakes: dict[str, str] = field(default_factory=dict)
     #: Batched publish marks (PostgreSQL); None marks in a short transaction after each
     #: publish (SQLite, where a second writer would only wait for the first).
     publish_marks: PublishMarks | None = None
+
+    def known_actor(self, actor: str) -> str:
+        return self.actor_check(self, actor) if self.actor_check else actor
 
     def facts_loader(self, workflow: str) -> FactsLoader:
         return self.facts_loaders.get(workflow, no_facts)

@@ -11,6 +11,7 @@ from typing import Any
 
 from workflow.programme import commands, effect_models, effects, guards, models  # noqa: F401 - tables
 from workflow.programme import effect_commands as background
+from workflow.programme.cli import INTAKE
 from workflow.programme.facts import make_facts_loader
 from workflow.programme.policies import policies
 from workflow.programme.reference import reference
@@ -72,6 +73,8 @@ def register(registries: Registries) -> None:
     effects.register(registries.effects)
     registries.facts[FAMILY_WORKFLOW] = make_facts_loader(ref)
     registries.transition_listeners.append(reminders.on_transition)
+    registries.actor_check = people.known_actor
+    registries.intakes.update(INTAKE)
     registries.react(commands.ServicePlanned, procurement.after_service_planned)
     registries.react(commands.CounsellingHeld, reminders.after_counselling)
     for command_type, handler in HANDLERS.items():
