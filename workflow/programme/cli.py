@@ -53,8 +53,6 @@ ConfirmOption = Annotated[
         "--confirm-duplicate", help="Register even though a person is already in an open case."
     ),
 ]
-
-
 #: Workflows whose cases are opened by an intake command of the programme, with the file
 #: they need, and never bare by ``hogatar case open``: a family case without its family
 #: file could never be enrolled.
@@ -127,13 +125,3 @@ def parse_amount(value: str | None, option: str, *, required: bool = False) -> i
     amount = whole_number(value, option, problems, required=required, unit=" of dram (AMD)")
     problems.check()
     return amount
-
-
-def register_commands(app: typer.Typer) -> None:
-    """Add the programme's command groups to the ``hogatar`` app."""
-    from workflow.programme import cli_admin, cli_casefile, cli_family, cli_outreach
-
-    cli_family.register(app)
-    cli_casefile.register(app)
-    cli_admin.register(app)
-    cli_outreach.register(app)

@@ -1,0 +1,91 @@
+"""How the programme plugs into the engine: its command handlers, guards, effects,
+facts, listeners and reactions (bootstrap loads ``register`` by entry point), and its
+commands (``register_commands``, loaded by the CLI). The one place that imports every
+feature: features never import each other's insides."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import typer
+
+from workflow.programme import commands, effects, guards  # noqa: F401 - tables
+from workflow.programme import effect_commands as background
+from workflow.programme.cli import INTAKE
+from workflow.programme.facts import make_facts_loader
+from workflow.programme.policies import policies
+from workflow.programme.reference import reference
+from workflow.programme.services import (
+    casefile,
+    families,
+    people,
+    plans,
+    procurement,
+    referrals,
+    reminders,
+)
+from workflow.registries import Registries
+from workflow.services import register_handler
+
+FAMILY_WORKFLOW = "family_case"
+HANDLERS: dict[type[Any], Callable[..., Any]] = {
+    commands.RegisterFamily: families.register_family,
+    commands.UpdateFamily: families.update_family,
+    commands.AddMember: families.add_member,
+    commands.RecordConsent: casefile.record_consent,
+    commands.WithdrawConsent: casefile.withdraw_consent,
+    commands.RecordAssessment: casefile.record_assessment,
+    commands.RecordIncome: casefile.record_income,
+    commands.PlanService: plans.plan_service,
+    commands.StartService: plans.start_service,
+    commands.DeliverService: plans.deliver_service,
+    commands.CancelService: plans.cancel_service,
+    commands.RecordCounselling: plans.record_counselling,
+    commands.AssignCase: people.assign_case,
+    commands.ReassignCases: people.reassign_cases,
+    commands.AddStaff: people.add_staff,
+    commands.DeactivateStaff: people.deactivate_staff,
+    commands.SetStaffContact: people.set_staff_contact,
+    commands.AddCommunity: people.add_community,
+    # Background work: referrals, reminders, procurement.
+    background.AddPartner: referrals.add_partner,
+    background.CreateReferral: referrals.create_referral,
+    background.RespondToReferral: referrals.respond_to_referral,
+    background.SweepReferralDeadlines: referrals.sweep_referral_deadlines,
+    background.AcknowledgeReminder: reminders.acknowledge_reminder,
+    background.SweepReminders: reminders.sweep_reminders,
+    background.RequestGoods: procurement.request_goods,
+    background.ApproveProcurement: procurement.approve,
+    background.OrderProcurement: procurement.order,
+    background.DeliverProcurement: procurement.deliver,
+    background.CancelProcurement: procurement.cancel,
+    background.ConsolidatePurchaseOrders: procurement.consolidate,
+}
+
+
+def register(registries: Registries) -> None:
+    # Reading the reference data here stops start-up on a broken config/programme file,
+    # as a broken workflow definition does.
+    ref = reference()
+    policies()
+    guards.register(registries.guards)
+    effects.register(registries.effects)
+    registries.facts[FAMILY_WORKFLOW] = make_facts_loader(ref)
+    registries.transition_listeners.append(reminders.on_transition)
+    registries.actor_check = people.known_actor
+    registries.intakes.update(INTAKE)
+    registries.react(commands.ServicePlanned, procurement.after_service_planned)
+    registries.react(commands.CounsellingHeld, reminders.after_counselling)
+    for command_type, handler in HANDLERS.items():
+        register_handler(command_type, handler)
+
+
+def register_commands(app: typer.Typer) -> None:
+    """Add the programme's command groups to the ``hogatar`` app."""
+    from workflow.programme import cli_admin, cli_casefile, cli_family, cli_outreach
+
+    cli_family.register(app)
+    cli_casefile.register(app)
+    cli_admin.register(app)
+    cli_outreach.register(app)
