@@ -21,7 +21,7 @@ from workflow.programme.effect_commands import (
     OrderProcurement,
     RespondToReferral,
 )
-from workflow.programme.values import Collector, date_value, text_value, whole_number
+from workflow.programme.shared.values import Collector, date_value, text_value, whole_number
 
 #: The partner's answers, in the order a referral goes through them.
 RESPONSES = ("acknowledged", "accepted", "declined", "completed")

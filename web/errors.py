@@ -28,7 +28,7 @@ from workflow.errors import (
 )
 from workflow.programme.effect_errors import OverBudget, OverFamilyCeiling
 from workflow.programme.errors import PossibleDuplicate
-from workflow.programme.values import Problems
+from workflow.programme.shared.values import Problems
 
 log = logging.getLogger("hogatar.web")
 PROBLEM_JSON = "application/problem+json"

@@ -29,8 +29,8 @@ from workflow.programme.commands import (
     StartService,
 )
 from workflow.programme.forms import read_family
-from workflow.programme.reference import reference
-from workflow.programme.values import (
+from workflow.programme.shared.reference import reference
+from workflow.programme.shared.values import (
     Collector,
     FieldProblem,
     Problems,

@@ -20,7 +20,8 @@ from workflow.errors import (
 )
 from workflow.programme import effect_errors
 from workflow.programme import errors as programme_errors
-from workflow.programme.values import Problems
+from workflow.programme.shared import errors as shared_errors
+from workflow.programme.shared.values import Problems
 
 FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^is required for a child", N_("The date of birth is required for a child.")),
@@ -130,7 +131,7 @@ def error_message(exc: HogatarError) -> str:
             "Someone else changed this case while you were working on it. Your change was "
             "not saved: reload the case to see the latest version, then try again."
         )
-    if isinstance(exc, programme_errors.CaseIsClosed):
+    if isinstance(exc, shared_errors.CaseIsClosed):
         return gettext("The case is closed: reopen it before changing its file.")
     if isinstance(exc, programme_errors.PossibleDuplicate):
         return gettext(

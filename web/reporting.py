@@ -19,7 +19,7 @@ from workflow.programme.models import (
     FamilyRow,
     PlannedServiceRow,
 )
-from workflow.programme.reference import reference
+from workflow.programme.shared.reference import reference
 from workflow.runtime import Runtime
 
 

@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse
 
 from web import forms, i18n, labels, once
 from web.i18n import LANGUAGE_NAMES, LANGUAGES
-from workflow.programme.values import ticked
+from workflow.programme.shared.values import ticked
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 

@@ -35,8 +35,6 @@ from workflow.programme.commands import (
     WithdrawConsent,
 )
 from workflow.programme.errors import (
-    AlreadyExists,
-    CaseIsClosed,
     PlannedServiceNotFound,
     ServiceStatusRefused,
     StaffInactive,
@@ -44,7 +42,8 @@ from workflow.programme.errors import (
     WrongStaffRole,
 )
 from workflow.programme.models import DeliveryRow
-from workflow.programme.values import Problems
+from workflow.programme.shared.errors import AlreadyExists, CaseIsClosed
+from workflow.programme.shared.values import Problems
 from workflow.services import handle
 
 

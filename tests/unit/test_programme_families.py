@@ -17,8 +17,8 @@ from workflow.programme.commands import AddMember, MemberInput, RegisterFamily, 
 from workflow.programme.errors import FamilyNotRegistered, PossibleDuplicate, UnknownCommunity
 from workflow.programme.forms import read_family
 from workflow.programme.models import FamilyRow, MemberRow
-from workflow.programme.reference import reference
-from workflow.programme.values import Problems
+from workflow.programme.shared.reference import reference
+from workflow.programme.shared.values import Problems
 from workflow.services import handle
 
 

@@ -33,7 +33,7 @@ from workflow.programme.commands import (
     RecordIncome,
 )
 from workflow.programme.facts import rules_of
-from workflow.programme.reference import reference
+from workflow.programme.shared.reference import reference
 from workflow.services import handle
 
 RULES = rules_of(reference())
@@ -320,7 +320,7 @@ def test_close_needs_a_listed_reason_and_reopen_a_reason(sqlite_runtime):
 
 
 def test_income_needs_a_known_kind_and_start_date(sqlite_runtime):
-    from workflow.programme.values import Problems
+    from workflow.programme.shared.values import Problems
 
     case_id = case_in(sqlite_runtime, "receiving_services")
     with pytest.raises(Problems, match="kind: 'lottery' is not one of: employment"):

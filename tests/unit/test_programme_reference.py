@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from workflow.programme.reference import PROGRAMME_DIR, ReferenceDataError, codes, load_reference
+from workflow.programme.shared.reference import (
+    PROGRAMME_DIR,
+    ReferenceDataError,
+    codes,
+    load_reference,
+)
 
 
 def test_the_programme_as_configured():

@@ -14,8 +14,8 @@ from tests.support import ROOT
 from web.charts import ADVANCES, bar_chart, budget_chart
 from web.i18n import LANGUAGES, use_language
 from web.reporting import Bar
-from workflow.programme.policies import policies
-from workflow.programme.reference import reference
+from workflow.programme.shared.policies import policies
+from workflow.programme.shared.reference import reference
 
 FONTS = ROOT / "web" / "static" / "fonts"
 SVG = "{http://www.w3.org/2000/svg}"

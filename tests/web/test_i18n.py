@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 
 from web.i18n import LANGUAGES, TRANSLATIONS_DIR
 from web.templating import TEMPLATES_DIR, environment
-from workflow.programme.reference import reference
+from workflow.programme.shared.reference import reference
 
 VISIBLE_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 #: Text that is the same in every language: symbols, separators.

@@ -45,8 +45,8 @@ from workflow.persistence.models import CaseRow
 from workflow.programme import effect_queries
 from workflow.programme.errors import PlannedServiceNotFound, PossibleDuplicate
 from workflow.programme.models import PlannedServiceRow
-from workflow.programme.reference import reference
-from workflow.programme.values import Problems
+from workflow.programme.shared.reference import reference
+from workflow.programme.shared.values import Problems
 from workflow.runtime import Runtime
 
 router = APIRouter(include_in_schema=False)

@@ -25,7 +25,7 @@ from web.templating import render
 from workflow import services
 from workflow.errors import InvalidInput
 from workflow.programme import effect_queries
-from workflow.programme.values import Problems
+from workflow.programme.shared.values import Problems
 
 router = APIRouter(include_in_schema=False)
 

@@ -29,7 +29,7 @@ from web.queries import (
 )
 from web.templating import render
 from workflow.programme import effect_queries
-from workflow.programme.reference import reference
+from workflow.programme.shared.reference import reference
 from workflow.runtime import Runtime
 
 router = APIRouter(include_in_schema=False)

@@ -27,7 +27,7 @@ from workflow import services
 from workflow.errors import InvalidInput, NotFound
 from workflow.programme import effect_queries
 from workflow.programme.effect_errors import OverBudget, OverFamilyCeiling
-from workflow.programme.values import Problems
+from workflow.programme.shared.values import Problems
 
 router = APIRouter(include_in_schema=False)
 

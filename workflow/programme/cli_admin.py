@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from workflow.programme import queries
-from workflow.programme.cli import ActorOption, JsonFlag, actor_of, print_json, runtime
 from workflow.programme.commands import (
     AddCommunity,
     AddStaff,
@@ -17,6 +16,7 @@ from workflow.programme.commands import (
     SetStaffContact,
     StaffChanged,
 )
+from workflow.programme.shared.cli import ActorOption, JsonFlag, actor_of, print_json, runtime
 from workflow.services import handle
 
 staff_app = typer.Typer(no_args_is_help=True, help="Staff members.")

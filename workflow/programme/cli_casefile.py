@@ -6,20 +6,9 @@ from typing import Annotated
 
 import typer
 
-from workflow.programme.cli import (
-    ActorOption,
-    JsonFlag,
-    VersionOption,
-    actor_of,
-    parse_amount,
-    print_json,
-    required_day,
-    runtime,
-)
 from workflow.programme.commands import (
     AssignCase,
     CancelService,
-    CaseFileChanged,
     CasesReassigned,
     ConsentInput,
     ConsentWithdrawn,
@@ -34,6 +23,18 @@ from workflow.programme.commands import (
     StartService,
     WithdrawConsent,
 )
+from workflow.programme.shared.cli import (
+    ActorOption,
+    DateOption,
+    JsonFlag,
+    VersionOption,
+    _changed,
+    actor_of,
+    parse_amount,
+    print_json,
+    required_day,
+    runtime,
+)
 from workflow.services import handle
 
 assessment_app = typer.Typer(no_args_is_help=True, help="Assessments of a family.")
@@ -41,14 +42,6 @@ consent_app = typer.Typer(no_args_is_help=True, help="The family's consent.")
 income_app = typer.Typer(no_args_is_help=True, help="Income sources (economic stabilisation).")
 plan_app = typer.Typer(no_args_is_help=True, help="The service plan of a case.")
 counselling_app = typer.Typer(no_args_is_help=True, help="Counselling sessions.")
-
-DateOption = Annotated[str, typer.Option("--date", help="e.g. 2024-03-15 or 15.03.2024")]
-
-
-def _changed(event: object, what: str) -> None:
-    assert isinstance(event, CaseFileChanged)
-    record = f" #{event.record_id}" if event.record_id else ""
-    typer.echo(f"case {event.case_id}: {what}{record} (version {event.version})")
 
 
 @assessment_app.command("record")

@@ -7,7 +7,10 @@ from typing import Annotated, Any
 import typer
 
 from workflow.programme import queries
-from workflow.programme.cli import (
+from workflow.programme.commands import AddMember, FamilyRegistered, RegisterFamily, UpdateFamily
+from workflow.programme.forms import read_family, read_member
+from workflow.programme.shared.cases import CaseFileChanged
+from workflow.programme.shared.cli import (
     ActorOption,
     ConfirmOption,
     DataOption,
@@ -20,16 +23,8 @@ from workflow.programme.cli import (
     runtime,
     today,
 )
-from workflow.programme.commands import (
-    AddMember,
-    CaseFileChanged,
-    FamilyRegistered,
-    RegisterFamily,
-    UpdateFamily,
-)
-from workflow.programme.forms import read_family, read_member
-from workflow.programme.reference import reference
-from workflow.programme.values import Collector
+from workflow.programme.shared.reference import reference
+from workflow.programme.shared.values import Collector
 from workflow.services import handle
 
 family_app = typer.Typer(no_args_is_help=True, help="Families and their households.")

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from workflow.programme import effect_queries as queries
-from workflow.programme.cli import (
-    ActorOption,
-    JsonFlag,
-    actor_of,
-    parse_amount,
-    print_json,
-    required_day,
-    runtime,
-    today,
-)
 from workflow.programme.effect_commands import (
     AcknowledgeReminder,
     AddPartner,
@@ -31,25 +21,24 @@ from workflow.programme.effect_commands import (
     SweepReferralDeadlines,
     SweepReminders,
 )
+from workflow.programme.shared.cli import (
+    ActorOption,
+    CaseOption,
+    JsonFlag,
+    StatusOption,
+    _show,
+    actor_of,
+    parse_amount,
+    required_day,
+    runtime,
+    today,
+)
 from workflow.services import handle
 
 partner_app = typer.Typer(no_args_is_help=True, help="Partner organisations (reference data).")
 referral_app = typer.Typer(no_args_is_help=True, help="Referrals of families to partners.")
 reminder_app = typer.Typer(no_args_is_help=True, help="Follow-up reminders.")
 procurement_app = typer.Typer(no_args_is_help=True, help="Goods for families, within budget.")
-
-CaseOption = Annotated[int | None, typer.Option("--case", help="Only this case.")]
-StatusOption = Annotated[str | None, typer.Option("--status", help="Only this status.")]
-
-
-def _show(rows: list[dict[str, Any]], as_json: bool, line: Any, empty: str) -> None:
-    if as_json:
-        print_json(rows)
-    elif not rows:
-        typer.echo(empty)
-    else:
-        for row in rows:
-            typer.echo(line(row))
 
 
 @partner_app.command("add")

@@ -216,19 +216,6 @@ class AddCommunity:
     actor: str
 
 
-# What happened.
-
-
-@dataclass(frozen=True)
-class CaseFileChanged:
-    """A change to a case file that left its state alone; ``version`` is the new one."""
-
-    case_id: int
-    trigger: str
-    version: int
-    record_id: int | None = None
-
-
 @dataclass(frozen=True)
 class FamilyRegistered:
     case_id: int

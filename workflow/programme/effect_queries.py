@@ -20,11 +20,8 @@ from workflow.programme.effect_models import (
 from workflow.programme.models import StaffRow
 from workflow.programme.services.procurement import budget_status
 from workflow.programme.services.referrals import allowed_responses
+from workflow.programme.shared.values import _at
 from workflow.runtime import Runtime
-
-
-def _at(value: Any) -> str | None:
-    return as_utc(value).isoformat() if value is not None else None
 
 
 def list_partners(rt: Runtime) -> list[dict[str, Any]]:

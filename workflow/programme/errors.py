@@ -46,16 +46,6 @@ class StaffInactive(InvalidInput):
         super().__init__(f"{username} is no longer active and cannot take on cases")
 
 
-class NotAFamilyCase(InvalidInput):
-    def __init__(self, case_id: int, workflow: str) -> None:
-        super().__init__(f"case {case_id} is a {workflow} case, not a family case")
-
-
-class CaseIsClosed(InvalidInput):
-    def __init__(self, case_id: int) -> None:
-        super().__init__(f"case {case_id} is closed: reopen it before changing its file")
-
-
 class FamilyNotRegistered(InvalidInput):
     def __init__(self, case_id: int) -> None:
         super().__init__(f"case {case_id} has no family registered (use `hogatar family register`)")
@@ -72,10 +62,6 @@ class ServiceStatusRefused(InvalidInput):
             f"planned service {planned_service_id} is {status.replace('_', ' ')}: "
             f"it cannot be {action}"
         )
-
-
-class AlreadyExists(InvalidInput):
-    pass
 
 
 class PossibleDuplicate(InvalidInput):

@@ -24,8 +24,8 @@ from workflow.programme.models import (
     PlannedServiceRow,
     StaffRow,
 )
-from workflow.programme.reference import reference
-from workflow.programme.services.common import FAMILY_WORKFLOW
+from workflow.programme.shared.cases import FAMILY_WORKFLOW
+from workflow.programme.shared.reference import reference
 from workflow.runtime import Runtime
 
 COLUMNS = (

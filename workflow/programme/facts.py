@@ -17,7 +17,7 @@ from workflow.programme.models import (
     IncomeSourceRow,
     PlannedServiceRow,
 )
-from workflow.programme.reference import Reference, codes
+from workflow.programme.shared.reference import Reference, codes
 
 #: Planned services that count towards "a service plan with at least one service".
 LIVE_STATUSES = ("planned", "in_progress", "delivered")

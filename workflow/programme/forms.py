@@ -11,8 +11,8 @@ from datetime import date
 from typing import Any
 
 from workflow.programme.commands import ConsentInput, FamilyInput, MemberInput
-from workflow.programme.reference import Reference, codes
-from workflow.programme.values import (
+from workflow.programme.shared.reference import Reference, codes
+from workflow.programme.shared.values import (
     Collector,
     bool_value,
     choice,

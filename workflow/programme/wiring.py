@@ -12,10 +12,7 @@ import typer
 
 from workflow.programme import commands, effects, guards  # noqa: F401 - tables
 from workflow.programme import effect_commands as background
-from workflow.programme.cli import INTAKE
 from workflow.programme.facts import make_facts_loader
-from workflow.programme.policies import policies
-from workflow.programme.reference import reference
 from workflow.programme.services import (
     casefile,
     families,
@@ -25,6 +22,9 @@ from workflow.programme.services import (
     referrals,
     reminders,
 )
+from workflow.programme.shared.cli import INTAKE
+from workflow.programme.shared.policies import policies
+from workflow.programme.shared.reference import reference
 from workflow.registries import Registries
 from workflow.services import register_handler
 

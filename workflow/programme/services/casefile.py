@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 
-from workflow.clock import local_day
 from workflow.commands import AdvanceCase
 from workflow.programme.commands import (
-    CaseFileChanged,
     ConsentWithdrawn,
     RecordAssessment,
     RecordConsent,
@@ -17,20 +13,21 @@ from workflow.programme.commands import (
     WithdrawConsent,
 )
 from workflow.programme.models import AssessmentRow, ConsentRow, IncomeSourceRow
-from workflow.programme.reference import codes, reference
-from workflow.programme.services.common import case_for_change, record_change, staff_member
-from workflow.programme.values import Collector, check_amd
+from workflow.programme.services.common import staff_member
+from workflow.programme.shared.cases import (
+    CaseFileChanged,
+    case_for_change,
+    not_in_future,
+    record_change,
+)
+from workflow.programme.shared.reference import codes, reference
+from workflow.programme.shared.values import Collector, check_amd
 from workflow.runtime import Runtime
 from workflow.services import advance_case_in, require_actor
 from workflow.text import clean
 from workflow.unit_of_work import UnitOfWork
 
 CONSENT_WITHDRAWN = "consent_withdrawn"
-
-
-def not_in_future(rt: Runtime, day: date, field: str, problems: Collector) -> None:
-    if day > local_day(rt.clock.now()):
-        problems.add(field, f"{day.isoformat()} is in the future")
 
 
 def record_consent(rt: Runtime, uow: UnitOfWork, command: RecordConsent) -> CaseFileChanged:

@@ -3,75 +3,18 @@ communities looked up by what people type, and the timeline entry."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflow.persistence.models import CaseRow
 from workflow.programme.errors import (
-    CaseIsClosed,
     FamilyNotRegistered,
-    NotAFamilyCase,
     StaffInactive,
     StaffNotFound,
     UnknownCommunity,
     WrongStaffRole,
 )
 from workflow.programme.models import CommunityRow, FamilyRow, StaffRow
-from workflow.runtime import Runtime
-from workflow.services import append_event, load_case
 from workflow.text import clean, search_key
-from workflow.unit_of_work import UnitOfWork
-
-FAMILY_WORKFLOW = "family_case"
-
-
-def final_states(rt: Runtime) -> set[str]:
-    definition = rt.machine(FAMILY_WORKFLOW).definition
-    return {state.name for state in definition.states if state.final}
-
-
-def open_states(rt: Runtime) -> list[str]:
-    definition = rt.machine(FAMILY_WORKFLOW).definition
-    return [state.name for state in definition.states if not state.final]
-
-
-def case_for_change(
-    rt: Runtime, uow: UnitOfWork, case_id: int, expected_version: int | None
-) -> CaseRow:
-    """A family case that may be changed: it exists, the version is current, it is open."""
-    case = load_case(uow, case_id, expected_version)
-    if case.workflow != FAMILY_WORKFLOW:
-        raise NotAFamilyCase(case.id, case.workflow)
-    if case.state in final_states(rt):
-        raise CaseIsClosed(case.id)
-    return case
-
-
-def record_change(
-    rt: Runtime,
-    uow: UnitOfWork,
-    *,
-    case: CaseRow,
-    trigger: str,
-    actor: str,
-    data: dict[str, Any],
-    reason: str | None = None,
-) -> int:
-    """Put a change on the case's timeline and bump its version; the state stays.
-    Returns the case's new version."""
-    append_event(
-        uow,
-        case=case,
-        trigger=trigger,
-        to_state=case.state,
-        actor=actor,
-        now=rt.clock.now(),
-        reason=reason,
-        data=data,
-    )
-    return case.version
 
 
 def family_of(session: Session, case_id: int) -> FamilyRow:

@@ -15,7 +15,6 @@ from workflow.commands import OpenCase
 from workflow.persistence.models import CaseRow
 from workflow.programme.commands import (
     AddMember,
-    CaseFileChanged,
     FamilyInput,
     FamilyRegistered,
     MemberInput,
@@ -24,16 +23,16 @@ from workflow.programme.commands import (
 )
 from workflow.programme.errors import PossibleDuplicate
 from workflow.programme.models import CommunityRow, ConsentRow, FamilyRow, MemberRow, StaffRow
-from workflow.programme.reference import Reference, codes, reference
-from workflow.programme.services.common import (
+from workflow.programme.services.common import community, family_of
+from workflow.programme.shared.cases import (
     FAMILY_WORKFLOW,
+    CaseFileChanged,
     case_for_change,
-    community,
-    family_of,
     final_states,
     record_change,
 )
-from workflow.programme.values import (
+from workflow.programme.shared.reference import Reference, codes, reference
+from workflow.programme.shared.values import (
     Collector,
     bool_value,
     choice,

@@ -12,7 +12,6 @@ from workflow.programme.commands import (
     AddCommunity,
     AddStaff,
     AssignCase,
-    CaseFileChanged,
     CasesReassigned,
     CommunityAdded,
     DeactivateStaff,
@@ -20,17 +19,18 @@ from workflow.programme.commands import (
     SetStaffContact,
     StaffChanged,
 )
-from workflow.programme.errors import AlreadyExists, UnknownActor, WrongStaffRole
+from workflow.programme.errors import UnknownActor, WrongStaffRole
 from workflow.programme.models import CommunityRow, FamilyRow, StaffRow
-from workflow.programme.reference import CODE, codes, reference
-from workflow.programme.services.common import (
+from workflow.programme.services.common import family_of, staff_member
+from workflow.programme.shared.cases import (
+    CaseFileChanged,
     case_for_change,
-    family_of,
     open_states,
     record_change,
-    staff_member,
 )
-from workflow.programme.values import Collector, text_value
+from workflow.programme.shared.errors import AlreadyExists
+from workflow.programme.shared.reference import CODE, codes, reference
+from workflow.programme.shared.values import Collector, text_value
 from workflow.runtime import Runtime
 from workflow.services import confirm_current, require_actor
 from workflow.text import clean, search_key

@@ -14,7 +14,6 @@ from workflow.errors import InvalidInput
 from workflow.persistence.models import CaseRow
 from workflow.programme.commands import (
     CancelService,
-    CaseFileChanged,
     CounsellingHeld,
     CounsellingRecorded,
     DeliverService,
@@ -30,10 +29,15 @@ from workflow.programme.models import (
     DeliveryRow,
     PlannedServiceRow,
 )
-from workflow.programme.reference import reference
-from workflow.programme.services.casefile import not_in_future
-from workflow.programme.services.common import case_for_change, record_change, staff_member
-from workflow.programme.values import Collector, check_amd
+from workflow.programme.services.common import staff_member
+from workflow.programme.shared.cases import (
+    CaseFileChanged,
+    case_for_change,
+    not_in_future,
+    record_change,
+)
+from workflow.programme.shared.reference import reference
+from workflow.programme.shared.values import Collector, check_amd
 from workflow.runtime import Runtime
 from workflow.services import react, require_actor
 from workflow.text import clean

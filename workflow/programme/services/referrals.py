@@ -32,11 +32,7 @@ from workflow.programme.effect_errors import (
     ReferralResponseRefused,
 )
 from workflow.programme.effect_models import InboxItemRow, PartnerRow, ReferralRow
-from workflow.programme.errors import AlreadyExists
 from workflow.programme.models import FamilyRow, StaffRow
-from workflow.programme.policies import EMAIL, LANGUAGES, policies
-from workflow.programme.reference import CODE, codes, reference
-from workflow.programme.services.common import case_for_change
 from workflow.programme.services.outreach import (
     SYSTEM_ACTOR,
     active_managers,
@@ -46,7 +42,11 @@ from workflow.programme.services.outreach import (
     send_mail,
     staff_contact,
 )
-from workflow.programme.values import Collector
+from workflow.programme.shared.cases import case_for_change
+from workflow.programme.shared.errors import AlreadyExists
+from workflow.programme.shared.policies import EMAIL, LANGUAGES, policies
+from workflow.programme.shared.reference import CODE, codes, reference
+from workflow.programme.shared.values import Collector
 from workflow.runtime import EffectContext, Runtime
 from workflow.services import enqueue_effect, note_activity, require_actor
 from workflow.text import clean

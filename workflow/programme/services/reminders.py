@@ -29,7 +29,6 @@ from workflow.programme.effect_commands import (
 from workflow.programme.effect_errors import ReminderNotFound, ReminderNotOpen
 from workflow.programme.effect_models import InboxItemRow, ReminderRow
 from workflow.programme.models import CounsellingSessionRow, FamilyRow, StaffRow
-from workflow.programme.policies import policies
 from workflow.programme.services.outreach import (
     SYSTEM_ACTOR,
     active_managers,
@@ -39,6 +38,7 @@ from workflow.programme.services.outreach import (
     note_done,
     send_mail,
 )
+from workflow.programme.shared.policies import policies
 from workflow.runtime import EffectContext, Runtime
 from workflow.services import enqueue_effect, note_activity, require_actor
 from workflow.unit_of_work import UnitOfWork

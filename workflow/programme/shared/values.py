@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from workflow.clock import as_utc
 from workflow.errors import InvalidInput
 from workflow.text import clean
 
@@ -239,3 +240,7 @@ def phone_value(value: Any, field: str, problems: Collector) -> str | None:
         problems.add(field, f"{_show(phone)} is not a phone number")
         return None
     return phone
+
+
+def _at(value: Any) -> str | None:
+    return as_utc(value).isoformat() if value is not None else None

@@ -1,10 +1,4 @@
-"""CLI commands of the programme's case file (families, assessments, plans, ...).
-
-Same conventions as ``workflow.cli``: thin (parse, call the service layer, print),
-``--json`` prints JSON, ``--actor`` says who, and errors are domain exceptions that
-``workflow.cli.main`` prints as one line (exit 2 for bad input). Forms with many
-fields take JSON: ``--data '{...}'`` or ``--json-file FILE`` (``-`` for stdin).
-"""
+"""What the programme's commands share: options, reading a form, days and amounts."""
 
 from __future__ import annotations
 
@@ -18,7 +12,8 @@ import typer
 
 from workflow.clock import local_day
 from workflow.errors import InvalidInput
-from workflow.programme.values import Collector, date_value, whole_number
+from workflow.programme.shared.cases import CaseFileChanged
+from workflow.programme.shared.values import Collector, date_value, whole_number
 from workflow.runtime import Runtime
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
@@ -125,3 +120,26 @@ def parse_amount(value: str | None, option: str, *, required: bool = False) -> i
     amount = whole_number(value, option, problems, required=required, unit=" of dram (AMD)")
     problems.check()
     return amount
+
+
+DateOption = Annotated[str, typer.Option("--date", help="e.g. 2024-03-15 or 15.03.2024")]
+
+
+def _changed(event: object, what: str) -> None:
+    assert isinstance(event, CaseFileChanged)
+    record = f" #{event.record_id}" if event.record_id else ""
+    typer.echo(f"case {event.case_id}: {what}{record} (version {event.version})")
+
+
+CaseOption = Annotated[int | None, typer.Option("--case", help="Only this case.")]
+StatusOption = Annotated[str | None, typer.Option("--status", help="Only this status.")]
+
+
+def _show(rows: list[dict[str, Any]], as_json: bool, line: Any, empty: str) -> None:
+    if as_json:
+        print_json(rows)
+    elif not rows:
+        typer.echo(empty)
+    else:
+        for row in rows:
+            typer.echo(line(row))

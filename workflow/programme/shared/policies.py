@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from workflow.programme.reference import (
+from workflow.programme.shared.reference import (
     CODE,
     PROGRAMME_DIR,
     Reference,

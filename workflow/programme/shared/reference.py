@@ -18,7 +18,7 @@ from typing import Any
 
 from workflow.errors import DefinitionError
 
-PROGRAMME_DIR = Path(__file__).resolve().parents[2] / "config" / "programme"
+PROGRAMME_DIR = Path(__file__).resolve().parents[3] / "config" / "programme"
 LANGUAGES = ("en", "hy")
 CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
