@@ -52,7 +52,7 @@ from web import accounts
 from workflow.bootstrap import bootstrap
 from workflow.persistence.database import normalise_url
 from workflow.persistence.migrate import upgrade
-from workflow.programme.commands import AddStaff
+from workflow.programme.staff import AddStaff
 from workflow.services import handle
 
 

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from workflow.clock import local_day
 from workflow.commands import AdvanceCase
 from workflow.programme.commands import (
-    AddStaff,
     AssignCase,
     ConsentInput,
     FamilyInput,
@@ -22,7 +21,7 @@ from workflow.programme.commands import (
     RecordIncome,
     RegisterFamily,
 )
-from workflow.programme.models import StaffRow
+from workflow.programme.staff import AddStaff, StaffRow
 from workflow.runtime import Runtime
 from workflow.services import handle
 

@@ -16,7 +16,7 @@ from web import security
 from web.models import LoginStateRow, WebSessionRow
 from workflow.clock import as_utc
 from workflow.errors import HogatarError, InvalidInput
-from workflow.programme.models import StaffRow
+from workflow.programme.staff import StaffRow
 from workflow.runtime import Runtime
 from workflow.text import clean
 

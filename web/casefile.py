@@ -21,7 +21,6 @@ from workflow.persistence.models import CaseRow
 from workflow.programme import effect_queries
 from workflow.programme.models import (
     AssessmentRow,
-    CommunityRow,
     ConsentRow,
     CounsellingParticipantRow,
     CounsellingSessionRow,
@@ -30,8 +29,8 @@ from workflow.programme.models import (
     IncomeSourceRow,
     MemberRow,
     PlannedServiceRow,
-    StaffRow,
 )
+from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.runtime import Runtime
 from workflow.services import snapshot_of
 

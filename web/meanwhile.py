@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from workflow.persistence.models import CaseEventRow
-from workflow.programme.models import StaffRow
+from workflow.programme.staff import StaffRow
 from workflow.runtime import Runtime
 
 #: A form open for hours may have missed many changes; the newest are the ones to see.

@@ -20,6 +20,7 @@ from workflow.errors import (
 )
 from workflow.programme import effect_errors
 from workflow.programme import errors as programme_errors
+from workflow.programme import staff as programme_staff
 from workflow.programme.shared import errors as shared_errors
 from workflow.programme.shared.values import Problems
 
@@ -142,13 +143,13 @@ def error_message(exc: HogatarError) -> str:
         return gettext("This step is not possible from the case's current state.")
     if isinstance(exc, GuardFailed):
         return gettext("The case cannot take this step yet: some requirements are not met.")
-    if isinstance(exc, programme_errors.StaffNotFound | programme_errors.StaffInactive):
+    if isinstance(exc, programme_staff.StaffNotFound | programme_staff.StaffInactive):
         return gettext("The chosen staff member is not an active member of staff.")
-    if isinstance(exc, programme_errors.WrongStaffRole):
+    if isinstance(exc, programme_staff.WrongStaffRole):
         return gettext("The chosen staff member does not have the role this needs.")
     if isinstance(exc, programme_errors.ServiceStatusRefused):
         return gettext("The planned service is not in a status that allows this.")
-    if isinstance(exc, programme_errors.UnknownCommunity):
+    if isinstance(exc, programme_staff.UnknownCommunity):
         return gettext("Unknown community: choose one from the list.")
     background = _background_work_message(exc)
     if background is not None:

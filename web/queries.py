@@ -28,7 +28,8 @@ from workflow.programme.effect_errors import (
     ReminderNotFound,
 )
 from workflow.programme.effect_models import ProcurementRequestRow, ReferralRow, ReminderRow
-from workflow.programme.models import AssessmentRow, CommunityRow, FamilyRow, MemberRow, StaffRow
+from workflow.programme.models import AssessmentRow, FamilyRow, MemberRow
+from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.runtime import Runtime
 from workflow.text import search_key
 

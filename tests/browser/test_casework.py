@@ -13,7 +13,7 @@ import pytest
 from tests import programme_fixtures as pf
 from web import accounts
 from web.app import create_app
-from workflow.programme.commands import AddStaff
+from workflow.programme.staff import AddStaff
 from workflow.services import handle
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]

@@ -18,8 +18,8 @@ from workflow import queries
 from workflow.bootstrap import bootstrap
 from workflow.clock import FixedClock
 from workflow.notifications import MailPermanentError, MemoryMailer
-from workflow.programme.commands import AddStaff
 from workflow.programme.effect_commands import CreateReferral
+from workflow.programme.staff import AddStaff
 from workflow.services import handle
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]

@@ -24,13 +24,7 @@ from workflow.notifications.sink import serve
 from workflow.persistence.models import OutboxRow
 from workflow.programme import effect_queries
 from workflow.programme import queries as programme_queries
-from workflow.programme.commands import (
-    AddStaff,
-    AssignCase,
-    DeliverService,
-    PlanService,
-    RecordCounselling,
-)
+from workflow.programme.commands import AssignCase, DeliverService, PlanService, RecordCounselling
 from workflow.programme.effect_commands import (
     ApproveProcurement,
     ConsolidatePurchaseOrders,
@@ -40,6 +34,7 @@ from workflow.programme.effect_commands import (
     SweepReminders,
 )
 from workflow.programme.effect_errors import OverBudget
+from workflow.programme.staff import AddStaff
 from workflow.services import handle
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]

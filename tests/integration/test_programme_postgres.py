@@ -26,7 +26,6 @@ from workflow.errors import ConcurrentUpdate
 from workflow.persistence.models import CaseRow
 from workflow.programme import queries as programme_queries
 from workflow.programme.commands import (
-    AddStaff,
     AssignCase,
     MemberInput,
     ReassignCases,
@@ -36,7 +35,8 @@ from workflow.programme.commands import (
 from workflow.programme.errors import ImportRefused, PossibleDuplicate
 from workflow.programme.export import export_cases
 from workflow.programme.imports import import_families
-from workflow.programme.models import CommunityRow, FamilyRow, MemberRow
+from workflow.programme.models import FamilyRow, MemberRow
+from workflow.programme.staff import AddStaff, CommunityRow
 from workflow.services import handle
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]

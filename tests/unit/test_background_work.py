@@ -17,7 +17,7 @@ from workflow.commands import AdvanceCase
 from workflow.delivery import deliver_effect
 from workflow.errors import GuardFailed, InvalidInput
 from workflow.programme import effect_queries
-from workflow.programme.commands import AddStaff, AssignCase, PlanService, RecordCounselling
+from workflow.programme.commands import AssignCase, PlanService, RecordCounselling
 from workflow.programme.effect_commands import (
     AcknowledgeReminder,
     ApproveProcurement,
@@ -36,6 +36,7 @@ from workflow.programme.effect_errors import (
     OverFamilyCeiling,
     ReferralResponseRefused,
 )
+from workflow.programme.staff import AddStaff
 from workflow.services import handle
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.programme_fixtures import SOCIAL_WORKER, case_in, ensure_staff, register
 from workflow import cli, cli_context, queries
-from workflow.programme.commands import DeactivateStaff
+from workflow.programme.staff import DeactivateStaff
 from workflow.services import handle
 
 

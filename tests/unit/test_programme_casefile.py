@@ -20,12 +20,10 @@ from workflow import queries
 from workflow.errors import ConcurrentUpdate, InvalidInput, TriggerNotAllowed
 from workflow.persistence.models import CaseEventRow, CaseRow
 from workflow.programme import queries as programme_queries
+from workflow.programme import staff as programme_staff
 from workflow.programme.commands import (
-    AddCommunity,
-    AddStaff,
     AssignCase,
     CancelService,
-    DeactivateStaff,
     DeliverService,
     PlanService,
     ReassignCases,
@@ -34,16 +32,18 @@ from workflow.programme.commands import (
     StartService,
     WithdrawConsent,
 )
-from workflow.programme.errors import (
-    PlannedServiceNotFound,
-    ServiceStatusRefused,
+from workflow.programme.errors import PlannedServiceNotFound, ServiceStatusRefused
+from workflow.programme.models import DeliveryRow
+from workflow.programme.shared.errors import AlreadyExists, CaseIsClosed
+from workflow.programme.shared.values import Problems
+from workflow.programme.staff import (
+    AddCommunity,
+    AddStaff,
+    DeactivateStaff,
     StaffInactive,
     StaffNotFound,
     WrongStaffRole,
 )
-from workflow.programme.models import DeliveryRow
-from workflow.programme.shared.errors import AlreadyExists, CaseIsClosed
-from workflow.programme.shared.values import Problems
 from workflow.services import handle
 
 
@@ -442,7 +442,7 @@ def test_staff_and_communities_are_data(sqlite_runtime):
         )
     case_id = register(sqlite_runtime, community="Նոր Գեղի")
     assert queries.case_view(sqlite_runtime, case_id=case_id)["community"] == "Նոր Գեղի"
-    codes = [c["code"] for c in programme_queries.list_communities(sqlite_runtime)]
+    codes = [c["code"] for c in programme_staff.list_communities(sqlite_runtime)]
     assert len(codes) == 16 and codes[-1] == "nor_geghi"
 
 

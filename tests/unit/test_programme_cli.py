@@ -17,7 +17,8 @@ from workflow import cli, cli_context, queries
 from workflow.persistence.migrate import upgrade
 from workflow.persistence.models import CaseRow, OutboxRow
 from workflow.programme.demo import seed_demo
-from workflow.programme.models import CommunityRow, FamilyRow, MemberRow, StaffRow
+from workflow.programme.models import FamilyRow, MemberRow
+from workflow.programme.staff import CommunityRow, StaffRow
 
 FAMILY = {
     "family_name": "Մկրտչյան",

@@ -14,11 +14,12 @@ from workflow.commands import AdvanceCase
 from workflow.persistence.models import CaseEventRow, CaseRow
 from workflow.programme import queries as programme_queries
 from workflow.programme.commands import AddMember, MemberInput, RegisterFamily, UpdateFamily
-from workflow.programme.errors import FamilyNotRegistered, PossibleDuplicate, UnknownCommunity
+from workflow.programme.errors import FamilyNotRegistered, PossibleDuplicate
 from workflow.programme.forms import read_family
 from workflow.programme.models import FamilyRow, MemberRow
 from workflow.programme.shared.reference import reference
 from workflow.programme.shared.values import Problems
+from workflow.programme.staff import UnknownCommunity
 from workflow.services import handle
 
 

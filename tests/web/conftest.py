@@ -27,7 +27,7 @@ from workflow.bootstrap import bootstrap
 from workflow.clock import FixedClock
 from workflow.notifications import MemoryMailer
 from workflow.persistence.migrate import upgrade
-from workflow.programme.commands import AddStaff
+from workflow.programme.staff import AddStaff
 from workflow.runtime import Runtime
 from workflow.services import handle
 

@@ -12,7 +12,7 @@ from web import accounts
 from web.accounts import AccountLocked, LoginFailed
 from web.models import WebSessionRow
 from workflow.errors import InvalidInput
-from workflow.programme.models import StaffRow
+from workflow.programme.staff import StaffRow
 
 
 def test_password_is_stored_as_an_argon2_hash(rt):

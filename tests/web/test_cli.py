@@ -15,7 +15,7 @@ from web import accounts
 from web.cli import DEMO_PASSWORD
 from workflow.bootstrap import bootstrap
 from workflow.persistence.migrate import upgrade
-from workflow.programme.commands import AddStaff
+from workflow.programme.staff import AddStaff
 from workflow.services import handle
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from tests import programme_fixtures as pf
 from tests.web.conftest import PASSWORD, csrf_of
 from workflow.persistence.models import CaseRow
-from workflow.programme.models import StaffRow
+from workflow.programme.staff import StaffRow
 
 FAMILY_FORM = {
     "family_name": "Սարգսյան",
@@ -102,7 +102,7 @@ def test_caseload_filters_search_sort_and_pages(browser, rt):
     assert f"/cases/{ids[2]}" in b.get("/cases?state=assessed").text
     assert f"/cases/{ids[0]}" not in b.get("/cases?state=assessed").text
     with rt.session_factory() as session:
-        from workflow.programme.models import CommunityRow
+        from workflow.programme.staff import CommunityRow
 
         garni = session.scalar(select(CommunityRow.id).where(CommunityRow.code == "garni"))
     page = b.get(f"/cases?community={garni}").text

@@ -25,7 +25,6 @@ from workflow.commands import AdvanceCase
 from workflow.errors import InvalidInput
 from workflow.persistence.models import CaseRow
 from workflow.programme.commands import (
-    AddStaff,
     AssignCase,
     ConsentInput,
     DeliverService,
@@ -40,7 +39,7 @@ from workflow.programme.commands import (
     StartService,
     WithdrawConsent,
 )
-from workflow.programme.models import CommunityRow, StaffRow
+from workflow.programme.staff import AddStaff, CommunityRow, StaffRow
 from workflow.relay import OutboxMessage
 from workflow.runtime import Runtime
 from workflow.services import handle

@@ -17,10 +17,10 @@ from workflow.programme.effect_models import (
     ReferralRow,
     ReminderRow,
 )
-from workflow.programme.models import StaffRow
 from workflow.programme.services.procurement import budget_status
 from workflow.programme.services.referrals import allowed_responses
 from workflow.programme.shared.values import _at
+from workflow.programme.staff import StaffRow
 from workflow.runtime import Runtime
 
 

@@ -8,44 +8,6 @@ from typing import Any
 from workflow.errors import HogatarError, InvalidInput, NotFound
 
 
-class UnknownCommunity(InvalidInput):
-    def __init__(self, given: str) -> None:
-        super().__init__(
-            f"unknown community {given!r}: give its code or its name in Armenian or English "
-            "(see `hogatar community list`; a new one is added with `hogatar community add`)"
-        )
-
-
-class StaffNotFound(InvalidInput):
-    def __init__(self, username: str) -> None:
-        super().__init__(
-            f"no staff member with the username {username!r} (see `hogatar staff list`)"
-        )
-
-
-class UnknownActor(InvalidInput):
-    """``--actor`` names nobody: a typo would otherwise sign the timeline with a stranger."""
-
-    def __init__(self, actor: str, *, inactive: bool = False) -> None:
-        what = "is no longer active staff" if inactive else "is not a staff username"
-        super().__init__(
-            f"--actor {actor!r} {what}: give the username of an active staff member "
-            "(`hogatar staff list` shows them), or an explicit cli:NAME or system:NAME"
-        )
-
-
-class WrongStaffRole(InvalidInput):
-    def __init__(self, username: str, role: str, needed: str) -> None:
-        super().__init__(
-            f"{username} is a {role.replace('_', ' ')}, not a {needed.replace('_', ' ')}"
-        )
-
-
-class StaffInactive(InvalidInput):
-    def __init__(self, username: str) -> None:
-        super().__init__(f"{username} is no longer active and cannot take on cases")
-
-
 class FamilyNotRegistered(InvalidInput):
     def __init__(self, case_id: int) -> None:
         super().__init__(f"case {case_id} has no family registered (use `hogatar family register`)")

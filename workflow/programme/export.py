@@ -16,16 +16,15 @@ from workflow.errors import InvalidInput
 from workflow.persistence.models import CaseEventRow, CaseRow
 from workflow.programme.models import (
     AssessmentRow,
-    CommunityRow,
     ConsentRow,
     DeliveryRow,
     FamilyRow,
     MemberRow,
     PlannedServiceRow,
-    StaffRow,
 )
 from workflow.programme.shared.cases import FAMILY_WORKFLOW
 from workflow.programme.shared.reference import reference
+from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.runtime import Runtime
 
 COLUMNS = (

@@ -19,11 +19,11 @@ from workflow.clock import local_day
 from workflow.programme.commands import FamilyInput, RegisterFamily
 from workflow.programme.errors import ImportRefused
 from workflow.programme.forms import read_family
-from workflow.programme.services.common import community_lookup, find_community
 from workflow.programme.services.families import find_duplicates, register_family_in
 from workflow.programme.shared.reference import reference
 from workflow.programme.shared.values import Problems, phone_key
 from workflow.programme.sheets import Row, read_sheet
+from workflow.programme.staff import community_lookup, find_community
 from workflow.runtime import Runtime
 from workflow.text import name_key, search_key
 

@@ -8,12 +8,10 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from workflow.clock import as_utc
 from workflow.errors import CaseNotFound
 from workflow.persistence.models import CaseRow
 from workflow.programme.models import (
     AssessmentRow,
-    CommunityRow,
     ConsentRow,
     CounsellingParticipantRow,
     CounsellingSessionRow,
@@ -22,9 +20,9 @@ from workflow.programme.models import (
     IncomeSourceRow,
     MemberRow,
     PlannedServiceRow,
-    StaffRow,
 )
 from workflow.programme.services.common import family_of
+from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.runtime import Runtime
 from workflow.text import search_key
 
@@ -250,35 +248,4 @@ def search_families(rt: Runtime, *, name: str, limit: int = 50) -> list[dict[str
                 ],
             }
             for family, case, place in rows
-        ]
-
-
-def list_staff(rt: Runtime, *, include_inactive: bool = False) -> list[dict[str, Any]]:
-    query = select(StaffRow).order_by(StaffRow.role, StaffRow.username)
-    if not include_inactive:
-        query = query.where(StaffRow.active.is_(True))
-    with rt.session_factory() as session:
-        return [
-            {
-                "id": row.id,
-                "username": row.username,
-                "full_name": row.full_name,
-                "role": row.role,
-                "language": row.language,
-                "email": row.email,
-                "phone": row.phone,
-                "active": row.active,
-                "created_at": as_utc(row.created_at).isoformat(),
-            }
-            for row in session.scalars(query)
-        ]
-
-
-def list_communities(rt: Runtime) -> list[dict[str, Any]]:
-    with rt.session_factory() as session:
-        return [
-            {"id": row.id, "code": row.code, "hy": row.name_hy, "en": row.name_en}
-            for row in session.scalars(
-                select(CommunityRow).where(CommunityRow.active.is_(True)).order_by(CommunityRow.id)
-            )
         ]

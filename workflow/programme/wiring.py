@@ -10,8 +10,9 @@ from typing import Any
 
 import typer
 
-from workflow.programme import commands, effects, guards  # noqa: F401 - tables
+from workflow.programme import commands as programme_commands  # noqa: F401 - tables
 from workflow.programme import effect_commands as background
+from workflow.programme import effects, guards
 from workflow.programme.facts import make_facts_loader
 from workflow.programme.services import (
     casefile,
@@ -25,29 +26,31 @@ from workflow.programme.services import (
 from workflow.programme.shared.cli import INTAKE
 from workflow.programme.shared.policies import policies
 from workflow.programme.shared.reference import reference
+from workflow.programme.staff import commands
+from workflow.programme.staff import services as staff
 from workflow.registries import Registries
 from workflow.services import register_handler
 
 FAMILY_WORKFLOW = "family_case"
 HANDLERS: dict[type[Any], Callable[..., Any]] = {
-    commands.RegisterFamily: families.register_family,
-    commands.UpdateFamily: families.update_family,
-    commands.AddMember: families.add_member,
-    commands.RecordConsent: casefile.record_consent,
-    commands.WithdrawConsent: casefile.withdraw_consent,
-    commands.RecordAssessment: casefile.record_assessment,
-    commands.RecordIncome: casefile.record_income,
-    commands.PlanService: plans.plan_service,
-    commands.StartService: plans.start_service,
-    commands.DeliverService: plans.deliver_service,
-    commands.CancelService: plans.cancel_service,
-    commands.RecordCounselling: plans.record_counselling,
-    commands.AssignCase: people.assign_case,
-    commands.ReassignCases: people.reassign_cases,
-    commands.AddStaff: people.add_staff,
-    commands.DeactivateStaff: people.deactivate_staff,
-    commands.SetStaffContact: people.set_staff_contact,
-    commands.AddCommunity: people.add_community,
+    programme_commands.RegisterFamily: families.register_family,
+    programme_commands.UpdateFamily: families.update_family,
+    programme_commands.AddMember: families.add_member,
+    programme_commands.RecordConsent: casefile.record_consent,
+    programme_commands.WithdrawConsent: casefile.withdraw_consent,
+    programme_commands.RecordAssessment: casefile.record_assessment,
+    programme_commands.RecordIncome: casefile.record_income,
+    programme_commands.PlanService: plans.plan_service,
+    programme_commands.StartService: plans.start_service,
+    programme_commands.DeliverService: plans.deliver_service,
+    programme_commands.CancelService: plans.cancel_service,
+    programme_commands.RecordCounselling: plans.record_counselling,
+    programme_commands.AssignCase: people.assign_case,
+    programme_commands.ReassignCases: people.reassign_cases,
+    commands.AddStaff: staff.add_staff,
+    commands.DeactivateStaff: staff.deactivate_staff,
+    commands.SetStaffContact: staff.set_staff_contact,
+    commands.AddCommunity: staff.add_community,
     # Background work: referrals, reminders, procurement.
     background.AddPartner: referrals.add_partner,
     background.CreateReferral: referrals.create_referral,
@@ -73,10 +76,10 @@ def register(registries: Registries) -> None:
     effects.register(registries.effects)
     registries.facts[FAMILY_WORKFLOW] = make_facts_loader(ref)
     registries.transition_listeners.append(reminders.on_transition)
-    registries.actor_check = people.known_actor
+    registries.actor_check = staff.known_actor
     registries.intakes.update(INTAKE)
-    registries.react(commands.ServicePlanned, procurement.after_service_planned)
-    registries.react(commands.CounsellingHeld, reminders.after_counselling)
+    registries.react(programme_commands.ServicePlanned, procurement.after_service_planned)
+    registries.react(programme_commands.CounsellingHeld, reminders.after_counselling)
     for command_type, handler in HANDLERS.items():
         register_handler(command_type, handler)
 

@@ -13,7 +13,6 @@ from workflow.programme.commands import (
     WithdrawConsent,
 )
 from workflow.programme.models import AssessmentRow, ConsentRow, IncomeSourceRow
-from workflow.programme.services.common import staff_member
 from workflow.programme.shared.cases import (
     CaseFileChanged,
     case_for_change,
@@ -22,6 +21,7 @@ from workflow.programme.shared.cases import (
 )
 from workflow.programme.shared.reference import codes, reference
 from workflow.programme.shared.values import Collector, check_amd
+from workflow.programme.staff import staff_member
 from workflow.runtime import Runtime
 from workflow.services import advance_case_in, require_actor
 from workflow.text import clean

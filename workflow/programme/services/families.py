@@ -22,8 +22,8 @@ from workflow.programme.commands import (
     UpdateFamily,
 )
 from workflow.programme.errors import PossibleDuplicate
-from workflow.programme.models import CommunityRow, ConsentRow, FamilyRow, MemberRow, StaffRow
-from workflow.programme.services.common import community, family_of
+from workflow.programme.models import ConsentRow, FamilyRow, MemberRow
+from workflow.programme.services.common import family_of
 from workflow.programme.shared.cases import (
     FAMILY_WORKFLOW,
     CaseFileChanged,
@@ -40,6 +40,7 @@ from workflow.programme.shared.values import (
     phone_value,
     text_value,
 )
+from workflow.programme.staff import CommunityRow, StaffRow, community
 from workflow.runtime import Runtime
 from workflow.services import confirm_current, open_case_in, require_actor
 from workflow.text import clean, name_key, search_key

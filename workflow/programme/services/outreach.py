@@ -15,7 +15,7 @@ from workflow.notifications import case_url, compose, language_of, message_key, 
 from workflow.notifications.handover import send_once
 from workflow.persistence.models import CaseRow
 from workflow.programme.effect_models import InboxItemRow
-from workflow.programme.models import StaffRow
+from workflow.programme.staff import StaffRow
 from workflow.runtime import EffectContext
 from workflow.services import note_activity
 

@@ -29,7 +29,6 @@ from workflow.programme.models import (
     DeliveryRow,
     PlannedServiceRow,
 )
-from workflow.programme.services.common import staff_member
 from workflow.programme.shared.cases import (
     CaseFileChanged,
     case_for_change,
@@ -38,6 +37,7 @@ from workflow.programme.shared.cases import (
 )
 from workflow.programme.shared.reference import reference
 from workflow.programme.shared.values import Collector, check_amd
+from workflow.programme.staff import staff_member
 from workflow.runtime import Runtime
 from workflow.services import react, require_actor
 from workflow.text import clean

@@ -43,8 +43,7 @@ from workflow.programme.effect_errors import (
 )
 from workflow.programme.effect_models import ProcurementRequestRow, PurchaseOrderRow
 from workflow.programme.errors import PlannedServiceNotFound
-from workflow.programme.models import PlannedServiceRow, StaffRow
-from workflow.programme.services.common import staff_member
+from workflow.programme.models import PlannedServiceRow
 from workflow.programme.services.outreach import (
     SYSTEM_ACTOR,
     active_managers,
@@ -55,6 +54,7 @@ from workflow.programme.services.plans import deliver_service_in
 from workflow.programme.shared.policies import Policies, policies
 from workflow.programme.shared.reference import reference
 from workflow.programme.shared.values import Collector, check_amd
+from workflow.programme.staff import StaffRow, staff_member
 from workflow.runtime import EffectContext, Runtime
 from workflow.services import enqueue_effect, note_activity, require_actor
 from workflow.text import clean

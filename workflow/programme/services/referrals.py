@@ -32,7 +32,7 @@ from workflow.programme.effect_errors import (
     ReferralResponseRefused,
 )
 from workflow.programme.effect_models import InboxItemRow, PartnerRow, ReferralRow
-from workflow.programme.models import FamilyRow, StaffRow
+from workflow.programme.models import FamilyRow
 from workflow.programme.services.outreach import (
     SYSTEM_ACTOR,
     active_managers,
@@ -47,6 +47,7 @@ from workflow.programme.shared.errors import AlreadyExists
 from workflow.programme.shared.policies import EMAIL, LANGUAGES, policies
 from workflow.programme.shared.reference import CODE, codes, reference
 from workflow.programme.shared.values import Collector
+from workflow.programme.staff import StaffRow
 from workflow.runtime import EffectContext, Runtime
 from workflow.services import enqueue_effect, note_activity, require_actor
 from workflow.text import clean

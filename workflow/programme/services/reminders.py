@@ -28,7 +28,7 @@ from workflow.programme.effect_commands import (
 )
 from workflow.programme.effect_errors import ReminderNotFound, ReminderNotOpen
 from workflow.programme.effect_models import InboxItemRow, ReminderRow
-from workflow.programme.models import CounsellingSessionRow, FamilyRow, StaffRow
+from workflow.programme.models import CounsellingSessionRow, FamilyRow
 from workflow.programme.services.outreach import (
     SYSTEM_ACTOR,
     active_managers,
@@ -39,6 +39,7 @@ from workflow.programme.services.outreach import (
     send_mail,
 )
 from workflow.programme.shared.policies import policies
+from workflow.programme.staff import StaffRow
 from workflow.runtime import EffectContext, Runtime
 from workflow.services import enqueue_effect, note_activity, require_actor
 from workflow.unit_of_work import UnitOfWork

@@ -1,0 +1,41 @@
+"""The face of staff/: what the rest of the code may use of it. Everything
+else in the package is its inside (pyproject.toml: import-linter contracts)."""
+
+from workflow.programme.staff.commands import (
+    AddCommunity,
+    AddStaff,
+    DeactivateStaff,
+    SetStaffContact,
+)
+from workflow.programme.staff.errors import (
+    StaffInactive,
+    StaffNotFound,
+    UnknownCommunity,
+    WrongStaffRole,
+)
+from workflow.programme.staff.models import CommunityRow, StaffRow
+from workflow.programme.staff.queries import list_communities
+from workflow.programme.staff.services import (
+    community,
+    community_lookup,
+    find_community,
+    staff_member,
+)
+
+__all__ = [
+    "AddCommunity",
+    "AddStaff",
+    "CommunityRow",
+    "DeactivateStaff",
+    "SetStaffContact",
+    "StaffInactive",
+    "StaffNotFound",
+    "StaffRow",
+    "UnknownCommunity",
+    "WrongStaffRole",
+    "community",
+    "community_lookup",
+    "find_community",
+    "list_communities",
+    "staff_member",
+]

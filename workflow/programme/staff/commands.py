@@ -1,0 +1,53 @@
+"""Commands about staff and communities, and what they return."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AddStaff:
+    username: str
+    full_name: str
+    role: str
+    actor: str
+    language: str = "hy"
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class SetStaffContact:
+    """The phone and e-mail by which partners and suppliers reach a staff member (mails
+    name them); None leaves one as it is."""
+
+    username: str
+    actor: str
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class DeactivateStaff:
+    username: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class AddCommunity:
+    code: str
+    name_hy: str
+    name_en: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class StaffChanged:
+    username: str
+    staff_id: int
+
+
+@dataclass(frozen=True)
+class CommunityAdded:
+    code: str
+    community_id: int

@@ -1,0 +1,40 @@
+"""Staff and the communities they work in: the programme's reference people and places."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from workflow.persistence.models import Base, Id
+
+
+class CommunityRow(Base):
+    """Reference data: seeded by migration 0002, extended with ``hogatar community add``."""
+
+    __tablename__ = "communities"
+    __table_args__ = {"info": {"reference_data": True}}
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name_hy: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class StaffRow(Base):
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(2), default="hy")
+    email: Mapped[str | None] = mapped_column(String(200))
+    #: How partners and families reach the worker (mails name it).
+    phone: Mapped[str | None] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Filled by the login feature (argon2); nobody can log in until then.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime]

@@ -1,0 +1,42 @@
+"""Lists of staff and communities for the CLI and the web."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from workflow.clock import as_utc
+from workflow.programme.staff.models import CommunityRow, StaffRow
+from workflow.runtime import Runtime
+
+
+def list_staff(rt: Runtime, *, include_inactive: bool = False) -> list[dict[str, Any]]:
+    query = select(StaffRow).order_by(StaffRow.role, StaffRow.username)
+    if not include_inactive:
+        query = query.where(StaffRow.active.is_(True))
+    with rt.session_factory() as session:
+        return [
+            {
+                "id": row.id,
+                "username": row.username,
+                "full_name": row.full_name,
+                "role": row.role,
+                "language": row.language,
+                "email": row.email,
+                "phone": row.phone,
+                "active": row.active,
+                "created_at": as_utc(row.created_at).isoformat(),
+            }
+            for row in session.scalars(query)
+        ]
+
+
+def list_communities(rt: Runtime) -> list[dict[str, Any]]:
+    with rt.session_factory() as session:
+        return [
+            {"id": row.id, "code": row.code, "hy": row.name_hy, "en": row.name_en}
+            for row in session.scalars(
+                select(CommunityRow).where(CommunityRow.active.is_(True)).order_by(CommunityRow.id)
+            )
+        ]
