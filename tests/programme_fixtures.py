@@ -10,13 +10,13 @@ from sqlalchemy import select
 
 from workflow.clock import local_day
 from workflow.commands import AdvanceCase
+from workflow.programme.assessment import RecordAssessment
 from workflow.programme.commands import (
     AssignCase,
     ConsentInput,
     FamilyInput,
     MemberInput,
     PlanService,
-    RecordAssessment,
     RecordConsent,
     RecordIncome,
     RegisterFamily,

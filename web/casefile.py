@@ -19,8 +19,8 @@ from workflow.errors import CaseNotFound
 from workflow.guards import GuardContext
 from workflow.persistence.models import CaseRow
 from workflow.programme import effect_queries
+from workflow.programme.assessment import AssessmentRow
 from workflow.programme.models import (
-    AssessmentRow,
     ConsentRow,
     CounsellingParticipantRow,
     CounsellingSessionRow,

@@ -15,13 +15,13 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from workflow.commands import AdvanceCase
+from workflow.programme.assessment import RecordAssessment
 from workflow.programme.commands import (
     AssignCase,
     CancelService,
     ConsentInput,
     DeliverService,
     PlanService,
-    RecordAssessment,
     RecordConsent,
     RecordCounselling,
     RecordIncome,

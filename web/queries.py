@@ -22,13 +22,14 @@ from workflow.clock import local_day
 from workflow.errors import NotFound
 from workflow.persistence.models import CaseRow
 from workflow.programme import effect_queries
+from workflow.programme.assessment import AssessmentRow
 from workflow.programme.effect_errors import (
     ProcurementRequestNotFound,
     ReferralNotFound,
     ReminderNotFound,
 )
 from workflow.programme.effect_models import ProcurementRequestRow, ReferralRow, ReminderRow
-from workflow.programme.models import AssessmentRow, FamilyRow, MemberRow
+from workflow.programme.models import FamilyRow, MemberRow
 from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.runtime import Runtime
 from workflow.text import search_key

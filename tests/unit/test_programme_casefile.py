@@ -21,13 +21,13 @@ from workflow.errors import ConcurrentUpdate, InvalidInput, TriggerNotAllowed
 from workflow.persistence.models import CaseEventRow, CaseRow
 from workflow.programme import queries as programme_queries
 from workflow.programme import staff as programme_staff
+from workflow.programme.assessment import RecordAssessment
 from workflow.programme.commands import (
     AssignCase,
     CancelService,
     DeliverService,
     PlanService,
     ReassignCases,
-    RecordAssessment,
     RecordCounselling,
     StartService,
     WithdrawConsent,

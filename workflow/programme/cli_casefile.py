@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from workflow.programme.assessment.cli import assessment_app
 from workflow.programme.commands import (
     AssignCase,
     CancelService,
@@ -16,7 +17,6 @@ from workflow.programme.commands import (
     DeliverService,
     PlanService,
     ReassignCases,
-    RecordAssessment,
     RecordConsent,
     RecordCounselling,
     RecordIncome,
@@ -37,52 +37,10 @@ from workflow.programme.shared.cli import (
 )
 from workflow.services import handle
 
-assessment_app = typer.Typer(no_args_is_help=True, help="Assessments of a family.")
 consent_app = typer.Typer(no_args_is_help=True, help="The family's consent.")
 income_app = typer.Typer(no_args_is_help=True, help="Income sources (economic stabilisation).")
 plan_app = typer.Typer(no_args_is_help=True, help="The service plan of a case.")
 counselling_app = typer.Typer(no_args_is_help=True, help="Counselling sessions.")
-
-
-@assessment_app.command("record")
-def record_assessment(
-    case_id: int,
-    assessor: Annotated[str, typer.Option("--assessor", help="Staff username.")],
-    assessed_on: DateOption,
-    risk: Annotated[
-        bool, typer.Option("--risk/--no-risk", help="Risk of child abandonment (primary).")
-    ],
-    risk_description: Annotated[
-        str | None,
-        typer.Option(
-            "--risk-description", help="Required with --risk: what puts the child at risk."
-        ),
-    ] = None,
-    criteria: Annotated[
-        str | None,
-        typer.Option("--criteria", help="Additional criteria met, comma-separated codes."),
-    ] = None,
-    notes: Annotated[str | None, typer.Option("--notes")] = None,
-    expected_version: VersionOption = None,
-    actor: ActorOption = None,
-) -> None:
-    """Record an assessment (a re-assessment keeps the earlier ones)."""
-    codes = tuple(c.strip() for c in (criteria or "").split(",") if c.strip())
-    event = handle(
-        runtime(),
-        RecordAssessment(
-            case_id=case_id,
-            actor=actor_of(actor),
-            assessor=assessor,
-            assessed_on=required_day(assessed_on, "--date"),
-            risk_of_abandonment=risk,
-            risk_description=risk_description,
-            criteria=codes,
-            notes=notes,
-            expected_version=expected_version,
-        ),
-    )
-    _changed(event, "assessment")
 
 
 @consent_app.command("record")

@@ -86,19 +86,6 @@ class WithdrawConsent:
 
 
 @dataclass(frozen=True)
-class RecordAssessment:
-    case_id: int
-    actor: str
-    assessor: str
-    assessed_on: date
-    risk_of_abandonment: bool
-    risk_description: str | None = None
-    criteria: tuple[str, ...] = ()
-    notes: str | None = None
-    expected_version: int | None = None
-
-
-@dataclass(frozen=True)
 class RecordIncome:
     case_id: int
     actor: str

@@ -24,6 +24,7 @@ from config.settings import Settings
 from workflow.commands import AdvanceCase
 from workflow.errors import InvalidInput
 from workflow.persistence.models import CaseRow
+from workflow.programme.assessment import RecordAssessment
 from workflow.programme.commands import (
     AssignCase,
     ConsentInput,
@@ -31,7 +32,6 @@ from workflow.programme.commands import (
     FamilyInput,
     MemberInput,
     PlanService,
-    RecordAssessment,
     RecordConsent,
     RecordCounselling,
     RecordIncome,

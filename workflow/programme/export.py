@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from workflow.clock import as_utc
 from workflow.errors import InvalidInput
 from workflow.persistence.models import CaseEventRow, CaseRow
+from workflow.programme.assessment import AssessmentRow
 from workflow.programme.models import (
-    AssessmentRow,
     ConsentRow,
     DeliveryRow,
     FamilyRow,

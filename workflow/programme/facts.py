@@ -10,13 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workflow.guards import CaseSnapshot
-from workflow.programme.models import (
-    AssessmentRow,
-    ConsentRow,
-    FamilyRow,
-    IncomeSourceRow,
-    PlannedServiceRow,
-)
+from workflow.programme.assessment import AssessmentRow
+from workflow.programme.models import ConsentRow, FamilyRow, IncomeSourceRow, PlannedServiceRow
 from workflow.programme.shared.reference import Reference, codes
 
 #: Planned services that count towards "a service plan with at least one service".

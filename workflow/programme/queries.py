@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from workflow.errors import CaseNotFound
 from workflow.persistence.models import CaseRow
+from workflow.programme.assessment import AssessmentRow
 from workflow.programme.models import (
-    AssessmentRow,
     ConsentRow,
     CounsellingParticipantRow,
     CounsellingSessionRow,

@@ -10,9 +10,11 @@ from typing import Any
 
 import typer
 
-from workflow.programme import commands as programme_commands  # noqa: F401 - tables
+from workflow.programme import commands as programme_commands
 from workflow.programme import effect_commands as background
 from workflow.programme import effects, guards
+from workflow.programme.assessment import commands as assessment_commands  # noqa: F401 - tables
+from workflow.programme.assessment import services as assessment
 from workflow.programme.facts import make_facts_loader
 from workflow.programme.services import (
     casefile,
@@ -38,7 +40,7 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
     programme_commands.AddMember: families.add_member,
     programme_commands.RecordConsent: casefile.record_consent,
     programme_commands.WithdrawConsent: casefile.withdraw_consent,
-    programme_commands.RecordAssessment: casefile.record_assessment,
+    assessment_commands.RecordAssessment: assessment.record_assessment,
     programme_commands.RecordIncome: casefile.record_income,
     programme_commands.PlanService: plans.plan_service,
     programme_commands.StartService: plans.start_service,

@@ -7,12 +7,11 @@ from sqlalchemy import select
 from workflow.commands import AdvanceCase
 from workflow.programme.commands import (
     ConsentWithdrawn,
-    RecordAssessment,
     RecordConsent,
     RecordIncome,
     WithdrawConsent,
 )
-from workflow.programme.models import AssessmentRow, ConsentRow, IncomeSourceRow
+from workflow.programme.models import ConsentRow, IncomeSourceRow
 from workflow.programme.shared.cases import (
     CaseFileChanged,
     case_for_change,
@@ -21,7 +20,6 @@ from workflow.programme.shared.cases import (
 )
 from workflow.programme.shared.reference import codes, reference
 from workflow.programme.shared.values import Collector, check_amd
-from workflow.programme.staff import staff_member
 from workflow.runtime import Runtime
 from workflow.services import advance_case_in, require_actor
 from workflow.text import clean
@@ -113,56 +111,6 @@ def withdraw_consent(rt: Runtime, uow: UnitOfWork, command: WithdrawConsent) -> 
         version=closed.version,
         outbox_ids=closed.outbox_ids,
     )
-
-
-def record_assessment(rt: Runtime, uow: UnitOfWork, command: RecordAssessment) -> CaseFileChanged:
-    """An assessment (or a re-assessment: earlier ones stay on file)."""
-    actor = require_actor(command.actor)
-    ref = reference()
-    problems = Collector()
-    known = codes(ref.additional_criteria)
-    criteria = list(dict.fromkeys(command.criteria))
-    for code in criteria:
-        if code not in known:
-            problems.add(
-                "criteria", f"{code!r} is not an additional criterion; known: {', '.join(known)}"
-            )
-    description = clean(command.risk_description)
-    if command.risk_of_abandonment and description is None:
-        problems.add("risk_description", "describe the risk of child abandonment")
-    not_in_future(rt, command.assessed_on, "assessed_on", problems)
-    problems.check()
-    case = case_for_change(rt, uow, command.case_id, command.expected_version)
-    assessor = staff_member(uow.session, command.assessor)
-    row = AssessmentRow(
-        case_id=case.id,
-        assessor_id=assessor.id,
-        assessed_on=command.assessed_on,
-        risk_of_abandonment=command.risk_of_abandonment,
-        risk_description=description,
-        criteria=[code for code in known if code in criteria],
-        notes=clean(command.notes),
-        recorded_by=actor,
-        recorded_at=rt.clock.now(),
-    )
-    uow.session.add(row)
-    uow.session.flush()
-    version = record_change(
-        rt,
-        uow,
-        case=case,
-        trigger="record_assessment",
-        actor=actor,
-        data={
-            "assessment_id": row.id,
-            "assessor": assessor.username,
-            "assessed_on": row.assessed_on.isoformat(),
-            "risk_of_abandonment": row.risk_of_abandonment,
-            "criteria": row.criteria,
-        },
-    )
-    uow.commit()
-    return CaseFileChanged(case.id, "record_assessment", version, row.id)
 
 
 def record_income(rt: Runtime, uow: UnitOfWork, command: RecordIncome) -> CaseFileChanged:
