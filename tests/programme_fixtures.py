@@ -16,11 +16,10 @@ from workflow.programme.commands import (
     ConsentInput,
     FamilyInput,
     MemberInput,
-    PlanService,
     RecordConsent,
-    RecordIncome,
     RegisterFamily,
 )
+from workflow.programme.plans import PlanService, RecordIncome
 from workflow.programme.staff import AddStaff, StaffRow
 from workflow.runtime import Runtime
 from workflow.services import handle

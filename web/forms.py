@@ -18,17 +18,19 @@ from workflow.commands import AdvanceCase
 from workflow.programme.assessment import RecordAssessment
 from workflow.programme.commands import (
     AssignCase,
-    CancelService,
     ConsentInput,
-    DeliverService,
-    PlanService,
     RecordConsent,
     RecordCounselling,
-    RecordIncome,
     RegisterFamily,
-    StartService,
 )
 from workflow.programme.forms import read_family
+from workflow.programme.plans import (
+    CancelService,
+    DeliverService,
+    PlanService,
+    RecordIncome,
+    StartService,
+)
 from workflow.programme.shared.reference import reference
 from workflow.programme.shared.values import (
     Collector,

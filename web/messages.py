@@ -18,7 +18,7 @@ from workflow.errors import (
     NotFound,
     TriggerNotAllowed,
 )
-from workflow.programme import effect_errors
+from workflow.programme import effect_errors, plans
 from workflow.programme import errors as programme_errors
 from workflow.programme import staff as programme_staff
 from workflow.programme.shared import errors as shared_errors
@@ -147,7 +147,7 @@ def error_message(exc: HogatarError) -> str:
         return gettext("The chosen staff member is not an active member of staff.")
     if isinstance(exc, programme_staff.WrongStaffRole):
         return gettext("The chosen staff member does not have the role this needs.")
-    if isinstance(exc, programme_errors.ServiceStatusRefused):
+    if isinstance(exc, plans.ServiceStatusRefused):
         return gettext("The planned service is not in a status that allows this.")
     if isinstance(exc, programme_staff.UnknownCommunity):
         return gettext("Unknown community: choose one from the list.")

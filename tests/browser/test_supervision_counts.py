@@ -19,8 +19,9 @@ from workflow.bootstrap import bootstrap
 from workflow.clock import FixedClock
 from workflow.notifications import MemoryMailer
 from workflow.programme import effect_queries
-from workflow.programme.commands import AssignCase, PlanService, RecordCounselling
+from workflow.programme.commands import AssignCase, RecordCounselling
 from workflow.programme.effect_commands import SweepReminders
+from workflow.programme.plans import PlanService
 from workflow.programme.staff import AddStaff
 from workflow.services import handle
 

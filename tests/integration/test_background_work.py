@@ -24,7 +24,7 @@ from workflow.notifications.sink import serve
 from workflow.persistence.models import OutboxRow
 from workflow.programme import effect_queries
 from workflow.programme import queries as programme_queries
-from workflow.programme.commands import AssignCase, DeliverService, PlanService, RecordCounselling
+from workflow.programme.commands import AssignCase, RecordCounselling
 from workflow.programme.effect_commands import (
     ApproveProcurement,
     ConsolidatePurchaseOrders,
@@ -34,6 +34,7 @@ from workflow.programme.effect_commands import (
     SweepReminders,
 )
 from workflow.programme.effect_errors import OverBudget
+from workflow.programme.plans import DeliverService, PlanService
 from workflow.programme.staff import AddStaff
 from workflow.services import handle
 

@@ -17,7 +17,7 @@ from workflow.commands import AdvanceCase
 from workflow.delivery import deliver_effect
 from workflow.errors import GuardFailed, InvalidInput
 from workflow.programme import effect_queries
-from workflow.programme.commands import AssignCase, PlanService, RecordCounselling
+from workflow.programme.commands import AssignCase, RecordCounselling
 from workflow.programme.effect_commands import (
     AcknowledgeReminder,
     ApproveProcurement,
@@ -36,6 +36,7 @@ from workflow.programme.effect_errors import (
     OverFamilyCeiling,
     ReferralResponseRefused,
 )
+from workflow.programme.plans import PlanService
 from workflow.programme.staff import AddStaff
 from workflow.services import handle
 
@@ -415,7 +416,7 @@ def test_tools_delivered_allow_stabilise(staff, publisher):
     with pytest.raises(GuardFailed, match="tools delivered"):
         handle(staff, AdvanceCase(case_id=case_id, trigger="stabilise", actor="sw"))
     from workflow.programme import queries as programme_queries
-    from workflow.programme.commands import DeliverService
+    from workflow.programme.plans import DeliverService
 
     plan = programme_queries.family_view(staff, case_id=case_id)["services"]
     training = next(p for p in plan if p["service"] == "vocational_training")

@@ -24,7 +24,7 @@ from workflow.delivery import deliver_effect
 from workflow.notifications import MemoryMailer
 from workflow.persistence.migrate import upgrade
 from workflow.programme import effect_queries
-from workflow.programme.commands import PlanService
+from workflow.programme.plans import PlanService
 from workflow.programme.staff import AddStaff
 from workflow.runtime import Runtime
 from workflow.services import handle

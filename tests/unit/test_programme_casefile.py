@@ -24,16 +24,19 @@ from workflow.programme import staff as programme_staff
 from workflow.programme.assessment import RecordAssessment
 from workflow.programme.commands import (
     AssignCase,
-    CancelService,
-    DeliverService,
-    PlanService,
     ReassignCases,
     RecordCounselling,
-    StartService,
     WithdrawConsent,
 )
-from workflow.programme.errors import PlannedServiceNotFound, ServiceStatusRefused
-from workflow.programme.models import DeliveryRow
+from workflow.programme.plans import (
+    CancelService,
+    DeliverService,
+    DeliveryRow,
+    PlannedServiceNotFound,
+    PlanService,
+    ServiceStatusRefused,
+    StartService,
+)
 from workflow.programme.shared.errors import AlreadyExists, CaseIsClosed
 from workflow.programme.shared.values import Problems
 from workflow.programme.staff import (

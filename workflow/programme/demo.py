@@ -28,17 +28,14 @@ from workflow.programme.assessment import RecordAssessment
 from workflow.programme.commands import (
     AssignCase,
     ConsentInput,
-    DeliverService,
     FamilyInput,
     MemberInput,
-    PlanService,
     RecordConsent,
     RecordCounselling,
-    RecordIncome,
     RegisterFamily,
-    StartService,
     WithdrawConsent,
 )
+from workflow.programme.plans import DeliverService, PlanService, RecordIncome, StartService
 from workflow.programme.staff import AddStaff, CommunityRow, StaffRow
 from workflow.relay import OutboxMessage
 from workflow.runtime import Runtime

@@ -5,25 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from workflow.errors import HogatarError, InvalidInput, NotFound
+from workflow.errors import HogatarError, InvalidInput
 
 
 class FamilyNotRegistered(InvalidInput):
     def __init__(self, case_id: int) -> None:
         super().__init__(f"case {case_id} has no family registered (use `hogatar family register`)")
-
-
-class PlannedServiceNotFound(NotFound):
-    def __init__(self, planned_service_id: int) -> None:
-        super().__init__(f"planned service {planned_service_id} does not exist")
-
-
-class ServiceStatusRefused(InvalidInput):
-    def __init__(self, planned_service_id: int, status: str, action: str) -> None:
-        super().__init__(
-            f"planned service {planned_service_id} is {status.replace('_', ' ')}: "
-            f"it cannot be {action}"
-        )
 
 
 class PossibleDuplicate(InvalidInput):

@@ -15,12 +15,10 @@ from workflow.programme.models import (
     ConsentRow,
     CounsellingParticipantRow,
     CounsellingSessionRow,
-    DeliveryRow,
     FamilyRow,
-    IncomeSourceRow,
     MemberRow,
-    PlannedServiceRow,
 )
+from workflow.programme.plans import DeliveryRow, IncomeSourceRow, PlannedServiceRow
 from workflow.programme.services.common import family_of
 from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.runtime import Runtime

@@ -16,14 +16,19 @@ from workflow.programme import effects, guards
 from workflow.programme.assessment import commands as assessment_commands  # noqa: F401 - tables
 from workflow.programme.assessment import services as assessment
 from workflow.programme.facts import make_facts_loader
+from workflow.programme.plans import commands as plans_commands
+from workflow.programme.plans import services as plans
+from workflow.programme.plans import services as plans_plans
 from workflow.programme.services import (
     casefile,
     families,
     people,
-    plans,
     procurement,
     referrals,
     reminders,
+)
+from workflow.programme.services import (
+    plans as services_plans,
 )
 from workflow.programme.shared.cli import INTAKE
 from workflow.programme.shared.policies import policies
@@ -41,12 +46,12 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
     programme_commands.RecordConsent: casefile.record_consent,
     programme_commands.WithdrawConsent: casefile.withdraw_consent,
     assessment_commands.RecordAssessment: assessment.record_assessment,
-    programme_commands.RecordIncome: casefile.record_income,
-    programme_commands.PlanService: plans.plan_service,
-    programme_commands.StartService: plans.start_service,
-    programme_commands.DeliverService: plans.deliver_service,
-    programme_commands.CancelService: plans.cancel_service,
-    programme_commands.RecordCounselling: plans.record_counselling,
+    plans_commands.RecordIncome: plans_plans.record_income,
+    plans_commands.PlanService: plans.plan_service,
+    plans_commands.StartService: plans.start_service,
+    plans_commands.DeliverService: plans.deliver_service,
+    plans_commands.CancelService: plans.cancel_service,
+    programme_commands.RecordCounselling: services_plans.record_counselling,
     programme_commands.AssignCase: people.assign_case,
     programme_commands.ReassignCases: people.reassign_cases,
     commands.AddStaff: staff.add_staff,
@@ -80,7 +85,7 @@ def register(registries: Registries) -> None:
     registries.transition_listeners.append(reminders.on_transition)
     registries.actor_check = staff.known_actor
     registries.intakes.update(INTAKE)
-    registries.react(programme_commands.ServicePlanned, procurement.after_service_planned)
+    registries.react(plans_commands.ServicePlanned, procurement.after_service_planned)
     registries.react(programme_commands.CounsellingHeld, reminders.after_counselling)
     for command_type, handler in HANDLERS.items():
         register_handler(command_type, handler)

@@ -5,21 +5,15 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from workflow.commands import AdvanceCase
-from workflow.programme.commands import (
-    ConsentWithdrawn,
-    RecordConsent,
-    RecordIncome,
-    WithdrawConsent,
-)
-from workflow.programme.models import ConsentRow, IncomeSourceRow
+from workflow.programme.commands import ConsentWithdrawn, RecordConsent, WithdrawConsent
+from workflow.programme.models import ConsentRow
 from workflow.programme.shared.cases import (
     CaseFileChanged,
     case_for_change,
     not_in_future,
     record_change,
 )
-from workflow.programme.shared.reference import codes, reference
-from workflow.programme.shared.values import Collector, check_amd
+from workflow.programme.shared.values import Collector
 from workflow.runtime import Runtime
 from workflow.services import advance_case_in, require_actor
 from workflow.text import clean
@@ -111,36 +105,3 @@ def withdraw_consent(rt: Runtime, uow: UnitOfWork, command: WithdrawConsent) -> 
         version=closed.version,
         outbox_ids=closed.outbox_ids,
     )
-
-
-def record_income(rt: Runtime, uow: UnitOfWork, command: RecordIncome) -> CaseFileChanged:
-    actor = require_actor(command.actor)
-    problems = Collector()
-    kinds = codes(reference().income_kinds)
-    if command.kind not in kinds:
-        problems.add("kind", f"{command.kind!r} is not one of: {', '.join(kinds)}")
-    check_amd(command.monthly_amount_amd, "monthly_amount_amd", problems)
-    not_in_future(rt, command.started_on, "started_on", problems)
-    problems.check()
-    case = case_for_change(rt, uow, command.case_id, command.expected_version)
-    row = IncomeSourceRow(
-        case_id=case.id,
-        kind=command.kind,
-        started_on=command.started_on,
-        description=clean(command.description),
-        monthly_amount_amd=command.monthly_amount_amd,
-        recorded_by=actor,
-        recorded_at=rt.clock.now(),
-    )
-    uow.session.add(row)
-    uow.session.flush()
-    version = record_change(
-        rt,
-        uow,
-        case=case,
-        trigger="record_income",
-        actor=actor,
-        data={"income_id": row.id, "kind": row.kind, "started_on": row.started_on.isoformat()},
-    )
-    uow.commit()
-    return CaseFileChanged(case.id, "record_income", version, row.id)

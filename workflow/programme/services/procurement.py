@@ -23,7 +23,6 @@ from workflow.clock import local_day
 from workflow.notifications import language_of
 from workflow.notifications.values import money
 from workflow.persistence.models import CaseRow
-from workflow.programme.commands import DeliverService, ServicePlanned
 from workflow.programme.effect_commands import (
     ApproveProcurement,
     CancelProcurement,
@@ -42,15 +41,19 @@ from workflow.programme.effect_errors import (
     ProcurementStatusRefused,
 )
 from workflow.programme.effect_models import ProcurementRequestRow, PurchaseOrderRow
-from workflow.programme.errors import PlannedServiceNotFound
-from workflow.programme.models import PlannedServiceRow
+from workflow.programme.plans import (
+    DeliverService,
+    PlannedServiceNotFound,
+    PlannedServiceRow,
+    ServicePlanned,
+    deliver_service_in,
+)
 from workflow.programme.services.outreach import (
     SYSTEM_ACTOR,
     active_managers,
     send_mail,
     staff_contact,
 )
-from workflow.programme.services.plans import deliver_service_in
 from workflow.programme.shared.policies import Policies, policies
 from workflow.programme.shared.reference import reference
 from workflow.programme.shared.values import Collector, check_amd
