@@ -20,13 +20,8 @@ from workflow.guards import GuardContext
 from workflow.persistence.models import CaseRow
 from workflow.programme import effect_queries
 from workflow.programme.assessment import AssessmentRow
-from workflow.programme.models import (
-    ConsentRow,
-    CounsellingParticipantRow,
-    CounsellingSessionRow,
-    FamilyRow,
-    MemberRow,
-)
+from workflow.programme.counselling import CounsellingParticipantRow, CounsellingSessionRow
+from workflow.programme.models import ConsentRow, FamilyRow, MemberRow
 from workflow.programme.plans import DeliveryRow, IncomeSourceRow, PlannedServiceRow
 from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.runtime import Runtime

@@ -24,7 +24,8 @@ from workflow.notifications.sink import serve
 from workflow.persistence.models import OutboxRow
 from workflow.programme import effect_queries
 from workflow.programme import queries as programme_queries
-from workflow.programme.commands import AssignCase, RecordCounselling
+from workflow.programme.commands import AssignCase
+from workflow.programme.counselling import RecordCounselling
 from workflow.programme.effect_commands import (
     ApproveProcurement,
     ConsolidatePurchaseOrders,

@@ -25,13 +25,8 @@ from workflow import queries
 from workflow.errors import ConcurrentUpdate
 from workflow.persistence.models import CaseRow
 from workflow.programme import queries as programme_queries
-from workflow.programme.commands import (
-    AssignCase,
-    MemberInput,
-    ReassignCases,
-    RecordCounselling,
-    WithdrawConsent,
-)
+from workflow.programme.commands import AssignCase, MemberInput, ReassignCases, WithdrawConsent
+from workflow.programme.counselling import RecordCounselling
 from workflow.programme.errors import ImportRefused, PossibleDuplicate
 from workflow.programme.export import export_cases
 from workflow.programme.imports import import_families

@@ -17,7 +17,8 @@ from workflow.commands import AdvanceCase
 from workflow.delivery import deliver_effect
 from workflow.errors import GuardFailed, InvalidInput
 from workflow.programme import effect_queries
-from workflow.programme.commands import AssignCase, RecordCounselling
+from workflow.programme.commands import AssignCase
+from workflow.programme.counselling import RecordCounselling
 from workflow.programme.effect_commands import (
     AcknowledgeReminder,
     ApproveProcurement,

@@ -22,12 +22,8 @@ from workflow.persistence.models import CaseEventRow, CaseRow
 from workflow.programme import queries as programme_queries
 from workflow.programme import staff as programme_staff
 from workflow.programme.assessment import RecordAssessment
-from workflow.programme.commands import (
-    AssignCase,
-    ReassignCases,
-    RecordCounselling,
-    WithdrawConsent,
-)
+from workflow.programme.commands import AssignCase, ReassignCases, WithdrawConsent
+from workflow.programme.counselling import RecordCounselling
 from workflow.programme.plans import (
     CancelService,
     DeliverService,

@@ -13,7 +13,7 @@ from tests.web.work_fixtures import work_off
 from web import templating
 from workflow.commands import AdvanceCase
 from workflow.programme import effect_queries
-from workflow.programme.commands import RecordCounselling
+from workflow.programme.counselling import RecordCounselling
 from workflow.services import handle
 
 

@@ -10,7 +10,8 @@ from datetime import timedelta
 from tests import programme_fixtures as pf
 from tests.web import work_fixtures as wf
 from workflow.programme import effect_queries
-from workflow.programme.commands import AssignCase, RecordCounselling
+from workflow.programme.commands import AssignCase
+from workflow.programme.counselling import RecordCounselling
 from workflow.programme.effect_commands import SweepReminders
 from workflow.services import handle
 

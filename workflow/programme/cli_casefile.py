@@ -12,12 +12,11 @@ from workflow.programme.commands import (
     CasesReassigned,
     ConsentInput,
     ConsentWithdrawn,
-    CounsellingRecorded,
     ReassignCases,
     RecordConsent,
-    RecordCounselling,
     WithdrawConsent,
 )
+from workflow.programme.counselling.cli import counselling_app
 from workflow.programme.plans.cli import income_app, plan_app
 from workflow.programme.shared.cli import (
     ActorOption,
@@ -33,7 +32,6 @@ from workflow.programme.shared.cli import (
 from workflow.services import handle
 
 consent_app = typer.Typer(no_args_is_help=True, help="The family's consent.")
-counselling_app = typer.Typer(no_args_is_help=True, help="Counselling sessions.")
 
 
 @consent_app.command("record")
@@ -81,37 +79,6 @@ def withdraw_consent(
         f"case {event.case_id}: consent withdrawn; {event.closed_from} -> closed "
         f"(version {event.version})"
     )
-
-
-@counselling_app.command("record")
-def record_counselling(
-    kind: Annotated[str, typer.Option("--kind", help="individual or group")],
-    cases: Annotated[list[int], typer.Option("--case", help="Case id; repeat for a group.")],
-    psychologist: Annotated[str, typer.Option("--psychologist", help="Staff username.")],
-    held_on: DateOption,
-    follow_up: Annotated[bool, typer.Option("--follow-up/--no-follow-up")] = False,
-    notes: Annotated[str | None, typer.Option("--notes")] = None,
-    actor: ActorOption = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """Record a counselling session; a group session links several families."""
-    event = handle(
-        runtime(),
-        RecordCounselling(
-            kind=kind,
-            case_ids=tuple(cases),
-            psychologist=psychologist,
-            held_on=required_day(held_on, "--date"),
-            actor=actor_of(actor),
-            follow_up_needed=follow_up,
-            notes=notes,
-        ),
-    )
-    assert isinstance(event, CounsellingRecorded)
-    if as_json:
-        print_json({"session_id": event.session_id, "case_ids": list(event.case_ids)})
-    else:
-        typer.echo(f"session {event.session_id} recorded for case(s) {list(event.case_ids)}")
 
 
 def assign(

@@ -104,17 +104,6 @@ class ReassignCases:
 
 
 @dataclass(frozen=True)
-class RecordCounselling:
-    kind: str  # individual | group
-    case_ids: tuple[int, ...]
-    psychologist: str
-    held_on: date
-    actor: str
-    follow_up_needed: bool = False
-    notes: str | None = None
-
-
-@dataclass(frozen=True)
 class FamilyRegistered:
     case_id: int
     family_id: int
@@ -136,18 +125,3 @@ class CasesReassigned:
     from_staff: str
     to_staff: str
     case_ids: tuple[int, ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True)
-class CounsellingHeld:
-    """Announced inside the recording transaction; carries rows, so it is never queued."""
-
-    session: Any  # CounsellingSessionRow
-    cases: tuple[Any, ...]  # CaseRow
-    actor: str
-
-
-@dataclass(frozen=True)
-class CounsellingRecorded:
-    session_id: int
-    case_ids: tuple[int, ...]

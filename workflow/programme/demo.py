@@ -31,10 +31,10 @@ from workflow.programme.commands import (
     FamilyInput,
     MemberInput,
     RecordConsent,
-    RecordCounselling,
     RegisterFamily,
     WithdrawConsent,
 )
+from workflow.programme.counselling import RecordCounselling
 from workflow.programme.plans import DeliverService, PlanService, RecordIncome, StartService
 from workflow.programme.staff import AddStaff, CommunityRow, StaffRow
 from workflow.relay import OutboxMessage

@@ -11,13 +11,8 @@ from sqlalchemy.orm import Session
 from workflow.errors import CaseNotFound
 from workflow.persistence.models import CaseRow
 from workflow.programme.assessment import AssessmentRow
-from workflow.programme.models import (
-    ConsentRow,
-    CounsellingParticipantRow,
-    CounsellingSessionRow,
-    FamilyRow,
-    MemberRow,
-)
+from workflow.programme.counselling import CounsellingParticipantRow, CounsellingSessionRow
+from workflow.programme.models import ConsentRow, FamilyRow, MemberRow
 from workflow.programme.plans import DeliveryRow, IncomeSourceRow, PlannedServiceRow
 from workflow.programme.services.common import family_of
 from workflow.programme.staff import CommunityRow, StaffRow

@@ -15,6 +15,8 @@ from workflow.programme import effect_commands as background
 from workflow.programme import effects, guards
 from workflow.programme.assessment import commands as assessment_commands  # noqa: F401 - tables
 from workflow.programme.assessment import services as assessment
+from workflow.programme.counselling import commands as counselling_commands
+from workflow.programme.counselling import services as services_plans
 from workflow.programme.facts import make_facts_loader
 from workflow.programme.plans import commands as plans_commands
 from workflow.programme.plans import services as plans
@@ -26,9 +28,6 @@ from workflow.programme.services import (
     procurement,
     referrals,
     reminders,
-)
-from workflow.programme.services import (
-    plans as services_plans,
 )
 from workflow.programme.shared.cli import INTAKE
 from workflow.programme.shared.policies import policies
@@ -51,7 +50,7 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
     plans_commands.StartService: plans.start_service,
     plans_commands.DeliverService: plans.deliver_service,
     plans_commands.CancelService: plans.cancel_service,
-    programme_commands.RecordCounselling: services_plans.record_counselling,
+    counselling_commands.RecordCounselling: services_plans.record_counselling,
     programme_commands.AssignCase: people.assign_case,
     programme_commands.ReassignCases: people.reassign_cases,
     commands.AddStaff: staff.add_staff,
@@ -86,7 +85,7 @@ def register(registries: Registries) -> None:
     registries.actor_check = staff.known_actor
     registries.intakes.update(INTAKE)
     registries.react(plans_commands.ServicePlanned, procurement.after_service_planned)
-    registries.react(programme_commands.CounsellingHeld, reminders.after_counselling)
+    registries.react(counselling_commands.CounsellingHeld, reminders.after_counselling)
     for command_type, handler in HANDLERS.items():
         register_handler(command_type, handler)
 

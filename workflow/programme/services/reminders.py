@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from workflow.clock import ARMENIA_TIME, local_day
 from workflow.persistence.models import CaseRow
-from workflow.programme.commands import CounsellingHeld
+from workflow.programme.counselling import CounsellingHeld, CounsellingSessionRow
 from workflow.programme.effect_commands import (
     AcknowledgeReminder,
     ReminderAcknowledged,
@@ -28,7 +28,7 @@ from workflow.programme.effect_commands import (
 )
 from workflow.programme.effect_errors import ReminderNotFound, ReminderNotOpen
 from workflow.programme.effect_models import InboxItemRow, ReminderRow
-from workflow.programme.models import CounsellingSessionRow, FamilyRow
+from workflow.programme.models import FamilyRow
 from workflow.programme.services.outreach import (
     SYSTEM_ACTOR,
     active_managers,

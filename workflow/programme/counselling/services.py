@@ -11,8 +11,12 @@ from typing import Any
 from sqlalchemy import select
 
 from workflow.persistence.models import CaseRow
-from workflow.programme.commands import CounsellingHeld, CounsellingRecorded, RecordCounselling
-from workflow.programme.models import CounsellingParticipantRow, CounsellingSessionRow
+from workflow.programme.counselling.commands import (
+    CounsellingHeld,
+    CounsellingRecorded,
+    RecordCounselling,
+)
+from workflow.programme.counselling.models import CounsellingParticipantRow, CounsellingSessionRow
 from workflow.programme.plans import STEPS, DeliveryRow, PlannedServiceRow
 from workflow.programme.shared.cases import case_for_change, not_in_future, record_change
 from workflow.programme.shared.reference import reference
