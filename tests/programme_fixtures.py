@@ -11,7 +11,7 @@ from sqlalchemy import select
 from workflow.clock import local_day
 from workflow.commands import AdvanceCase
 from workflow.programme.assessment import RecordAssessment
-from workflow.programme.commands import (
+from workflow.programme.families import (
     AssignCase,
     ConsentInput,
     FamilyInput,

@@ -21,7 +21,7 @@ from workflow.persistence.models import CaseRow
 from workflow.programme import effect_queries
 from workflow.programme.assessment import AssessmentRow
 from workflow.programme.counselling import CounsellingParticipantRow, CounsellingSessionRow
-from workflow.programme.models import ConsentRow, FamilyRow, MemberRow
+from workflow.programme.families import ConsentRow, FamilyRow, MemberRow
 from workflow.programme.plans import DeliveryRow, IncomeSourceRow, PlannedServiceRow
 from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.runtime import Runtime

@@ -27,7 +27,7 @@ from workflow.errors import (
     TriggerNotAllowed,
 )
 from workflow.programme.effect_errors import OverBudget, OverFamilyCeiling
-from workflow.programme.errors import PossibleDuplicate
+from workflow.programme.families import PossibleDuplicate
 from workflow.programme.shared.values import Problems
 
 log = logging.getLogger("hogatar.web")

@@ -16,9 +16,14 @@ from starlette.datastructures import FormData
 
 from workflow.commands import AdvanceCase
 from workflow.programme.assessment import RecordAssessment
-from workflow.programme.commands import AssignCase, ConsentInput, RecordConsent, RegisterFamily
 from workflow.programme.counselling import RecordCounselling
-from workflow.programme.forms import read_family
+from workflow.programme.families import (
+    AssignCase,
+    ConsentInput,
+    RecordConsent,
+    RegisterFamily,
+    read_family,
+)
 from workflow.programme.plans import (
     CancelService,
     DeliverService,

@@ -19,7 +19,7 @@ from workflow.errors import (
     TriggerNotAllowed,
 )
 from workflow.programme import effect_errors, plans
-from workflow.programme import errors as programme_errors
+from workflow.programme import families as programme_errors
 from workflow.programme import staff as programme_staff
 from workflow.programme.shared import errors as shared_errors
 from workflow.programme.shared.values import Problems

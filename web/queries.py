@@ -29,7 +29,7 @@ from workflow.programme.effect_errors import (
     ReminderNotFound,
 )
 from workflow.programme.effect_models import ProcurementRequestRow, ReferralRow, ReminderRow
-from workflow.programme.models import FamilyRow, MemberRow
+from workflow.programme.families import FamilyRow, MemberRow
 from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.runtime import Runtime
 from workflow.text import search_key

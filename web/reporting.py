@@ -13,7 +13,7 @@ from web.casefile import FAMILY_WORKFLOW
 from web.queries import final_states
 from workflow.persistence.models import CaseRow, IncidentRow
 from workflow.programme.assessment import AssessmentRow
-from workflow.programme.models import FamilyRow
+from workflow.programme.families import FamilyRow
 from workflow.programme.plans import DeliveryRow, PlannedServiceRow
 from workflow.programme.shared.reference import reference
 from workflow.programme.staff import CommunityRow

@@ -21,8 +21,8 @@ from workflow.delivery import deliver_effect
 from workflow.notifications import MemoryMailer
 from workflow.persistence.models import OutboxRow
 from workflow.programme import effect_queries
-from workflow.programme.commands import AssignCase
 from workflow.programme.effect_commands import SweepReminders
+from workflow.programme.families import AssignCase
 from workflow.programme.staff import AddStaff
 from workflow.runtime import Runtime
 from workflow.services import handle

@@ -21,8 +21,7 @@ from web import accounts
 from web.app import create_app
 from workflow.clock import local_day
 from workflow.persistence.models import CaseRow
-from workflow.programme.commands import MemberInput
-from workflow.programme.models import ConsentRow, FamilyRow
+from workflow.programme.families import ConsentRow, FamilyRow, MemberInput
 from workflow.programme.staff import AddStaff
 from workflow.services import handle
 

@@ -19,9 +19,9 @@ from workflow.bootstrap import bootstrap
 from workflow.clock import FixedClock
 from workflow.notifications import MemoryMailer
 from workflow.programme import effect_queries
-from workflow.programme.commands import AssignCase
 from workflow.programme.counselling import RecordCounselling
 from workflow.programme.effect_commands import SweepReminders
+from workflow.programme.families import AssignCase
 from workflow.programme.plans import PlanService
 from workflow.programme.staff import AddStaff
 from workflow.services import handle

@@ -23,8 +23,7 @@ from workflow.errors import InvalidInput
 from workflow.notifications.sink import serve
 from workflow.persistence.models import OutboxRow
 from workflow.programme import effect_queries
-from workflow.programme import queries as programme_queries
-from workflow.programme.commands import AssignCase
+from workflow.programme import families as programme_queries
 from workflow.programme.counselling import RecordCounselling
 from workflow.programme.effect_commands import (
     ApproveProcurement,
@@ -35,6 +34,7 @@ from workflow.programme.effect_commands import (
     SweepReminders,
 )
 from workflow.programme.effect_errors import OverBudget
+from workflow.programme.families import AssignCase
 from workflow.programme.plans import DeliverService, PlanService
 from workflow.programme.staff import AddStaff
 from workflow.services import handle

@@ -19,8 +19,8 @@ from workflow.notifications import SmtpMailer
 from workflow.notifications.sink import serve
 from workflow.persistence.migrate import upgrade
 from workflow.programme import effect_queries
-from workflow.programme.commands import AssignCase
 from workflow.programme.effect_commands import ApproveProcurement, ConsolidatePurchaseOrders
+from workflow.programme.families import AssignCase
 from workflow.programme.staff import AddStaff, SetStaffContact
 from workflow.services import handle
 

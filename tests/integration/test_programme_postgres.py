@@ -24,13 +24,20 @@ from tests.programme_fixtures import (
 from workflow import queries
 from workflow.errors import ConcurrentUpdate
 from workflow.persistence.models import CaseRow
-from workflow.programme import queries as programme_queries
-from workflow.programme.commands import AssignCase, MemberInput, ReassignCases, WithdrawConsent
+from workflow.programme import families as programme_queries
 from workflow.programme.counselling import RecordCounselling
-from workflow.programme.errors import ImportRefused, PossibleDuplicate
+from workflow.programme.errors import ImportRefused
 from workflow.programme.export import export_cases
+from workflow.programme.families import (
+    AssignCase,
+    FamilyRow,
+    MemberInput,
+    MemberRow,
+    PossibleDuplicate,
+    ReassignCases,
+    WithdrawConsent,
+)
 from workflow.programme.imports import import_families
-from workflow.programme.models import FamilyRow, MemberRow
 from workflow.programme.staff import AddStaff, CommunityRow
 from workflow.services import handle
 

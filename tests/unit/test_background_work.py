@@ -17,7 +17,6 @@ from workflow.commands import AdvanceCase
 from workflow.delivery import deliver_effect
 from workflow.errors import GuardFailed, InvalidInput
 from workflow.programme import effect_queries
-from workflow.programme.commands import AssignCase
 from workflow.programme.counselling import RecordCounselling
 from workflow.programme.effect_commands import (
     AcknowledgeReminder,
@@ -37,6 +36,7 @@ from workflow.programme.effect_errors import (
     OverFamilyCeiling,
     ReferralResponseRefused,
 )
+from workflow.programme.families import AssignCase
 from workflow.programme.plans import PlanService
 from workflow.programme.staff import AddStaff
 from workflow.services import handle
@@ -416,7 +416,7 @@ def test_tools_delivered_allow_stabilise(staff, publisher):
     )
     with pytest.raises(GuardFailed, match="tools delivered"):
         handle(staff, AdvanceCase(case_id=case_id, trigger="stabilise", actor="sw"))
-    from workflow.programme import queries as programme_queries
+    from workflow.programme import families as programme_queries
     from workflow.programme.plans import DeliverService
 
     plan = programme_queries.family_view(staff, case_id=case_id)["services"]

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from tests.programme_fixtures import PSYCHOLOGIST, case_in, today
 from web import reporting
-from workflow.programme import queries as programme_queries
+from workflow.programme import families as programme_queries
 from workflow.programme.counselling import RecordCounselling
 from workflow.programme.plans import PlanService
 from workflow.services import handle

@@ -19,11 +19,11 @@ from tests.programme_fixtures import (
 from workflow import queries
 from workflow.errors import ConcurrentUpdate, InvalidInput, TriggerNotAllowed
 from workflow.persistence.models import CaseEventRow, CaseRow
-from workflow.programme import queries as programme_queries
+from workflow.programme import families as programme_queries
 from workflow.programme import staff as programme_staff
 from workflow.programme.assessment import RecordAssessment
-from workflow.programme.commands import AssignCase, ReassignCases, WithdrawConsent
 from workflow.programme.counselling import RecordCounselling
+from workflow.programme.families import AssignCase, ReassignCases, WithdrawConsent
 from workflow.programme.plans import (
     CancelService,
     DeliverService,

@@ -17,7 +17,7 @@ from workflow import cli, cli_context, queries
 from workflow.persistence.migrate import upgrade
 from workflow.persistence.models import CaseRow, OutboxRow
 from workflow.programme.demo import seed_demo
-from workflow.programme.models import FamilyRow, MemberRow
+from workflow.programme.families import FamilyRow, MemberRow
 from workflow.programme.staff import CommunityRow, StaffRow
 
 FAMILY = {

@@ -12,11 +12,18 @@ from tests.programme_fixtures import CLOSE, family, register, today
 from workflow import queries
 from workflow.commands import AdvanceCase
 from workflow.persistence.models import CaseEventRow, CaseRow
-from workflow.programme import queries as programme_queries
-from workflow.programme.commands import AddMember, MemberInput, RegisterFamily, UpdateFamily
-from workflow.programme.errors import FamilyNotRegistered, PossibleDuplicate
-from workflow.programme.forms import read_family
-from workflow.programme.models import FamilyRow, MemberRow
+from workflow.programme import families as programme_queries
+from workflow.programme.families import (
+    AddMember,
+    FamilyNotRegistered,
+    FamilyRow,
+    MemberInput,
+    MemberRow,
+    PossibleDuplicate,
+    RegisterFamily,
+    UpdateFamily,
+    read_family,
+)
 from workflow.programme.shared.reference import reference
 from workflow.programme.shared.values import Problems
 from workflow.programme.staff import UnknownCommunity
@@ -247,7 +254,7 @@ def test_a_family_needs_members(sqlite_runtime):
 
 
 def test_registration_with_consent_records_it(sqlite_runtime):
-    from workflow.programme.commands import ConsentInput
+    from workflow.programme.families import ConsentInput
 
     consent = ConsentInput(purpose="Մասնակցություն ծրագրին", given_on=today(sqlite_runtime))
     event = handle(sqlite_runtime, RegisterFamily(actor="w", family=family(consent=consent)))

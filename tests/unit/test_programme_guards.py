@@ -25,8 +25,8 @@ from workflow.commands import AdvanceCase
 from workflow.errors import GuardFailed
 from workflow.guards import CaseSnapshot, GuardContext
 from workflow.programme import guards
-from workflow.programme.commands import AssignCase
 from workflow.programme.facts import rules_of
+from workflow.programme.families import AssignCase
 from workflow.programme.plans import CancelService, DeliverService, PlanService, RecordIncome
 from workflow.programme.shared.reference import reference
 from workflow.services import handle

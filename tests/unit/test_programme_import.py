@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 
 from tests.programme_fixtures import register
 from workflow.persistence.models import CaseEventRow, CaseRow
-from workflow.programme import queries as programme_queries
+from workflow.programme import families as programme_queries
 from workflow.programme.errors import ImportRefused
 from workflow.programme.export import COLUMNS, export_cases
+from workflow.programme.families import FamilyRow, MemberRow
 from workflow.programme.imports import ImportProblems, import_families
-from workflow.programme.models import FamilyRow, MemberRow
 
 HEADER = [
     "family_ref",

@@ -16,8 +16,7 @@ from sqlalchemy import func, select, update
 from tests import programme_fixtures as pf
 from tests.web.test_pages import FAMILY_FORM
 from workflow.persistence.models import CaseRow
-from workflow.programme.commands import MemberInput
-from workflow.programme.models import ConsentRow, FamilyRow
+from workflow.programme.families import ConsentRow, FamilyRow, MemberInput
 from workflow.programme.staff import StaffRow
 
 TODAY = "15.01.2026"  # the tests' fixed clock, in the interface's format

@@ -10,9 +10,9 @@ from datetime import timedelta
 from tests import programme_fixtures as pf
 from tests.web import work_fixtures as wf
 from workflow.programme import effect_queries
-from workflow.programme.commands import AssignCase
 from workflow.programme.counselling import RecordCounselling
 from workflow.programme.effect_commands import SweepReminders
+from workflow.programme.families import AssignCase
 from workflow.services import handle
 
 FIGURE = re.compile(r'id="overdue-reminders-link">(\d+)<')

@@ -11,8 +11,8 @@ from tests.support import RecordingPublisher
 from workflow.clock import FixedClock
 from workflow.delivery import deliver_effect
 from workflow.programme import effect_queries
-from workflow.programme.commands import AssignCase
 from workflow.programme.effect_commands import SweepReminders
+from workflow.programme.families import AssignCase
 from workflow.runtime import Runtime
 from workflow.services import handle
 

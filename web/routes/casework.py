@@ -43,7 +43,7 @@ from workflow.errors import (
 )
 from workflow.persistence.models import CaseRow
 from workflow.programme import effect_queries
-from workflow.programme.errors import PossibleDuplicate
+from workflow.programme.families import PossibleDuplicate
 from workflow.programme.plans import PlannedServiceNotFound, PlannedServiceRow
 from workflow.programme.shared.reference import reference
 from workflow.programme.shared.values import Problems

@@ -25,7 +25,8 @@ from workflow.commands import AdvanceCase
 from workflow.errors import InvalidInput
 from workflow.persistence.models import CaseRow
 from workflow.programme.assessment import RecordAssessment
-from workflow.programme.commands import (
+from workflow.programme.counselling import RecordCounselling
+from workflow.programme.families import (
     AssignCase,
     ConsentInput,
     FamilyInput,
@@ -34,7 +35,6 @@ from workflow.programme.commands import (
     RegisterFamily,
     WithdrawConsent,
 )
-from workflow.programme.counselling import RecordCounselling
 from workflow.programme.plans import DeliverService, PlanService, RecordIncome, StartService
 from workflow.programme.staff import AddStaff, CommunityRow, StaffRow
 from workflow.relay import OutboxMessage

@@ -15,7 +15,7 @@ from workflow.clock import as_utc
 from workflow.errors import InvalidInput
 from workflow.persistence.models import CaseEventRow, CaseRow
 from workflow.programme.assessment import AssessmentRow
-from workflow.programme.models import ConsentRow, FamilyRow, MemberRow
+from workflow.programme.families import ConsentRow, FamilyRow, MemberRow
 from workflow.programme.plans import DeliveryRow, PlannedServiceRow
 from workflow.programme.shared.cases import FAMILY_WORKFLOW
 from workflow.programme.shared.reference import reference

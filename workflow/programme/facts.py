@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from workflow.guards import CaseSnapshot
 from workflow.programme.assessment import AssessmentRow
-from workflow.programme.models import ConsentRow, FamilyRow
+from workflow.programme.families import ConsentRow, FamilyRow
 from workflow.programme.plans import IncomeSourceRow, PlannedServiceRow
 from workflow.programme.shared.reference import Reference, codes
 

@@ -16,10 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from workflow.clock import local_day
-from workflow.programme.commands import FamilyInput, RegisterFamily
 from workflow.programme.errors import ImportRefused
-from workflow.programme.forms import read_family
-from workflow.programme.services.families import find_duplicates, register_family_in
+from workflow.programme.families import (
+    FamilyInput,
+    RegisterFamily,
+    find_duplicates,
+    read_family,
+    register_family_in,
+)
 from workflow.programme.shared.reference import reference
 from workflow.programme.shared.values import Problems, phone_key
 from workflow.programme.sheets import Row, read_sheet

@@ -10,7 +10,6 @@ from typing import Any
 
 import typer
 
-from workflow.programme import commands as programme_commands
 from workflow.programme import effect_commands as background
 from workflow.programme import effects, guards
 from workflow.programme.assessment import commands as assessment_commands  # noqa: F401 - tables
@@ -18,17 +17,20 @@ from workflow.programme.assessment import services as assessment
 from workflow.programme.counselling import commands as counselling_commands
 from workflow.programme.counselling import services as services_plans
 from workflow.programme.facts import make_facts_loader
+from workflow.programme.families import (
+    assignment as people,
+)
+from workflow.programme.families import commands as programme_commands
+from workflow.programme.families import (
+    consent as casefile,
+)
+from workflow.programme.families import (
+    registration as families,
+)
 from workflow.programme.plans import commands as plans_commands
 from workflow.programme.plans import services as plans
 from workflow.programme.plans import services as plans_plans
-from workflow.programme.services import (
-    casefile,
-    families,
-    people,
-    procurement,
-    referrals,
-    reminders,
-)
+from workflow.programme.services import procurement, referrals, reminders
 from workflow.programme.shared.cli import INTAKE
 from workflow.programme.shared.policies import policies
 from workflow.programme.shared.reference import reference

@@ -32,7 +32,7 @@ from workflow.programme.effect_errors import (
     ReferralResponseRefused,
 )
 from workflow.programme.effect_models import InboxItemRow, PartnerRow, ReferralRow
-from workflow.programme.models import FamilyRow
+from workflow.programme.families import FamilyRow
 from workflow.programme.services.outreach import (
     SYSTEM_ACTOR,
     active_managers,

@@ -28,7 +28,7 @@ from workflow.programme.effect_commands import (
 )
 from workflow.programme.effect_errors import ReminderNotFound, ReminderNotOpen
 from workflow.programme.effect_models import InboxItemRow, ReminderRow
-from workflow.programme.models import FamilyRow
+from workflow.programme.families import FamilyRow
 from workflow.programme.services.outreach import (
     SYSTEM_ACTOR,
     active_managers,

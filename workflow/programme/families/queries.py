@@ -12,9 +12,9 @@ from workflow.errors import CaseNotFound
 from workflow.persistence.models import CaseRow
 from workflow.programme.assessment import AssessmentRow
 from workflow.programme.counselling import CounsellingParticipantRow, CounsellingSessionRow
-from workflow.programme.models import ConsentRow, FamilyRow, MemberRow
+from workflow.programme.families.models import ConsentRow, FamilyRow, MemberRow
+from workflow.programme.families.registration import family_of
 from workflow.programme.plans import DeliveryRow, IncomeSourceRow, PlannedServiceRow
-from workflow.programme.services.common import family_of
 from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.runtime import Runtime
 from workflow.text import search_key

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from workflow.commands import AdvanceCase
-from workflow.programme.commands import ConsentWithdrawn, RecordConsent, WithdrawConsent
-from workflow.programme.models import ConsentRow
+from workflow.programme.families.commands import ConsentWithdrawn, RecordConsent, WithdrawConsent
+from workflow.programme.families.models import ConsentRow
 from workflow.programme.shared.cases import (
     CaseFileChanged,
     case_for_change,

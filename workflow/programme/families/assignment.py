@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import select
 
 from workflow.persistence.models import CaseRow
-from workflow.programme.commands import AssignCase, CasesReassigned, ReassignCases
-from workflow.programme.models import FamilyRow
-from workflow.programme.services.common import family_of
+from workflow.programme.families.commands import AssignCase, CasesReassigned, ReassignCases
+from workflow.programme.families.models import FamilyRow
+from workflow.programme.families.registration import family_of
 from workflow.programme.shared.cases import (
     CaseFileChanged,
     case_for_change,

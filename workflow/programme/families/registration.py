@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from workflow.commands import OpenCase
 from workflow.persistence.models import CaseRow
-from workflow.programme.commands import (
+from workflow.programme.families.commands import (
     AddMember,
     FamilyInput,
     FamilyRegistered,
@@ -21,9 +21,8 @@ from workflow.programme.commands import (
     RegisterFamily,
     UpdateFamily,
 )
-from workflow.programme.errors import PossibleDuplicate
-from workflow.programme.models import ConsentRow, FamilyRow, MemberRow
-from workflow.programme.services.common import family_of
+from workflow.programme.families.errors import FamilyNotRegistered, PossibleDuplicate
+from workflow.programme.families.models import ConsentRow, FamilyRow, MemberRow
 from workflow.programme.shared.cases import (
     FAMILY_WORKFLOW,
     CaseFileChanged,
@@ -365,3 +364,10 @@ def add_member(rt: Runtime, uow: UnitOfWork, command: AddMember) -> CaseFileChan
 
 def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def family_of(session: Session, case_id: int) -> FamilyRow:
+    family = session.scalar(select(FamilyRow).where(FamilyRow.case_id == case_id))
+    if family is None:
+        raise FamilyNotRegistered(case_id)
+    return family

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from workflow.programme.commands import ConsentInput, FamilyInput, MemberInput
+from workflow.programme.families.commands import ConsentInput, FamilyInput, MemberInput
 from workflow.programme.shared.reference import Reference, codes
 from workflow.programme.shared.values import (
     Collector,

@@ -1,0 +1,329 @@
+"""``hogatar family ...``: register, show, search, update, add a member."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from workflow.programme.families import queries
+from workflow.programme.families.commands import (
+    AddMember,
+    AssignCase,
+    CasesReassigned,
+    ConsentInput,
+    ConsentWithdrawn,
+    FamilyRegistered,
+    ReassignCases,
+    RecordConsent,
+    RegisterFamily,
+    UpdateFamily,
+    WithdrawConsent,
+)
+from workflow.programme.families.forms import read_family, read_member
+from workflow.programme.shared.cases import CaseFileChanged
+from workflow.programme.shared.cli import (
+    ActorOption,
+    ConfirmOption,
+    DataOption,
+    DateOption,
+    JsonFileOption,
+    JsonFlag,
+    VersionOption,
+    _changed,
+    actor_of,
+    print_json,
+    read_form,
+    required_day,
+    runtime,
+    today,
+)
+from workflow.programme.shared.reference import reference
+from workflow.programme.shared.values import Collector
+from workflow.services import handle
+
+family_app = typer.Typer(no_args_is_help=True, help="Families and their households.")
+
+
+@family_app.command("register")
+def register_family(
+    data: DataOption = None,
+    json_file: JsonFileOption = None,
+    confirm_duplicate: ConfirmOption = False,
+    actor: ActorOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Register a family and open its case. The form (JSON): family_name, community,
+    address, phone, referral_partner_type, referral_partner_name, state_benefit,
+    members [{role, full_name, date_of_birth, disability, health_notes}], consent
+    {purpose, given_on}."""
+    family = read_family(read_form(data, json_file), reference(), today=today())
+    event = handle(
+        runtime(),
+        RegisterFamily(actor=actor_of(actor), family=family, confirm_duplicate=confirm_duplicate),
+    )
+    assert isinstance(event, FamilyRegistered)
+    if as_json:
+        print_json(
+            {
+                "id": event.case_id,
+                "family_id": event.family_id,
+                "version": event.version,
+                "duplicates_confirmed": list(event.duplicates_confirmed),
+            }
+        )
+    else:
+        typer.echo(event.case_id)
+
+
+@family_app.command("show")
+def show_family(case_id: int, as_json: JsonFlag = False) -> None:
+    """The family's file: household, consent, assessments, plan, counselling."""
+    view = queries.family_view(runtime(), case_id=case_id)
+    if as_json:
+        print_json(view)
+        return
+    typer.echo(
+        f"case {view['case_id']}: {view['family_name']}, {view['community']['hy']} "
+        f"({view['state']}, version {view['version']})"
+    )
+    typer.echo(f"address: {view['address'] or '-'}; phone: {view['phone'] or '-'}")
+    typer.echo(
+        f"social worker: {view['social_worker'] or '-'}; "
+        f"psychologist: {view['psychologist'] or '-'}"
+    )
+    for member in view["members"]:
+        born = f", born {member['date_of_birth']}" if member["date_of_birth"] else ""
+        typer.echo(f"  {member['role']}: {member['full_name']}{born}")
+    _section(
+        "consent",
+        view["consents"],
+        lambda c: (
+            f"{c['given_on']} {c['purpose']}"
+            + (f" (withdrawn {c['withdrawn_on']})" if c["withdrawn_on"] else "")
+        ),
+    )
+    _section("assessments", view["assessments"], _assessment_line)
+    _section(
+        "services",
+        view["services"],
+        lambda s: f"#{s['id']} {s['service']}: {s['status']} (target {s['target_date'] or '-'})",
+    )
+    _section(
+        "counselling",
+        view["counselling"],
+        lambda s: (
+            f"{s['held_on']} {s['kind']} "
+            f"with {s['psychologist']}" + (", follow-up needed" if s["follow_up_needed"] else "")
+        ),
+    )
+    _section("income", view["income_sources"], lambda i: f"{i['kind']} since {i['started_on']}")
+
+
+def _assessment_line(item: dict[str, Any]) -> str:
+    risk = "risk of abandonment" if item["risk_of_abandonment"] else "no risk of abandonment"
+    return f"{item['assessed_on']} by {item['assessor']}: {risk}; {', '.join(item['criteria'])}"
+
+
+def _section(title: str, items: list[dict[str, Any]], line: Any) -> None:
+    if items:
+        typer.echo(f"{title}:")
+        for item in items:
+            typer.echo(f"  {line(item)}")
+
+
+@family_app.command("search")
+def search(
+    name: str,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=500)] = 50,
+    as_json: JsonFlag = False,
+) -> None:
+    """Families whose name or a member's name contains NAME (any case, any script)."""
+    found = queries.search_families(runtime(), name=name, limit=limit)
+    if as_json:
+        print_json(found)
+        return
+    if not found:
+        typer.echo("no family found")
+    for item in found:
+        typer.echo(
+            f"case {item['case_id']}: {item['family_name']}, {item['community']} "
+            f"({item['state']}) — {', '.join(item['members'])}"
+        )
+
+
+@family_app.command("update")
+def update_family(
+    case_id: int,
+    data: DataOption = None,
+    json_file: JsonFileOption = None,
+    expected_version: VersionOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Change the family's details: the JSON holds only the fields to change."""
+    changes = read_form(data, json_file)
+    event = handle(
+        runtime(),
+        UpdateFamily(
+            case_id=case_id,
+            actor=actor_of(actor),
+            changes=changes,
+            expected_version=expected_version,
+        ),
+    )
+    assert isinstance(event, CaseFileChanged)
+    typer.echo(f"case {event.case_id}: family details saved (version {event.version})")
+
+
+@family_app.command("add-member")
+def add_member(
+    case_id: int,
+    role: Annotated[str, typer.Option("--role", help="mother, father, guardian, child, other")],
+    full_name: Annotated[str, typer.Option("--name", help="Full name.")],
+    born: Annotated[
+        str | None, typer.Option("--born", help="Date of birth (required for a child).")
+    ] = None,
+    disability: Annotated[bool, typer.Option("--disability")] = False,
+    health_notes: Annotated[str | None, typer.Option("--health-notes")] = None,
+    confirm_duplicate: ConfirmOption = False,
+    expected_version: VersionOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Add a household member."""
+    problems = Collector()
+    member = read_member(
+        {
+            "role": role,
+            "full_name": full_name,
+            "date_of_birth": born,
+            "disability": disability,
+            "health_notes": health_notes,
+        },
+        problems,
+        reference(),
+        today=today(),
+    )
+    problems.check()
+    assert member is not None
+    event = handle(
+        runtime(),
+        AddMember(
+            case_id=case_id,
+            actor=actor_of(actor),
+            member=member,
+            confirm_duplicate=confirm_duplicate,
+            expected_version=expected_version,
+        ),
+    )
+    assert isinstance(event, CaseFileChanged)
+    typer.echo(f"case {event.case_id}: member {event.record_id} added (version {event.version})")
+
+
+consent_app = typer.Typer(no_args_is_help=True, help="The family's consent.")
+
+
+@consent_app.command("record")
+def record_consent(
+    case_id: int,
+    purpose: Annotated[str, typer.Option("--purpose", help="What the family agrees to.")],
+    given_on: DateOption,
+    expected_version: VersionOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Record the family's consent."""
+    event = handle(
+        runtime(),
+        RecordConsent(
+            case_id=case_id,
+            actor=actor_of(actor),
+            consent=ConsentInput(purpose=purpose, given_on=required_day(given_on, "--date")),
+            expected_version=expected_version,
+        ),
+    )
+    _changed(event, "consent")
+
+
+@consent_app.command("withdraw")
+def withdraw_consent(
+    case_id: int,
+    withdrawn_on: DateOption,
+    reason: Annotated[str | None, typer.Option("--reason", help="What the family said.")] = None,
+    expected_version: VersionOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """The family withdraws its consent: the case is closed with that reason."""
+    event = handle(
+        runtime(),
+        WithdrawConsent(
+            case_id=case_id,
+            actor=actor_of(actor),
+            withdrawn_on=required_day(withdrawn_on, "--date"),
+            reason=reason,
+            expected_version=expected_version,
+        ),
+    )
+    assert isinstance(event, ConsentWithdrawn)
+    typer.echo(
+        f"case {event.case_id}: consent withdrawn; {event.closed_from} -> closed "
+        f"(version {event.version})"
+    )
+
+
+def assign(
+    case_id: int,
+    social_worker: Annotated[
+        str | None,
+        typer.Option(
+            "--social-worker",
+            help="Staff username (one of --social-worker / --psychologist is required).",
+        ),
+    ] = None,
+    psychologist: Annotated[
+        str | None,
+        typer.Option(
+            "--psychologist",
+            help="Staff username (one of --social-worker / --psychologist is required).",
+        ),
+    ] = None,
+    expected_version: VersionOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Assign a social worker and/or a psychologist to a case."""
+    event = handle(
+        runtime(),
+        AssignCase(
+            case_id=case_id,
+            actor=actor_of(actor),
+            social_worker=social_worker,
+            psychologist=psychologist,
+            expected_version=expected_version,
+        ),
+    )
+    _changed(event, "assigned")
+
+
+def reassign(
+    from_staff: Annotated[str, typer.Option("--from", help="The worker who leaves.")],
+    to_staff: Annotated[str, typer.Option("--to", help="The worker who takes over.")],
+    actor: ActorOption = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Move every open case of a worker to another, in one go (each timeline records it)."""
+    event = handle(
+        runtime(), ReassignCases(from_staff=from_staff, to_staff=to_staff, actor=actor_of(actor))
+    )
+    assert isinstance(event, CasesReassigned)
+    if as_json:
+        print_json(
+            {
+                "role": event.role,
+                "from": event.from_staff,
+                "to": event.to_staff,
+                "case_ids": list(event.case_ids),
+            }
+        )
+    else:
+        typer.echo(
+            f"{len(event.case_ids)} open case(s) moved from {event.from_staff} to "
+            f"{event.to_staff} ({event.role.replace('_', ' ')})"
+        )
