@@ -22,7 +22,7 @@ from workflow.delivery import deliver_effect
 from workflow.errors import InvalidInput
 from workflow.notifications.sink import serve
 from workflow.persistence.models import OutboxRow
-from workflow.programme import effect_queries
+from workflow.programme import effect_queries, inbox
 from workflow.programme import families as programme_queries
 from workflow.programme.counselling import RecordCounselling
 from workflow.programme.effect_commands import (
@@ -137,7 +137,7 @@ def test_the_whole_story(clean_db, clean_redis, runtime_for, processes, tmp_path
     )
     assert reminder_mail["To"] == "psy-mane@hogatar.example"
     assert "Հիշեցում" in reminder_mail["Subject"]
-    assert [i["reminder_id"] for i in effect_queries.inbox(rt, username="psy-mane")] == [
+    assert [i["reminder_id"] for i in inbox.inbox(rt, username="psy-mane")] == [
         reminder["id"]
     ]
 

@@ -17,6 +17,7 @@ from workflow.commands import AdvanceCase
 from workflow.delivery import deliver_effect
 from workflow.errors import GuardFailed, InvalidInput
 from workflow.programme import effect_queries
+from workflow.programme import inbox as programme_inbox
 from workflow.programme.counselling import RecordCounselling
 from workflow.programme.effect_commands import (
     AcknowledgeReminder,
@@ -199,10 +200,10 @@ def test_a_silent_partner_is_reminded_then_the_manager_is_told(staff, publisher,
     assert handle(staff, SweepReferralDeadlines())["escalations"] == 1
     deliver_all(staff, publisher)
     assert mailer.sent[-1]["To"] == "mgr-ruzanna@hogatar.example"
-    assert [i["kind"] for i in effect_queries.inbox(staff, username="mgr-ruzanna")] == [
+    assert [i["kind"] for i in programme_inbox.inbox(staff, username="mgr-ruzanna")] == [
         "referral_escalation"
     ]
-    assert case_id in {i["case_id"] for i in effect_queries.inbox(staff, username="mgr-ruzanna")}
+    assert case_id in {i["case_id"] for i in programme_inbox.inbox(staff, username="mgr-ruzanna")}
 
 
 def test_an_answer_stops_the_deadlines(staff, publisher, clock):
@@ -249,10 +250,10 @@ def test_a_follow_up_reminder_is_sent_once_when_due(staff, publisher, mailer, cl
     sent_before = len(mailer.sent)
     assert deliver_all(staff, publisher) == ["applied"]
     assert len(mailer.sent) == sent_before  # the psychologist has no e-mail address ...
-    inbox = effect_queries.inbox(staff, username=PSYCHOLOGIST)
+    inbox = programme_inbox.inbox(staff, username=PSYCHOLOGIST)
     assert [i["reminder_id"] for i in inbox] == [reminder["id"]]  # ... but an inbox
     handle(staff, AcknowledgeReminder(reminder_id=reminder["id"], actor=PSYCHOLOGIST))
-    assert effect_queries.inbox(staff, username=PSYCHOLOGIST) == []
+    assert programme_inbox.inbox(staff, username=PSYCHOLOGIST) == []
     clock.advance(timedelta(days=10))
     assert handle(staff, SweepReminders()) == {"sent": 0, "escalated": 0}
 
@@ -485,7 +486,7 @@ def test_answering_a_referral_clears_the_managers_escalation_items(staff, publis
     clock.advance(timedelta(days=11))
     handle(staff, SweepReferralDeadlines())
     deliver_all(staff, publisher)
-    assert len(effect_queries.inbox(staff, username="mgr-ruzanna")) == 1
+    assert len(programme_inbox.inbox(staff, username="mgr-ruzanna")) == 1
     [referral] = effect_queries.list_referrals(staff, case_id=case_id)
     handle(staff, RespondToReferral(referral_id=referral["id"], response="accepted", actor="sw"))
-    assert effect_queries.inbox(staff, username="mgr-ruzanna") == []
+    assert programme_inbox.inbox(staff, username="mgr-ruzanna") == []

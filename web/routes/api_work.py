@@ -27,6 +27,7 @@ from web.permissions import Permission, allowed, may_acknowledge
 from web.queries import procurement_request, referral, reminder
 from workflow import services
 from workflow.programme import effect_queries
+from workflow.programme import inbox as programme_inbox
 
 router = APIRouter()
 LOGIN = Depends(require_login)
@@ -121,7 +122,7 @@ def list_reminders(
 
 @router.get("/inbox", tags=REMINDERS, summary="Your inbox: reminders and escalations")
 def inbox(request: Request, unread_only: bool = True, staff: Staff = LOGIN) -> JSONResponse:
-    rows = effect_queries.inbox(runtime(request), username=staff.username, unread_only=unread_only)
+    rows = programme_inbox.inbox(runtime(request), username=staff.username, unread_only=unread_only)
     return JSONResponse(rows)
 
 

@@ -25,6 +25,7 @@ from web.templating import render
 from workflow import services
 from workflow.errors import InvalidInput
 from workflow.programme import effect_queries
+from workflow.programme import inbox as programme_inbox
 from workflow.programme.shared.values import Problems
 
 router = APIRouter(include_in_schema=False)
@@ -62,7 +63,7 @@ def render_inbox(
     # (their own among them), one's own for everyone else.
     overdue = overdue_reminders_for(rt, staff.role, staff.username)
     team = overdue if allowed(staff.role, Permission.OVERSEE_REMINDERS) else []
-    items = effect_queries.inbox(rt, username=staff.username)
+    items = programme_inbox.inbox(rt, username=staff.username)
     cases = [r["case_id"] for r in [*mine, *team, *items]]
     context: dict[str, Any] = {
         "open": [r for r in mine if r["status"] in effect_queries.OPEN_REMINDERS],

@@ -21,6 +21,7 @@ from workflow.programme.effect_commands import (
     SweepReferralDeadlines,
     SweepReminders,
 )
+from workflow.programme.inbox.cli import inbox
 from workflow.programme.shared.cli import (
     ActorOption,
     CaseOption,
@@ -176,20 +177,6 @@ def reminder_sweep() -> None:
     """Send due reminders and escalate overdue ones now (beat does this every minute)."""
     counts = handle(runtime(), SweepReminders())
     typer.echo(f"{counts['sent']} reminders queued, {counts['escalated']} escalated")
-
-
-def inbox(
-    username: str,
-    include_read: Annotated[bool, typer.Option("--all")] = False,
-    as_json: JsonFlag = False,
-) -> None:
-    """A staff member's in-app inbox (unread items)."""
-    _show(
-        queries.inbox(runtime(), username=username, unread_only=not include_read),
-        as_json,
-        lambda i: f"#{i['id']} {i['kind']} case {i['case_id']} ({i['created_at']})",
-        "the inbox is empty",
-    )
 
 
 @procurement_app.command("request")

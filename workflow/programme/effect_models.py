@@ -96,21 +96,6 @@ class ReminderRow(Base):
     cancel_reason: Mapped[str | None] = mapped_column(Text)
 
 
-class InboxItemRow(Base):
-    """What a staff member sees in the app: reminders and escalations addressed to them."""
-
-    __tablename__ = "inbox_items"
-
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id"))
-    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id"))
-    kind: Mapped[str] = mapped_column(String(32))
-    created_at: Mapped[datetime]
-    read_at: Mapped[datetime | None]
-
-
 class PurchaseOrderRow(Base):
     __tablename__ = "purchase_orders"
 

@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from workflow.clock import as_utc
 from workflow.programme.effect_models import (
-    InboxItemRow,
     PartnerRow,
     ProcurementRequestRow,
     PurchaseOrderRow,
@@ -125,30 +124,6 @@ def list_reminders(
                 "overdue": _is_overdue(r, now),
             }
             for r, s in session.execute(query.order_by(ReminderRow.due_at, ReminderRow.id))
-        ]
-
-
-def inbox(rt: Runtime, *, username: str, unread_only: bool = True) -> list[dict[str, Any]]:
-    query = (
-        select(InboxItemRow)
-        .join(StaffRow, StaffRow.id == InboxItemRow.staff_id)
-        .where(StaffRow.username == username.casefold())
-        .order_by(InboxItemRow.id.desc())
-    )
-    if unread_only:
-        query = query.where(InboxItemRow.read_at.is_(None))
-    with rt.session_factory() as session:
-        return [
-            {
-                "id": item.id,
-                "kind": item.kind,
-                "case_id": item.case_id,
-                "reminder_id": item.reminder_id,
-                "referral_id": item.referral_id,
-                "created_at": _at(item.created_at),
-                "read_at": _at(item.read_at),
-            }
-            for item in session.scalars(query)
         ]
 
 

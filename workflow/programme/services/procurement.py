@@ -41,18 +41,13 @@ from workflow.programme.effect_errors import (
     ProcurementStatusRefused,
 )
 from workflow.programme.effect_models import ProcurementRequestRow, PurchaseOrderRow
+from workflow.programme.inbox import SYSTEM_ACTOR, active_managers, send_mail, staff_contact
 from workflow.programme.plans import (
     DeliverService,
     PlannedServiceNotFound,
     PlannedServiceRow,
     ServicePlanned,
     deliver_service_in,
-)
-from workflow.programme.services.outreach import (
-    SYSTEM_ACTOR,
-    active_managers,
-    send_mail,
-    staff_contact,
 )
 from workflow.programme.shared.policies import Policies, policies
 from workflow.programme.shared.reference import reference

@@ -31,10 +31,11 @@ from workflow.programme.effect_errors import (
     ReferralNotFound,
     ReferralResponseRefused,
 )
-from workflow.programme.effect_models import InboxItemRow, PartnerRow, ReferralRow
+from workflow.programme.effect_models import PartnerRow, ReferralRow
 from workflow.programme.families import FamilyRow
-from workflow.programme.services.outreach import (
+from workflow.programme.inbox import (
     SYSTEM_ACTOR,
+    InboxItemRow,
     active_managers,
     escalate_to,
     mark_inbox_read,

@@ -27,10 +27,11 @@ from workflow.programme.effect_commands import (
     SweepReminders,
 )
 from workflow.programme.effect_errors import ReminderNotFound, ReminderNotOpen
-from workflow.programme.effect_models import InboxItemRow, ReminderRow
+from workflow.programme.effect_models import ReminderRow
 from workflow.programme.families import FamilyRow
-from workflow.programme.services.outreach import (
+from workflow.programme.inbox import (
     SYSTEM_ACTOR,
+    InboxItemRow,
     active_managers,
     add_inbox_item,
     escalate_to,

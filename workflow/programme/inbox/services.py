@@ -14,7 +14,7 @@ from config.settings import Settings
 from workflow.notifications import case_url, compose, language_of, message_key, referral_url
 from workflow.notifications.handover import send_once
 from workflow.persistence.models import CaseRow
-from workflow.programme.effect_models import InboxItemRow
+from workflow.programme.inbox.models import InboxItemRow
 from workflow.programme.staff import StaffRow
 from workflow.runtime import EffectContext
 from workflow.services import note_activity

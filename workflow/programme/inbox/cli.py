@@ -1,0 +1,24 @@
+"""``hogatar inbox``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from workflow.programme.inbox import queries
+from workflow.programme.shared.cli import JsonFlag, _show, runtime
+
+
+def inbox(
+    username: str,
+    include_read: Annotated[bool, typer.Option("--all")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """A staff member's in-app inbox (unread items)."""
+    _show(
+        queries.inbox(runtime(), username=username, unread_only=not include_read),
+        as_json,
+        lambda i: f"#{i['id']} {i['kind']} case {i['case_id']} ({i['created_at']})",
+        "the inbox is empty",
+    )
