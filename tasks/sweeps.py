@@ -6,11 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from tasks.runtime import app, runtime
-from workflow.programme.effect_commands import (
-    ConsolidatePurchaseOrders,
-    SweepReferralDeadlines,
-    SweepReminders,
-)
+from workflow.programme.effect_commands import ConsolidatePurchaseOrders, SweepReminders
+from workflow.programme.referrals import SweepReferralDeadlines
 from workflow.services import handle
 
 

@@ -19,6 +19,7 @@ from workflow.errors import CaseNotFound
 from workflow.guards import GuardContext
 from workflow.persistence.models import CaseRow
 from workflow.programme import effect_queries
+from workflow.programme import referrals as programme_referrals
 from workflow.programme.assessment import AssessmentRow
 from workflow.programme.counselling import CounsellingParticipantRow, CounsellingSessionRow
 from workflow.programme.families import ConsentRow, FamilyRow, MemberRow
@@ -248,7 +249,7 @@ def case_file(rt: Runtime, case_id: int) -> dict[str, Any]:
         **file,
         "timeline": timeline,
         "background": background,
-        "referrals": effect_queries.list_referrals(rt, case_id=case_id),
+        "referrals": programme_referrals.list_referrals(rt, case_id=case_id),
         "reminders": effect_queries.list_reminders(rt, case_id=case_id),
         "procurement": effect_queries.list_procurement(rt, case_id=case_id),
     }

@@ -16,11 +16,10 @@ from workflow.programme.effect_commands import (
     AcknowledgeReminder,
     ApproveProcurement,
     CancelProcurement,
-    CreateReferral,
     DeliverProcurement,
     OrderProcurement,
-    RespondToReferral,
 )
+from workflow.programme.referrals import CreateReferral, RespondToReferral
 from workflow.programme.shared.values import Collector, date_value, text_value, whole_number
 
 #: The partner's answers, in the order a referral goes through them.

@@ -18,7 +18,7 @@ from workflow.errors import (
     NotFound,
     TriggerNotAllowed,
 )
-from workflow.programme import effect_errors, plans
+from workflow.programme import effect_errors, plans, referrals
 from workflow.programme import families as programme_errors
 from workflow.programme import staff as programme_staff
 from workflow.programme.shared import errors as shared_errors
@@ -162,9 +162,9 @@ def error_message(exc: HogatarError) -> str:
 
 
 def _background_work_message(exc: HogatarError) -> str | None:
-    if isinstance(exc, effect_errors.PartnerNotFound):
+    if isinstance(exc, referrals.PartnerNotFound):
         return gettext("Choose a partner organisation from the list.")
-    if isinstance(exc, effect_errors.ReferralResponseRefused):
+    if isinstance(exc, referrals.ReferralResponseRefused):
         return gettext("This answer does not fit the referral's current status.")
     if isinstance(exc, effect_errors.ReminderNotOpen):
         return gettext("This reminder is not waiting for an acknowledgement.")

@@ -22,14 +22,12 @@ from workflow.clock import local_day
 from workflow.errors import NotFound
 from workflow.persistence.models import CaseRow
 from workflow.programme import effect_queries
+from workflow.programme import referrals as programme_referrals
 from workflow.programme.assessment import AssessmentRow
-from workflow.programme.effect_errors import (
-    ProcurementRequestNotFound,
-    ReferralNotFound,
-    ReminderNotFound,
-)
-from workflow.programme.effect_models import ProcurementRequestRow, ReferralRow, ReminderRow
+from workflow.programme.effect_errors import ProcurementRequestNotFound, ReminderNotFound
+from workflow.programme.effect_models import ProcurementRequestRow, ReminderRow
 from workflow.programme.families import FamilyRow, MemberRow
+from workflow.programme.referrals import ReferralNotFound, ReferralRow
 from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.runtime import Runtime
 from workflow.text import search_key
@@ -299,7 +297,7 @@ def referral(rt: Runtime, referral_id: int) -> dict[str, Any]:
     case_id = _case_of(
         rt, ReferralRow.case_id, ReferralRow.id, referral_id, ReferralNotFound(referral_id)
     )
-    rows = effect_queries.list_referrals(rt, case_id=case_id)
+    rows = programme_referrals.list_referrals(rt, case_id=case_id)
     return next(row for row in rows if row["id"] == referral_id)
 
 

@@ -58,7 +58,7 @@ CLIENT_WATCH: tuple[Watch, ...] = (
 )
 WORKER_ROOT: Watch = ("deliver_effect", "workflow/delivery.py", "deliver_effect (task body)")
 WORKER_WATCH: tuple[Watch, ...] = (
-    ("notify_partners", "workflow/programme/services/referrals.py", "the effect handler"),
+    ("notify_partners", "workflow/programme/referrals/effects.py", "the effect handler"),
     ("get", "sqlalchemy/orm/session.py", "  of which session.get (the handler reads the case)"),
     ("handler", "workflow/runtime.py", "effect registry lookup"),
     ("commit", "workflow/unit_of_work.py", "UnitOfWork.commit: flush + COMMIT"),

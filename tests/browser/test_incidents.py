@@ -18,7 +18,7 @@ from workflow import queries
 from workflow.bootstrap import bootstrap
 from workflow.clock import FixedClock
 from workflow.notifications import MailPermanentError, MemoryMailer
-from workflow.programme.effect_commands import CreateReferral
+from workflow.programme.referrals import CreateReferral
 from workflow.programme.staff import AddStaff
 from workflow.services import handle
 

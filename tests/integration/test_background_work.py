@@ -24,18 +24,18 @@ from workflow.notifications.sink import serve
 from workflow.persistence.models import OutboxRow
 from workflow.programme import effect_queries, inbox
 from workflow.programme import families as programme_queries
+from workflow.programme import referrals as programme_referrals
 from workflow.programme.counselling import RecordCounselling
 from workflow.programme.effect_commands import (
     ApproveProcurement,
     ConsolidatePurchaseOrders,
-    CreateReferral,
     DeliverProcurement,
-    RespondToReferral,
     SweepReminders,
 )
 from workflow.programme.effect_errors import OverBudget
 from workflow.programme.families import AssignCase
 from workflow.programme.plans import DeliverService, PlanService
+from workflow.programme.referrals import CreateReferral, RespondToReferral
 from workflow.programme.staff import AddStaff
 from workflow.services import handle
 
@@ -100,7 +100,7 @@ def test_the_whole_story(clean_db, clean_redis, runtime_for, processes, tmp_path
 
     case_id = case_in(rt, "receiving_services", family_name="Թադևոսյան", community="hrazdan")
     wait_for(lambda: outbox_settled(rt), timeout=60, what="the transitions' effects")
-    [referral] = effect_queries.list_referrals(rt, case_id=case_id)
+    [referral] = programme_referrals.list_referrals(rt, case_id=case_id)
     [mail] = wait_for(
         lambda: mails_in(mail_dir, f"referral.{referral['id']}"),
         timeout=30,
@@ -294,7 +294,7 @@ def test_mail_server_down_then_back_sends_once(
         )
         assert mail["To"] == "rights.kotayk@partners.hogatar.example"
         wait_for(
-            lambda: effect_queries.list_referrals(rt, case_id=case_id)[-1]["status"] == "sent",
+            lambda: programme_referrals.list_referrals(rt, case_id=case_id)[-1]["status"] == "sent",
             timeout=30,
             what="the referral marked sent",
         )
@@ -328,7 +328,7 @@ def test_refusals_write_nothing(clean_db, clean_redis, runtime_for):
     )
     deliver_everything(rt)  # what a worker would do: request the goods, mail the referral
     [request] = effect_queries.list_procurement(rt, case_id=case_id)
-    assert effect_queries.list_referrals(rt, case_id=case_id)[-1]["status"] == "sent"
+    assert programme_referrals.list_referrals(rt, case_id=case_id)[-1]["status"] == "sent"
     before = table_dump(rt)
     with pytest.raises(InvalidInput, match="declined referral needs the partner's reason"):
         handle(

@@ -24,8 +24,8 @@ from workflow import queries
 from workflow.commands import AdvanceCase
 from workflow.notifications.sink import serve
 from workflow.persistence.models import OutboxRow
-from workflow.programme import effect_queries
-from workflow.programme.effect_commands import CreateReferral
+from workflow.programme import referrals
+from workflow.programme.referrals import CreateReferral
 from workflow.relay import OutboxMessage, Publisher
 from workflow.services import handle
 
@@ -200,7 +200,7 @@ def test_a_worker_killed_after_the_mail_server_accepted_does_not_send_it_again(
         )
         worker.wait_for_log("SIGKILL", timeout=60)
         wait_for(
-            lambda: effect_queries.list_referrals(rt, case_id=case_id)[-1]["status"] == "sent",
+            lambda: referrals.list_referrals(rt, case_id=case_id)[-1]["status"] == "sent",
             timeout=60,
             what="the referral marked sent after the redelivery",
         )

@@ -18,27 +18,26 @@ from workflow.delivery import deliver_effect
 from workflow.errors import GuardFailed, InvalidInput
 from workflow.programme import effect_queries
 from workflow.programme import inbox as programme_inbox
+from workflow.programme import referrals as programme_referrals
 from workflow.programme.counselling import RecordCounselling
 from workflow.programme.effect_commands import (
     AcknowledgeReminder,
     ApproveProcurement,
     CancelProcurement,
     ConsolidatePurchaseOrders,
-    CreateReferral,
     DeliverProcurement,
     OrderProcurement,
-    RespondToReferral,
-    SweepReferralDeadlines,
     SweepReminders,
 )
-from workflow.programme.effect_errors import (
-    NotAllowedToApprove,
-    OverBudget,
-    OverFamilyCeiling,
-    ReferralResponseRefused,
-)
+from workflow.programme.effect_errors import NotAllowedToApprove, OverBudget, OverFamilyCeiling
 from workflow.programme.families import AssignCase
 from workflow.programme.plans import PlanService
+from workflow.programme.referrals import (
+    CreateReferral,
+    ReferralResponseRefused,
+    RespondToReferral,
+    SweepReferralDeadlines,
+)
 from workflow.programme.staff import AddStaff
 from workflow.services import handle
 
@@ -90,7 +89,7 @@ def test_enrolment_refers_the_family_and_the_referral_is_mailed_once(staff, publ
     case_id = case_in(staff, "enrolled", family_name="Մելքոնյան", community="hrazdan")
     deliver_all(staff, publisher)
     deliver_all(staff, publisher)  # the referral mail queued by the enrolment's effect
-    [referral] = effect_queries.list_referrals(staff, case_id=case_id)
+    [referral] = programme_referrals.list_referrals(staff, case_id=case_id)
     assert (referral["partner"], referral["status"]) == ("kotayk_iss_hrazdan", "sent")
     [mail] = mailer.sent
     assert mail["To"] == "iss.hrazdan@partners.hogatar.example"
@@ -135,7 +134,7 @@ def test_a_staff_referral_goes_through_its_lifecycle(staff, publisher, mailer):
     )
     [referral] = [
         r
-        for r in effect_queries.list_referrals(staff, case_id=case_id)
+        for r in programme_referrals.list_referrals(staff, case_id=case_id)
         if r["id"] == created.referral_id
     ]
     assert (referral["status"], referral["feedback"]) == ("completed", "Բուժումն ավարտված է")
@@ -153,7 +152,7 @@ def test_declining_needs_a_reason_and_a_refusal_writes_nothing(staff, publisher)
         CreateReferral(case_id=case_id, partner="vocational_ngo", purpose="Course", actor="sw"),
     )
     deliver_all(staff, publisher)
-    before = effect_queries.list_referrals(staff, case_id=case_id)
+    before = programme_referrals.list_referrals(staff, case_id=case_id)
     activities = len(queries.case_view(staff, case_id=case_id)["activities"])
     with pytest.raises(InvalidInput, match="declined referral needs the partner's reason"):
         handle(
@@ -162,7 +161,7 @@ def test_declining_needs_a_reason_and_a_refusal_writes_nothing(staff, publisher)
                 referral_id=created.referral_id, response="declined", reason="  ", actor="sw"
             ),
         )
-    assert effect_queries.list_referrals(staff, case_id=case_id) == before
+    assert programme_referrals.list_referrals(staff, case_id=case_id) == before
     assert len(queries.case_view(staff, case_id=case_id)["activities"]) == activities
     handle(
         staff,
@@ -210,7 +209,7 @@ def test_an_answer_stops_the_deadlines(staff, publisher, clock):
     case_id = case_in(staff, "enrolled")
     deliver_all(staff, publisher)
     deliver_all(staff, publisher)
-    [referral] = effect_queries.list_referrals(staff, case_id=case_id)
+    [referral] = programme_referrals.list_referrals(staff, case_id=case_id)
     handle(
         staff, RespondToReferral(referral_id=referral["id"], response="acknowledged", actor="sw")
     )
@@ -487,6 +486,6 @@ def test_answering_a_referral_clears_the_managers_escalation_items(staff, publis
     handle(staff, SweepReferralDeadlines())
     deliver_all(staff, publisher)
     assert len(programme_inbox.inbox(staff, username="mgr-ruzanna")) == 1
-    [referral] = effect_queries.list_referrals(staff, case_id=case_id)
+    [referral] = programme_referrals.list_referrals(staff, case_id=case_id)
     handle(staff, RespondToReferral(referral_id=referral["id"], response="accepted", actor="sw"))
     assert programme_inbox.inbox(staff, username="mgr-ruzanna") == []

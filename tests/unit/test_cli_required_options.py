@@ -23,7 +23,7 @@ from workflow.clock import FixedClock
 from workflow.delivery import deliver_effect
 from workflow.notifications import MemoryMailer
 from workflow.persistence.migrate import upgrade
-from workflow.programme import effect_queries
+from workflow.programme import effect_queries, referrals
 from workflow.programme.plans import PlanService
 from workflow.programme.staff import AddStaff
 from workflow.runtime import Runtime
@@ -178,11 +178,11 @@ def seeded(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     ids["closed"] = str(pf.case_in(rt, "closed", family_name="Բ", phone="+374 91 000002"))
     ids["enrolled"] = str(pf.case_in(rt, "enrolled", family_name="Գ", phone="+374 91 000003"))
     work_off(rt, publisher)
-    [referral] = effect_queries.list_referrals(rt, case_id=int(ids["enrolled"]))
+    [referral] = referrals.list_referrals(rt, case_id=int(ids["enrolled"]))
     ids["referral"] = str(referral["id"])
     answered = pf.case_in(rt, "enrolled", family_name="Զ", phone="+374 91 000006")
     work_off(rt, publisher)
-    [accepted] = effect_queries.list_referrals(rt, case_id=answered)
+    [accepted] = referrals.list_referrals(rt, case_id=answered)
     run_in(rt, ["referral", "respond", str(accepted["id"]), "accepted"])
     ids["accepted"] = str(accepted["id"])
     services = pf.case_in(rt, "receiving_services", family_name="Դ", phone="+374 91 000004")

@@ -297,11 +297,11 @@ def test_a_refused_form_can_be_corrected_and_sent_with_the_same_token(browser, r
 
 
 def test_a_referral_sent_twice_is_sent_once(browser, rt):
-    from workflow.programme import effect_queries
+    from workflow.programme import referrals
 
     case_id = pf.case_in(rt, "enrolled")
     b = browser(pf.SOCIAL_WORKER)
-    before = len(effect_queries.list_referrals(rt, case_id=case_id))
+    before = len(referrals.list_referrals(rt, case_id=case_id))
     form = fields_of(form_of(b.get(f"/cases/{case_id}/forms/referral").text, None))
     assert form["form_token"]
     partner = re.search(
@@ -312,7 +312,7 @@ def test_a_referral_sent_twice_is_sent_once(browser, rt):
     assert b.post(f"/cases/{case_id}/forms/referral", form).status_code == 303
     again = b.post(f"/cases/{case_id}/forms/referral", form)
     assert again.status_code == 303 and "msg=already_saved" in again.headers["location"]
-    assert len(effect_queries.list_referrals(rt, case_id=case_id)) == before + 1
+    assert len(referrals.list_referrals(rt, case_id=case_id)) == before + 1
 
 
 def test_procurement_approved_twice_is_approved_once_without_an_error(browser, rt, publisher):

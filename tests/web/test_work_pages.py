@@ -12,13 +12,14 @@ import pytest
 from tests import programme_fixtures as pf
 from tests.web import work_fixtures as wf
 from workflow.programme import effect_queries
+from workflow.programme import referrals as programme_referrals
 
 SECOND = {"family_name": "Ավագյան", "phone": "+374 91 000002"}
 THIRD = {"family_name": "Բաբայան", "phone": "+374 91 000003"}
 
 
 def referral_of(rt, case_id: int) -> dict:
-    [found] = effect_queries.list_referrals(rt, case_id=case_id)
+    [found] = programme_referrals.list_referrals(rt, case_id=case_id)
     return found
 
 
@@ -110,7 +111,7 @@ def test_a_referral_from_the_case_page_through_the_board(browser, rt, publisher)
     wf.work_off(rt, publisher)
     [referral] = [
         r
-        for r in effect_queries.list_referrals(rt, case_id=case_id)
+        for r in programme_referrals.list_referrals(rt, case_id=case_id)
         if r["purpose"].startswith("Ատ")
     ]
     assert referral["status"] == "sent"
@@ -139,7 +140,7 @@ def test_a_referral_from_the_case_page_through_the_board(browser, rt, publisher)
         {"response": "declined", "reason": "Տեղ չկա", "next": "/referrals"},
     )
     assert declined.status_code == 303
-    referral = next(r for r in effect_queries.list_referrals(rt) if r["id"] == referral["id"])
+    referral = next(r for r in programme_referrals.list_referrals(rt) if r["id"] == referral["id"])
     assert (referral["status"], referral["decline_reason"]) == ("declined", "Տեղ չկա")
     worker.post("/language", {"language": "en", "next": "/referrals"})
     english = worker.get("/referrals").text
@@ -182,7 +183,7 @@ def test_a_refused_referral_form_keeps_the_input(browser, rt, publisher):
     assert "Ընտրեք գործընկեր կազմակերպություն ցանկից" in unknown.text
     no_purpose = worker.post(f"/cases/{case_id}/forms/referral", {"partner": "vocational_ngo"})
     assert no_purpose.status_code == 422 and 'id="f-purpose-error"' in no_purpose.text
-    assert effect_queries.list_referrals(rt, case_id=case_id) == []
+    assert programme_referrals.list_referrals(rt, case_id=case_id) == []
 
 
 def test_who_may_see_and_answer_referrals(browser, rt, publisher):

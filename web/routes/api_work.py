@@ -28,6 +28,7 @@ from web.queries import procurement_request, referral, reminder
 from workflow import services
 from workflow.programme import effect_queries
 from workflow.programme import inbox as programme_inbox
+from workflow.programme import referrals as programme_referrals
 
 router = APIRouter()
 LOGIN = Depends(require_login)
@@ -53,14 +54,14 @@ def _body(body: BaseModel | None) -> dict[str, Any]:
 
 @router.get("/partners", tags=REFERRALS, summary="Partner organisations families are referred to")
 def partners(request: Request, staff: Staff = VIEW) -> JSONResponse:
-    return JSONResponse(effect_queries.list_partners(runtime(request)))
+    return JSONResponse(programme_referrals.list_partners(runtime(request)))
 
 
 @router.get("/referrals", tags=REFERRALS, summary="Referrals, by case and status")
 def list_referrals(
     request: Request, case_id: int | None = None, status: str | None = None, staff: Staff = VIEW
 ) -> JSONResponse:
-    rows = effect_queries.list_referrals(runtime(request), case_id=case_id, status=status)
+    rows = programme_referrals.list_referrals(runtime(request), case_id=case_id, status=status)
     return JSONResponse(rows)
 
 

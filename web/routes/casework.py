@@ -42,7 +42,7 @@ from workflow.errors import (
     TriggerNotAllowed,
 )
 from workflow.persistence.models import CaseRow
-from workflow.programme import effect_queries
+from workflow.programme import referrals as programme_referrals
 from workflow.programme.families import PossibleDuplicate
 from workflow.programme.plans import PlannedServiceNotFound, PlannedServiceRow
 from workflow.programme.shared.reference import reference
@@ -70,7 +70,7 @@ class CaseForm:
 
 
 def _partners(rt: Runtime) -> dict[str, Any]:
-    return {"partners": effect_queries.list_partners(rt)}
+    return {"partners": programme_referrals.list_partners(rt)}
 
 
 CASE_FORMS = {

@@ -26,6 +26,7 @@ from workflow import services
 from workflow.errors import InvalidInput
 from workflow.programme import effect_queries
 from workflow.programme import inbox as programme_inbox
+from workflow.programme import referrals as programme_referrals
 from workflow.programme.shared.values import Problems
 
 router = APIRouter(include_in_schema=False)
@@ -120,7 +121,7 @@ def referrals_board(
     rt = runtime(request)
     case = request.query_params.get("case") or ""
     case_id = int(case) if case.isdigit() else None
-    rows = effect_queries.list_referrals(rt, case_id=case_id)
+    rows = programme_referrals.list_referrals(rt, case_id=case_id)
     columns = [(status, [r for r in rows if r["status"] == status]) for status in REFERRAL_STATUSES]
     context = {
         "columns": columns,

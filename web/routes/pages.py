@@ -28,7 +28,7 @@ from web.queries import (
     today,
 )
 from web.templating import render
-from workflow.programme import effect_queries
+from workflow.programme import referrals
 from workflow.programme.shared.reference import reference
 from workflow.runtime import Runtime
 
@@ -137,7 +137,7 @@ def render_case(
     definition = rt.machine(FAMILY_WORKFLOW).definition
     context = {
         **file,
-        "partners": effect_queries.list_partners(rt),
+        "partners": referrals.list_partners(rt),
         "staff_names": staff_names(rt),
         "today": today(rt),
         "diagram": render_diagram(definition, file["case"]["state"]),

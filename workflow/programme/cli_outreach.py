@@ -9,19 +9,16 @@ import typer
 from workflow.programme import effect_queries as queries
 from workflow.programme.effect_commands import (
     AcknowledgeReminder,
-    AddPartner,
     ApproveProcurement,
     CancelProcurement,
     ConsolidatePurchaseOrders,
-    CreateReferral,
     DeliverProcurement,
     OrderProcurement,
     RequestGoods,
-    RespondToReferral,
-    SweepReferralDeadlines,
     SweepReminders,
 )
 from workflow.programme.inbox.cli import inbox
+from workflow.programme.referrals.cli import partner_app, referral_app
 from workflow.programme.shared.cli import (
     ActorOption,
     CaseOption,
@@ -36,114 +33,8 @@ from workflow.programme.shared.cli import (
 )
 from workflow.services import handle
 
-partner_app = typer.Typer(no_args_is_help=True, help="Partner organisations (reference data).")
-referral_app = typer.Typer(no_args_is_help=True, help="Referrals of families to partners.")
 reminder_app = typer.Typer(no_args_is_help=True, help="Follow-up reminders.")
 procurement_app = typer.Typer(no_args_is_help=True, help="Goods for families, within budget.")
-
-
-@partner_app.command("add")
-def partner_add(
-    code: str,
-    type_: Annotated[str, typer.Option("--type", help="A partner type code (lists.toml).")],
-    name_hy: Annotated[str, typer.Option("--name-hy", help="Name in Armenian.")],
-    name_en: Annotated[str, typer.Option("--name-en", help="Name in English.")],
-    email: Annotated[str, typer.Option("--email", help="Where referrals are sent.")],
-    language: Annotated[str, typer.Option("--language", help="hy or en")] = "hy",
-    actor: ActorOption = None,
-) -> None:
-    """Add a partner organisation."""
-    handle(
-        runtime(),
-        AddPartner(
-            code=code,
-            type=type_,
-            name_hy=name_hy,
-            name_en=name_en,
-            email=email,
-            language=language,
-            actor=actor_of(actor),
-        ),
-    )
-    typer.echo(f"partner {code} added")
-
-
-@partner_app.command("list")
-def partner_list(as_json: JsonFlag = False) -> None:
-    """Partner organisations."""
-    _show(
-        queries.list_partners(runtime()),
-        as_json,
-        lambda p: f"{p['code']:<24} {p['type']:<28} {p['email']}  {p['name_hy']}",
-        "no partners",
-    )
-
-
-@referral_app.command("create")
-def referral_create(
-    case_id: int,
-    partner: Annotated[str, typer.Option("--partner", help="Partner code (hogatar partner list).")],
-    purpose: Annotated[str, typer.Option("--purpose", help="What the family is referred for.")],
-    actor: ActorOption = None,
-) -> None:
-    """Refer a family to a partner; the referral is mailed in the background."""
-    created = handle(
-        runtime(),
-        CreateReferral(case_id=case_id, partner=partner, purpose=purpose, actor=actor_of(actor)),
-    )
-    typer.echo(f"referral {created.referral_id} queued for sending")
-
-
-@referral_app.command("respond")
-def referral_respond(
-    referral_id: int,
-    response: Annotated[str, typer.Argument(help="acknowledged, accepted, declined or completed")],
-    reason: Annotated[
-        str | None,
-        typer.Option("--reason", help="Required when declined: the partner's reason."),
-    ] = None,
-    feedback: Annotated[
-        str | None,
-        typer.Option("--feedback", help="Required when completed: the partner's feedback."),
-    ] = None,
-    actor: ActorOption = None,
-) -> None:
-    """Record the partner's answer to a referral."""
-    changed = handle(
-        runtime(),
-        RespondToReferral(
-            referral_id=referral_id,
-            response=response,
-            reason=reason,
-            feedback=feedback,
-            actor=actor_of(actor),
-        ),
-    )
-    typer.echo(f"referral {changed.referral_id} is {changed.status}")
-
-
-@referral_app.command("list")
-def referral_list(
-    case: CaseOption = None, status: StatusOption = None, as_json: JsonFlag = False
-) -> None:
-    """Referrals, with their status."""
-    _show(
-        queries.list_referrals(runtime(), case_id=case, status=status),
-        as_json,
-        lambda r: (
-            f"#{r['id']} case {r['case_id']} -> {r['partner']}: {r['status']} ({r['purpose']})"
-        ),
-        "no referrals",
-    )
-
-
-@referral_app.command("deadlines")
-def referral_deadlines() -> None:
-    """Remind silent partners and escalate now (beat does this hourly)."""
-    counts = handle(runtime(), SweepReferralDeadlines())
-    typer.echo(
-        f"{counts['partner_reminders']} partner reminders, {counts['escalations']} escalations"
-    )
 
 
 @reminder_app.command("list")

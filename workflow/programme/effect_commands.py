@@ -7,36 +7,6 @@ from datetime import date
 
 
 @dataclass(frozen=True)
-class AddPartner:
-    code: str
-    type: str
-    name_hy: str
-    name_en: str
-    email: str
-    actor: str
-    language: str = "hy"
-
-
-@dataclass(frozen=True)
-class CreateReferral:
-    case_id: int
-    partner: str
-    purpose: str
-    actor: str
-
-
-@dataclass(frozen=True)
-class RespondToReferral:
-    """The partner's answer, recorded by staff: acknowledged, accepted, declined, completed."""
-
-    referral_id: int
-    response: str
-    actor: str
-    reason: str | None = None
-    feedback: str | None = None
-
-
-@dataclass(frozen=True)
 class AcknowledgeReminder:
     reminder_id: int
     actor: str
@@ -79,23 +49,6 @@ class CancelProcurement:
 
 
 @dataclass(frozen=True)
-class PartnerAdded:
-    partner_id: int
-
-
-@dataclass(frozen=True)
-class ReferralCreated:
-    referral_id: int
-    case_id: int
-
-
-@dataclass(frozen=True)
-class ReferralChanged:
-    referral_id: int
-    status: str
-
-
-@dataclass(frozen=True)
 class ReminderAcknowledged:
     reminder_id: int
 
@@ -110,11 +63,6 @@ class ProcurementChanged:
 @dataclass(frozen=True)
 class SweepReminders:
     """Beat, every minute: send due reminders, escalate unacknowledged ones."""
-
-
-@dataclass(frozen=True)
-class SweepReferralDeadlines:
-    """Beat, hourly: remind silent partners, then tell the managers."""
 
 
 @dataclass(frozen=True)

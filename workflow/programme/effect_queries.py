@@ -9,69 +9,11 @@ from typing import Any
 from sqlalchemy import select
 
 from workflow.clock import as_utc
-from workflow.programme.effect_models import (
-    PartnerRow,
-    ProcurementRequestRow,
-    PurchaseOrderRow,
-    ReferralRow,
-    ReminderRow,
-)
+from workflow.programme.effect_models import ProcurementRequestRow, PurchaseOrderRow, ReminderRow
 from workflow.programme.services.procurement import budget_status
-from workflow.programme.services.referrals import allowed_responses
 from workflow.programme.shared.values import _at
 from workflow.programme.staff import StaffRow
 from workflow.runtime import Runtime
-
-
-def list_partners(rt: Runtime) -> list[dict[str, Any]]:
-    with rt.session_factory() as session:
-        return [
-            {
-                "code": p.code,
-                "type": p.type,
-                "name_hy": p.name_hy,
-                "name_en": p.name_en,
-                "email": p.email,
-                "language": p.language,
-                "active": p.active,
-            }
-            for p in session.scalars(select(PartnerRow).order_by(PartnerRow.code))
-        ]
-
-
-def list_referrals(
-    rt: Runtime, *, case_id: int | None = None, status: str | None = None
-) -> list[dict[str, Any]]:
-    query = select(ReferralRow, PartnerRow).join(PartnerRow).order_by(ReferralRow.id)
-    if case_id is not None:
-        query = query.where(ReferralRow.case_id == case_id)
-    if status is not None:
-        query = query.where(ReferralRow.status == status)
-    with rt.session_factory() as session:
-        return [
-            {
-                "id": r.id,
-                "case_id": r.case_id,
-                "partner": p.code,
-                "partner_name_hy": p.name_hy,
-                "partner_name_en": p.name_en,
-                "purpose": r.purpose,
-                "status": r.status,
-                "allowed_responses": allowed_responses(r.status),
-                "created_by": r.created_by,
-                "created_at": _at(r.created_at),
-                "sent_at": _at(r.sent_at),
-                "acknowledged_at": _at(r.acknowledged_at),
-                "answered_at": _at(r.answered_at),
-                "decline_reason": r.decline_reason,
-                "completed_at": _at(r.completed_at),
-                "feedback": r.feedback,
-                "partner_reminded_at": _at(r.partner_reminded_at),
-                "escalated_at": _at(r.escalated_at),
-            }
-            for r, p in session.execute(query)
-        ]
-
 
 #: Reminders that reached their recipient and wait for an acknowledgement.
 OPEN_REMINDERS = ("sent", "escalated")

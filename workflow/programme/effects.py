@@ -4,18 +4,19 @@ once per outbox row (the ledger), and may queue further effects."""
 
 from __future__ import annotations
 
-from workflow.programme.services import procurement, referrals, reminders
+from workflow.programme.referrals import effects as referrals_effects
+from workflow.programme.services import procurement, reminders
 from workflow.runtime import EffectHandler, EffectRegistry
 
 HANDLERS: dict[str, EffectHandler] = {
     # Declared by the family workflow's transitions.
     "reminders.enrolment_decision_due": reminders.schedule_enrolment_decision,
-    "referrals.notify_partners": referrals.notify_partners,
+    "referrals.notify_partners": referrals_effects.notify_partners,
     "procurement.request_goods": procurement.request_goods_effect,
     # Queued by staff actions and by beat's sweeps.
-    "referrals.send": referrals.send_referral,
-    "referrals.remind_partner": referrals.remind_partner,
-    "referrals.escalate": referrals.escalate_referral,
+    "referrals.send": referrals_effects.send_referral,
+    "referrals.remind_partner": referrals_effects.remind_partner,
+    "referrals.escalate": referrals_effects.escalate_referral,
     "reminders.send": reminders.send_reminder,
     "reminders.escalate": reminders.escalate_reminder,
     "procurement.send_purchase_order": procurement.send_purchase_order,

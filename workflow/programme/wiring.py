@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from workflow.programme import effect_commands as background
+from workflow.programme import effect_commands as programme_effect_commands
 from workflow.programme import effects, guards
 from workflow.programme.assessment import commands as assessment_commands  # noqa: F401 - tables
 from workflow.programme.assessment import services as assessment
@@ -30,7 +30,9 @@ from workflow.programme.families import (
 from workflow.programme.plans import commands as plans_commands
 from workflow.programme.plans import services as plans
 from workflow.programme.plans import services as plans_plans
-from workflow.programme.services import procurement, referrals, reminders
+from workflow.programme.referrals import commands as referrals_commands
+from workflow.programme.referrals import services as referrals
+from workflow.programme.services import procurement, reminders
 from workflow.programme.shared.cli import INTAKE
 from workflow.programme.shared.policies import policies
 from workflow.programme.shared.reference import reference
@@ -60,18 +62,18 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
     commands.SetStaffContact: staff.set_staff_contact,
     commands.AddCommunity: staff.add_community,
     # Background work: referrals, reminders, procurement.
-    background.AddPartner: referrals.add_partner,
-    background.CreateReferral: referrals.create_referral,
-    background.RespondToReferral: referrals.respond_to_referral,
-    background.SweepReferralDeadlines: referrals.sweep_referral_deadlines,
-    background.AcknowledgeReminder: reminders.acknowledge_reminder,
-    background.SweepReminders: reminders.sweep_reminders,
-    background.RequestGoods: procurement.request_goods,
-    background.ApproveProcurement: procurement.approve,
-    background.OrderProcurement: procurement.order,
-    background.DeliverProcurement: procurement.deliver,
-    background.CancelProcurement: procurement.cancel,
-    background.ConsolidatePurchaseOrders: procurement.consolidate,
+    referrals_commands.AddPartner: referrals.add_partner,
+    referrals_commands.CreateReferral: referrals.create_referral,
+    referrals_commands.RespondToReferral: referrals.respond_to_referral,
+    referrals_commands.SweepReferralDeadlines: referrals.sweep_referral_deadlines,
+    programme_effect_commands.AcknowledgeReminder: reminders.acknowledge_reminder,
+    programme_effect_commands.SweepReminders: reminders.sweep_reminders,
+    programme_effect_commands.RequestGoods: procurement.request_goods,
+    programme_effect_commands.ApproveProcurement: procurement.approve,
+    programme_effect_commands.OrderProcurement: procurement.order,
+    programme_effect_commands.DeliverProcurement: procurement.deliver,
+    programme_effect_commands.CancelProcurement: procurement.cancel,
+    programme_effect_commands.ConsolidatePurchaseOrders: procurement.consolidate,
 }
 
 

@@ -1,0 +1,57 @@
+"""Commands about partners and referrals, and what they return."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AddPartner:
+    code: str
+    type: str
+    name_hy: str
+    name_en: str
+    email: str
+    actor: str
+    language: str = "hy"
+
+
+@dataclass(frozen=True)
+class CreateReferral:
+    case_id: int
+    partner: str
+    purpose: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class RespondToReferral:
+    """The partner's answer, recorded by staff: acknowledged, accepted, declined, completed."""
+
+    referral_id: int
+    response: str
+    actor: str
+    reason: str | None = None
+    feedback: str | None = None
+
+
+@dataclass(frozen=True)
+class PartnerAdded:
+    partner_id: int
+
+
+@dataclass(frozen=True)
+class ReferralCreated:
+    referral_id: int
+    case_id: int
+
+
+@dataclass(frozen=True)
+class ReferralChanged:
+    referral_id: int
+    status: str
+
+
+@dataclass(frozen=True)
+class SweepReferralDeadlines:
+    """Beat, hourly: remind silent partners, then tell the managers."""

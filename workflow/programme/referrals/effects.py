@@ -1,0 +1,161 @@
+"""The background work of referrals: the mail to the partner, the reminder when it
+does not answer, the escalation to a manager. Each runs once per outbox row."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+
+from workflow.clock import local_day
+from workflow.persistence.models import CaseRow
+from workflow.programme.families import FamilyRow
+from workflow.programme.inbox import (
+    SYSTEM_ACTOR,
+    active_managers,
+    escalate_to,
+    note_done,
+    send_mail,
+    staff_contact,
+)
+from workflow.programme.referrals.errors import ReferralNotFound
+from workflow.programme.referrals.models import PartnerRow, ReferralRow
+from workflow.programme.referrals.services import queue_referral
+from workflow.programme.shared.policies import policies
+from workflow.programme.staff import StaffRow
+from workflow.runtime import EffectContext, Runtime
+
+
+def _referral(context: EffectContext) -> ReferralRow:
+    referral = context.session.get(
+        ReferralRow, int(context.payload["referral_id"]), with_for_update=True
+    )
+    if referral is None:
+        raise ReferralNotFound(int(context.payload["referral_id"]))
+    return referral
+
+
+def _mail_values(rt: Runtime, context: EffectContext, referral: ReferralRow) -> dict[str, Any]:
+    """The referral's numbers and the worker the partner answers to: the family's social
+    worker, else (no one assigned yet) a manager, reached by phone and e-mail."""
+    family = context.session.scalar(select(FamilyRow).where(FamilyRow.case_id == referral.case_id))
+    social_worker = family.social_worker_id if family is not None else None
+    worker = context.session.get(StaffRow, social_worker) if social_worker else None
+    if worker is None or not worker.active:
+        managers = active_managers(context.session)
+        worker = managers[0] if managers else None
+    name, phone, email = staff_contact(rt.settings, worker)
+    sent = referral.sent_at or context.now
+    return {
+        "case_number": referral.case_id,
+        "referral_number": referral.id,
+        "service": referral.purpose,
+        # Only a programme with no manager at all has nobody to name.
+        "social_worker": name or "—",
+        "worker_phone": phone,
+        "worker_email": email,
+        "sent_on": local_day(sent),
+        "respond_by": local_day(sent + policies().referral_acknowledge_within),
+    }
+
+
+def send_referral(context: EffectContext) -> Mapping[str, Any]:
+    rt = context.runtime
+    referral = _referral(context)
+    if referral.status != "queued":
+        return {"referral_id": referral.id, "skipped": referral.status}
+    partner = context.session.get(PartnerRow, referral.partner_id)
+    assert partner is not None
+    values = _mail_values(rt, context, referral)
+    values["sent_on"] = local_day(context.now)
+    message_id = send_mail(
+        context,
+        template="referral_to_partner",
+        to=partner.email,
+        language=partner.language,
+        values=values,
+        key_parts=("referral", referral.id),
+    )
+    referral.status = "sent"
+    referral.sent_at = context.now
+    referral.message_id = message_id
+    deadlines = policies()
+    referral.partner_reminder_due_at = context.now + deadlines.referral_acknowledge_within
+    referral.escalation_due_at = context.now + deadlines.referral_escalate_after
+    _note(context, referral, "referral_sent", {"partner": partner.code, "message_id": message_id})
+    return {"referral_id": referral.id, "partner": partner.code, "message_id": message_id}
+
+
+def remind_partner(context: EffectContext) -> Mapping[str, Any]:
+    referral = _referral(context)
+    if referral.status != "sent":
+        return {"referral_id": referral.id, "skipped": referral.status}
+    partner = context.session.get(PartnerRow, referral.partner_id)
+    assert partner is not None
+    message_id = send_mail(
+        context,
+        template="referral_acknowledgement_reminder",
+        to=partner.email,
+        language=partner.language,
+        values=_mail_values(context.runtime, context, referral),
+        key_parts=("referral-reminder", referral.id),
+    )
+    _note(context, referral, "referral_partner_reminded", {"partner": partner.code})
+    return {"referral_id": referral.id, "message_id": message_id}
+
+
+def escalate_referral(context: EffectContext) -> Mapping[str, Any]:
+    referral = _referral(context)
+    manager = context.session.get(StaffRow, int(context.payload["manager_id"]))
+    if referral.status != "sent" or manager is None or not manager.active:
+        return {"referral_id": referral.id, "skipped": referral.status}
+    partner = context.session.get(PartnerRow, referral.partner_id)
+    assert partner is not None
+    values = _mail_values(context.runtime, context, referral) | {
+        "manager_name": manager.full_name,
+        "partner_name": partner.name_hy if manager.language == "hy" else partner.name_en,
+    }
+    message_id = escalate_to(
+        context,
+        manager,
+        template="referral_escalation",
+        values=values,
+        key_parts=("referral-escalation", referral.id, manager.id),
+        case_id=referral.case_id,
+        kind="referral_escalation",
+        referral_id=referral.id,
+    )
+    _note(context, referral, "referral_escalated", {"manager": manager.username})
+    return {"referral_id": referral.id, "manager": manager.username, "message_id": message_id}
+
+
+def notify_partners(context: EffectContext) -> Mapping[str, Any]:
+    """A transition's effect: refer the family to every partner configured for it."""
+    trigger = str(context.payload.get("trigger", ""))
+    case = context.session.get(CaseRow, context.case_id)
+    assert case is not None
+    created = []
+    for seed in policies().partners:
+        purpose = seed.refer_on.get(trigger)
+        if not purpose:
+            continue
+        partner = context.session.scalar(
+            select(PartnerRow).where(PartnerRow.code == seed.code, PartnerRow.active.is_(True))
+        )
+        if partner is None:
+            continue
+        referral = queue_referral(
+            context.runtime,
+            context.uow,
+            case=case,
+            partner=partner,
+            purpose=purpose,
+            actor=SYSTEM_ACTOR,
+        )
+        created.append(referral.id)
+    return {"trigger": trigger, "referral_ids": created}
+
+
+def _note(context: EffectContext, referral: ReferralRow, kind: str, data: dict[str, Any]) -> None:
+    note_done(context, referral.case_id, kind, {"referral_id": referral.id, **data})

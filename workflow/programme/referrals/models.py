@@ -1,0 +1,52 @@
+"""Partner organisations and the referrals of families to them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from workflow.persistence.models import Base, Id
+
+
+class PartnerRow(Base):
+    """Reference data: seeded from config/programme/partners.toml, extended by staff."""
+
+    __tablename__ = "partners"
+    __table_args__ = {"info": {"reference_data": True}}
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    type: Mapped[str] = mapped_column(String(64))
+    name_hy: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(2), default="hy")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ReferralRow(Base):
+    """queued -> sent -> acknowledged -> accepted | declined -> completed."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
+    purpose: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[str | None] = mapped_column(String(200))
+    acknowledged_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    completed_at: Mapped[datetime | None]
+    feedback: Mapped[str | None] = mapped_column(Text)
+    # Deadlines, swept hourly: a reminder to the partner, then the manager is told.
+    partner_reminder_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    partner_reminded_at: Mapped[datetime | None]
+    escalation_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    escalated_at: Mapped[datetime | None]
