@@ -35,7 +35,7 @@ from tests.support import RecordingPublisher
 from workflow.bootstrap import bootstrap
 from workflow.persistence.database import normalise_url
 from workflow.persistence.migrate import upgrade
-from workflow.programme.effect_commands import SweepReminders
+from workflow.programme.reminders import SweepReminders
 from workflow.services import handle
 
 ADMIN_URL = "postgresql://127.0.0.1:5432/test"

@@ -20,6 +20,7 @@ from workflow.guards import GuardContext
 from workflow.persistence.models import CaseRow
 from workflow.programme import effect_queries
 from workflow.programme import referrals as programme_referrals
+from workflow.programme import reminders as programme_reminders
 from workflow.programme.assessment import AssessmentRow
 from workflow.programme.counselling import CounsellingParticipantRow, CounsellingSessionRow
 from workflow.programme.families import ConsentRow, FamilyRow, MemberRow
@@ -250,6 +251,6 @@ def case_file(rt: Runtime, case_id: int) -> dict[str, Any]:
         "timeline": timeline,
         "background": background,
         "referrals": programme_referrals.list_referrals(rt, case_id=case_id),
-        "reminders": effect_queries.list_reminders(rt, case_id=case_id),
+        "reminders": programme_reminders.list_reminders(rt, case_id=case_id),
         "procurement": effect_queries.list_procurement(rt, case_id=case_id),
     }

@@ -13,13 +13,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from workflow.programme.effect_commands import (
-    AcknowledgeReminder,
     ApproveProcurement,
     CancelProcurement,
     DeliverProcurement,
     OrderProcurement,
 )
 from workflow.programme.referrals import CreateReferral, RespondToReferral
+from workflow.programme.reminders import AcknowledgeReminder
 from workflow.programme.shared.values import Collector, date_value, text_value, whole_number
 
 #: The partner's answers, in the order a referral goes through them.

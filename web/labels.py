@@ -12,8 +12,8 @@ from typing import Any
 
 from web.i18n import N_, gettext, label
 from web.permissions import ROLES, Permission, allowed
+from workflow.programme import reminders
 from workflow.programme.inbox import SYSTEM_ACTOR
-from workflow.programme.services import reminders
 from workflow.programme.shared.policies import policies
 from workflow.programme.shared.reference import Item, reference
 

@@ -18,7 +18,7 @@ from workflow.errors import (
     NotFound,
     TriggerNotAllowed,
 )
-from workflow.programme import effect_errors, plans, referrals
+from workflow.programme import effect_errors, plans, referrals, reminders
 from workflow.programme import families as programme_errors
 from workflow.programme import staff as programme_staff
 from workflow.programme.shared import errors as shared_errors
@@ -166,7 +166,7 @@ def _background_work_message(exc: HogatarError) -> str | None:
         return gettext("Choose a partner organisation from the list.")
     if isinstance(exc, referrals.ReferralResponseRefused):
         return gettext("This answer does not fit the referral's current status.")
-    if isinstance(exc, effect_errors.ReminderNotOpen):
+    if isinstance(exc, reminders.ReminderNotOpen):
         return gettext("This reminder is not waiting for an acknowledgement.")
     if isinstance(exc, effect_errors.ProcurementStatusRefused):
         return gettext("The procurement request is not in a status that allows this.")

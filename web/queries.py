@@ -23,11 +23,13 @@ from workflow.errors import NotFound
 from workflow.persistence.models import CaseRow
 from workflow.programme import effect_queries
 from workflow.programme import referrals as programme_referrals
+from workflow.programme import reminders as programme_reminders
 from workflow.programme.assessment import AssessmentRow
-from workflow.programme.effect_errors import ProcurementRequestNotFound, ReminderNotFound
-from workflow.programme.effect_models import ProcurementRequestRow, ReminderRow
+from workflow.programme.effect_errors import ProcurementRequestNotFound
+from workflow.programme.effect_models import ProcurementRequestRow
 from workflow.programme.families import FamilyRow, MemberRow
 from workflow.programme.referrals import ReferralNotFound, ReferralRow
+from workflow.programme.reminders import ReminderNotFound, ReminderRow
 from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.runtime import Runtime
 from workflow.text import search_key
@@ -243,7 +245,7 @@ def overdue_reminders_for(rt: Runtime, role: str, username: str) -> list[dict[st
     """The overdue reminders a staff member answers for: the team's for those who oversee
     reminders, else their own. The dashboard counts these rows, the reminders page lists them."""
     everyone = allowed(role, Permission.OVERSEE_REMINDERS)
-    return effect_queries.overdue_reminders(rt, recipient=None if everyone else username)
+    return programme_reminders.overdue_reminders(rt, recipient=None if everyone else username)
 
 
 def referrals_awaiting_answer(rt: Runtime) -> int:
@@ -305,7 +307,7 @@ def reminder(rt: Runtime, reminder_id: int) -> dict[str, Any]:
     case_id = _case_of(
         rt, ReminderRow.case_id, ReminderRow.id, reminder_id, ReminderNotFound(reminder_id)
     )
-    rows = effect_queries.list_reminders(rt, case_id=case_id)
+    rows = programme_reminders.list_reminders(rt, case_id=case_id)
     return next(row for row in rows if row["id"] == reminder_id)
 
 

@@ -21,8 +21,9 @@ from workflow.delivery import deliver_effect
 from workflow.notifications import MemoryMailer
 from workflow.persistence.models import OutboxRow
 from workflow.programme import effect_queries
-from workflow.programme.effect_commands import SweepReminders
+from workflow.programme import reminders as programme_reminders
 from workflow.programme.families import AssignCase
+from workflow.programme.reminders import SweepReminders
 from workflow.programme.staff import AddStaff
 from workflow.runtime import Runtime
 from workflow.services import handle
@@ -74,7 +75,7 @@ def site(clean_db, clean_redis, settings_for, serve) -> tuple[str, Runtime]:
 
 def test_a_manager_acknowledges_a_reminder_and_approves_goods(chromium, site, artifacts):
     url, rt = site
-    [reminder] = effect_queries.list_reminders(rt, status="escalated")
+    [reminder] = programme_reminders.list_reminders(rt, status="escalated")
     [request] = effect_queries.list_procurement(rt, status="requested")
     manager = Session(chromium, url, artifacts)
     page = manager.page
@@ -91,7 +92,7 @@ def test_a_manager_acknowledges_a_reminder_and_approves_goods(chromium, site, ar
     manager.shot("reminders")
     manager.submit(f"Ընդունել ի գիտություն հիշեցում {reminder['id']}")
     assert page.get_by_text("Հիշեցումն ընդունված է ի գիտություն").is_visible()
-    [done] = effect_queries.list_reminders(rt, case_id=reminder["case_id"])
+    [done] = programme_reminders.list_reminders(rt, case_id=reminder["case_id"])
     assert (done["status"], done["acknowledged_by"]) == ("acknowledged", "lusine.h")
 
     # The referral made on enrolment, on the board.

@@ -18,11 +18,11 @@ from web.app import create_app
 from workflow.bootstrap import bootstrap
 from workflow.clock import FixedClock
 from workflow.notifications import MemoryMailer
-from workflow.programme import effect_queries
+from workflow.programme import reminders as programme_reminders
 from workflow.programme.counselling import RecordCounselling
-from workflow.programme.effect_commands import SweepReminders
 from workflow.programme.families import AssignCase
 from workflow.programme.plans import PlanService
+from workflow.programme.reminders import SweepReminders
 from workflow.programme.staff import AddStaff
 from workflow.services import handle
 
@@ -83,7 +83,7 @@ def site(clean_db, clean_redis, settings_for, serve):
 
 def test_the_managers_overdue_figure_is_the_list_behind_its_link(chromium, site, artifacts):
     url, rt, _ = site
-    overdue = effect_queries.overdue_reminders(rt)
+    overdue = programme_reminders.overdue_reminders(rt)
     recipients = sorted(r["recipient"] for r in overdue)
     assert recipients == [pf.PSYCHOLOGIST, pf.PSYCHOLOGIST, pf.SOCIAL_WORKER]
     manager = Session(chromium, url, artifacts)

@@ -25,17 +25,18 @@ from workflow.persistence.models import OutboxRow
 from workflow.programme import effect_queries, inbox
 from workflow.programme import families as programme_queries
 from workflow.programme import referrals as programme_referrals
+from workflow.programme import reminders as programme_reminders
 from workflow.programme.counselling import RecordCounselling
 from workflow.programme.effect_commands import (
     ApproveProcurement,
     ConsolidatePurchaseOrders,
     DeliverProcurement,
-    SweepReminders,
 )
 from workflow.programme.effect_errors import OverBudget
 from workflow.programme.families import AssignCase
 from workflow.programme.plans import DeliverService, PlanService
 from workflow.programme.referrals import CreateReferral, RespondToReferral
+from workflow.programme.reminders import SweepReminders
 from workflow.programme.staff import AddStaff
 from workflow.services import handle
 
@@ -124,7 +125,7 @@ def test_the_whole_story(clean_db, clean_redis, runtime_for, processes, tmp_path
             actor="psy-mane",
         ),
     )
-    [reminder] = effect_queries.list_reminders(rt, case_id=case_id, status="scheduled")
+    [reminder] = programme_reminders.list_reminders(rt, case_id=case_id, status="scheduled")
     later = FixedClock(rt.clock.now() + timedelta(days=15))
     beat_at_day_15 = runtime_for(clean_db, clean_redis)
     beat_at_day_15.clock = later
@@ -227,7 +228,7 @@ def test_two_beats_send_one_mail_per_reminder(
                 actor="psy-mane",
             ),
         )
-    reminders = [r["id"] for r in effect_queries.list_reminders(rt, status="scheduled")]
+    reminders = [r["id"] for r in programme_reminders.list_reminders(rt, status="scheduled")]
     assert len(reminders) == 3
     env = service_env(clean_db, clean_redis, tmp_path / "var", HOGATAR_REMINDER_SWEEP_SECONDS="0.5")
     processes("worker", env)
@@ -242,7 +243,7 @@ def test_two_beats_send_one_mail_per_reminder(
     time.sleep(3)  # both beats keep sweeping: nothing more may go out
     for reminder_id in reminders:
         assert len(mails_in(mail_dir, f"reminder.{reminder_id}")) == 1
-    assert {r["status"] for r in effect_queries.list_reminders(rt)} == {"sent"}
+    assert {r["status"] for r in programme_reminders.list_reminders(rt)} == {"sent"}
 
 
 def test_mail_server_down_then_back_sends_once(

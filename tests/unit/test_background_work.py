@@ -19,15 +19,14 @@ from workflow.errors import GuardFailed, InvalidInput
 from workflow.programme import effect_queries
 from workflow.programme import inbox as programme_inbox
 from workflow.programme import referrals as programme_referrals
+from workflow.programme import reminders as programme_reminders
 from workflow.programme.counselling import RecordCounselling
 from workflow.programme.effect_commands import (
-    AcknowledgeReminder,
     ApproveProcurement,
     CancelProcurement,
     ConsolidatePurchaseOrders,
     DeliverProcurement,
     OrderProcurement,
-    SweepReminders,
 )
 from workflow.programme.effect_errors import NotAllowedToApprove, OverBudget, OverFamilyCeiling
 from workflow.programme.families import AssignCase
@@ -38,6 +37,7 @@ from workflow.programme.referrals import (
     RespondToReferral,
     SweepReferralDeadlines,
 )
+from workflow.programme.reminders import AcknowledgeReminder, SweepReminders
 from workflow.programme.staff import AddStaff
 from workflow.services import handle
 
@@ -240,7 +240,7 @@ def test_a_follow_up_reminder_is_sent_once_when_due(staff, publisher, mailer, cl
     handle(staff, AssignCase(case_id=case_id, actor="m", psychologist=PSYCHOLOGIST))
     deliver_all(staff, publisher)
     counselling(staff, case_id)
-    [reminder] = effect_queries.list_reminders(staff, case_id=case_id, status="scheduled")
+    [reminder] = programme_reminders.list_reminders(staff, case_id=case_id, status="scheduled")
     assert reminder["recipient"] == PSYCHOLOGIST
     assert handle(staff, SweepReminders()) == {"sent": 0, "escalated": 0}
     clock.advance(timedelta(days=14, hours=12))
@@ -275,7 +275,7 @@ def test_the_follow_up_session_or_closing_cancels_the_reminder(staff, publisher,
     case_id = case_in(staff, "receiving_services")
     counselling(staff, case_id)
     counselling(staff, case_id, follow_up=False)  # the follow-up itself
-    statuses = [r["status"] for r in effect_queries.list_reminders(staff, case_id=case_id)]
+    statuses = [r["status"] for r in programme_reminders.list_reminders(staff, case_id=case_id)]
     assert "scheduled" not in statuses and "cancelled" in statuses
     counselling(staff, case_id)
     handle(
@@ -290,20 +290,22 @@ def test_the_follow_up_session_or_closing_cancels_the_reminder(staff, publisher,
     )
     clock.advance(timedelta(days=60))
     assert handle(staff, SweepReminders()) == {"sent": 0, "escalated": 0}
-    reasons = {r["cancel_reason"] for r in effect_queries.list_reminders(staff, case_id=case_id)}
+    reasons = {
+        r["cancel_reason"] for r in programme_reminders.list_reminders(staff, case_id=case_id)
+    }
     assert reasons == {"follow_up_recorded", "case_closed"}
 
 
 def test_assessment_schedules_the_enrolment_decision_and_enrolling_cancels_it(staff, publisher):
     case_id = case_in(staff, "assessed")
     deliver_all(staff, publisher)
-    [reminder] = effect_queries.list_reminders(staff, case_id=case_id)
+    [reminder] = programme_reminders.list_reminders(staff, case_id=case_id)
     assert (reminder["kind"], reminder["status"]) == ("enrolment_decision", "scheduled")
     from tests.programme_fixtures import prepare
 
     prepare(staff, case_id, "enrol")
     handle(staff, AdvanceCase(case_id=case_id, trigger="enrol", actor="sw"))
-    [reminder] = effect_queries.list_reminders(staff, case_id=case_id)
+    [reminder] = programme_reminders.list_reminders(staff, case_id=case_id)
     assert (reminder["status"], reminder["cancel_reason"]) == ("cancelled", "enrolment_decided")
 
 
@@ -472,7 +474,7 @@ def test_cancel_needs_a_reason_and_only_before_ordering(staff, publisher):
 def test_a_reminder_falls_due_at_nine_in_yerevan_on_sqlite_too(staff, publisher):
     case_id = case_in(staff, "assessed")
     deliver_all(staff, publisher)
-    [reminder] = effect_queries.list_reminders(staff, case_id=case_id)
+    [reminder] = programme_reminders.list_reminders(staff, case_id=case_id)
     due = datetime.fromisoformat(reminder["due_at"])
     # 09:00 in Yerevan (UTC+4) is 05:00 UTC: stored as the instant, not the wall clock.
     assert (due.utcoffset(), due.hour, due.minute) == (timedelta(0), 5, 0)

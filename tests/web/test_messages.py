@@ -12,7 +12,7 @@ from tests.web.test_pages import FAMILY_FORM
 from tests.web.work_fixtures import work_off
 from web import templating
 from workflow.commands import AdvanceCase
-from workflow.programme import effect_queries
+from workflow.programme import reminders
 from workflow.programme.counselling import RecordCounselling
 from workflow.services import handle
 
@@ -78,7 +78,7 @@ def test_reasons_the_programme_writes_are_shown_in_the_readers_language(
         rt,
         AdvanceCase(case_id=case_id, trigger="close", actor="manager", reason="", data=pf.CLOSE),
     )
-    [reminder] = effect_queries.list_reminders(rt, case_id=case_id)
+    [reminder] = reminders.list_reminders(rt, case_id=case_id)
     assert reminder["cancel_reason"] == "case_closed"  # a code, not a sentence
     b = browser("manager")
     page = b.get(f"/cases/{case_id}").text

@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from tests import programme_fixtures as pf
 from tests.web import work_fixtures as wf
-from workflow.programme import effect_queries
+from workflow.programme import reminders as programme_reminders
 from workflow.programme.counselling import RecordCounselling
-from workflow.programme.effect_commands import SweepReminders
 from workflow.programme.families import AssignCase
+from workflow.programme.reminders import SweepReminders
 from workflow.services import handle
 
 FIGURE = re.compile(r'id="overdue-reminders-link">(\d+)<')
@@ -52,7 +52,7 @@ def psychologists_overdue_follow_up(rt, publisher, clock) -> int:
     wf.work_off(rt, publisher)
     [reminder] = [
         r
-        for r in effect_queries.list_reminders(rt, case_id=case_id)
+        for r in programme_reminders.list_reminders(rt, case_id=case_id)
         if r["kind"] == "counselling_follow_up"
     ]
     assert (reminder["status"], reminder["recipient"]) == ("sent", pf.PSYCHOLOGIST)

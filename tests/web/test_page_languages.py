@@ -28,8 +28,8 @@ from workflow.notifications import MemoryMailer
 from workflow.persistence.migrate import upgrade
 from workflow.persistence.models import OutboxRow
 from workflow.programme.demo import seed_demo
-from workflow.programme.effect_commands import SweepReminders
 from workflow.programme.referrals import SweepReferralDeadlines
+from workflow.programme.reminders import SweepReminders
 from workflow.programme.shared.policies import policies
 from workflow.runtime import Runtime
 from workflow.services import handle

@@ -13,6 +13,7 @@ from tests import programme_fixtures as pf
 from tests.web import work_fixtures as wf
 from workflow.programme import effect_queries
 from workflow.programme import referrals as programme_referrals
+from workflow.programme import reminders as programme_reminders
 
 SECOND = {"family_name": "Ավագյան", "phone": "+374 91 000002"}
 THIRD = {"family_name": "Բաբայան", "phone": "+374 91 000003"}
@@ -46,7 +47,7 @@ def test_my_overdue_reminder_is_highlighted_and_acknowledged(browser, rt, publis
     after = worker.get(done.headers["location"]).text
     assert "Հիշեցումն ընդունված է ի գիտություն" in after
     assert "Ձեր մուտքայինները դատարկ են" in after  # acknowledging read the inbox item
-    [reminder] = effect_queries.list_reminders(rt, case_id=case_id)
+    [reminder] = programme_reminders.list_reminders(rt, case_id=case_id)
     assert (reminder["status"], reminder["acknowledged_by"]) == ("acknowledged", pf.SOCIAL_WORKER)
     again = worker.post(f"/reminders/{reminder_id}/acknowledge")
     assert again.status_code == 422
@@ -71,7 +72,7 @@ def test_managers_see_and_acknowledge_the_teams_escalated_reminders(browser, rt,
         f"/reminders/{reminder_id}/acknowledge", {"next": f"/cases/{case_id}#reminders"}
     )
     assert done.headers["location"] == f"/cases/{case_id}?msg=acknowledged#reminders"
-    [reminder] = effect_queries.list_reminders(rt, case_id=case_id)
+    [reminder] = programme_reminders.list_reminders(rt, case_id=case_id)
     assert (reminder["status"], reminder["acknowledged_by"]) == ("acknowledged", "manager")
 
 
@@ -88,7 +89,7 @@ def test_unknown_reminder_is_404_and_forms_need_the_csrf_token(browser, rt, publ
         response = worker.client.post(path, data=data, follow_redirects=False)
         assert response.status_code == 403, path
         assert "Ձևի ժամկետն անցել է" in response.text
-    assert effect_queries.list_reminders(rt)[0]["status"] == "sent"
+    assert programme_reminders.list_reminders(rt)[0]["status"] == "sent"
 
 
 # --- Referrals ---

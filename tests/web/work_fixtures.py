@@ -11,8 +11,9 @@ from tests.support import RecordingPublisher
 from workflow.clock import FixedClock
 from workflow.delivery import deliver_effect
 from workflow.programme import effect_queries
-from workflow.programme.effect_commands import SweepReminders
+from workflow.programme import reminders as programme_reminders
 from workflow.programme.families import AssignCase
+from workflow.programme.reminders import SweepReminders
 from workflow.runtime import Runtime
 from workflow.services import handle
 
@@ -58,7 +59,7 @@ def reminded_case(
         clock.advance(timedelta(days=4))
         handle(rt, SweepReminders())
         work_off(rt, publisher)
-    [reminder] = effect_queries.list_reminders(rt, case_id=case_id)
+    [reminder] = programme_reminders.list_reminders(rt, case_id=case_id)
     assert reminder["status"] == ("escalated" if escalate else "sent"), reminder
     return case_id, int(reminder["id"])
 

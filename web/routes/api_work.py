@@ -29,6 +29,7 @@ from workflow import services
 from workflow.programme import effect_queries
 from workflow.programme import inbox as programme_inbox
 from workflow.programme import referrals as programme_referrals
+from workflow.programme import reminders as programme_reminders
 
 router = APIRouter()
 LOGIN = Depends(require_login)
@@ -115,7 +116,7 @@ def list_reminders(
         if recipient not in (None, staff.username):
             raise Forbidden()
         recipient = staff.username
-    rows = effect_queries.list_reminders(
+    rows = programme_reminders.list_reminders(
         runtime(request), case_id=case_id, recipient=recipient, status=status
     )
     return JSONResponse(rows)

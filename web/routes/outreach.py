@@ -24,9 +24,9 @@ from web.routes.public import safe_next
 from web.templating import render
 from workflow import services
 from workflow.errors import InvalidInput
-from workflow.programme import effect_queries
 from workflow.programme import inbox as programme_inbox
 from workflow.programme import referrals as programme_referrals
+from workflow.programme import reminders as programme_reminders
 from workflow.programme.shared.values import Problems
 
 router = APIRouter(include_in_schema=False)
@@ -59,7 +59,7 @@ def render_inbox(
     request: Request, staff: Staff, *, error: str | None = None, status_code: int = 200
 ) -> Response:
     rt = runtime(request)
-    mine = effect_queries.list_reminders(rt, recipient=staff.username)
+    mine = programme_reminders.list_reminders(rt, recipient=staff.username)
     # Exactly the rows the dashboard counts: the team's overdue reminders for a manager
     # (their own among them), one's own for everyone else.
     overdue = overdue_reminders_for(rt, staff.role, staff.username)
@@ -67,7 +67,7 @@ def render_inbox(
     items = programme_inbox.inbox(rt, username=staff.username)
     cases = [r["case_id"] for r in [*mine, *team, *items]]
     context: dict[str, Any] = {
-        "open": [r for r in mine if r["status"] in effect_queries.OPEN_REMINDERS],
+        "open": [r for r in mine if r["status"] in programme_reminders.OPEN_REMINDERS],
         "upcoming": [r for r in mine if r["status"] in WAITING],
         "finished": [r for r in reversed(mine) if r["status"] in FINISHED][:RECENT],
         "team": team,

@@ -8,17 +8,16 @@ import typer
 
 from workflow.programme import effect_queries as queries
 from workflow.programme.effect_commands import (
-    AcknowledgeReminder,
     ApproveProcurement,
     CancelProcurement,
     ConsolidatePurchaseOrders,
     DeliverProcurement,
     OrderProcurement,
     RequestGoods,
-    SweepReminders,
 )
 from workflow.programme.inbox.cli import inbox
 from workflow.programme.referrals.cli import partner_app, referral_app
+from workflow.programme.reminders.cli import reminder_app
 from workflow.programme.shared.cli import (
     ActorOption,
     CaseOption,
@@ -33,41 +32,7 @@ from workflow.programme.shared.cli import (
 )
 from workflow.services import handle
 
-reminder_app = typer.Typer(no_args_is_help=True, help="Follow-up reminders.")
 procurement_app = typer.Typer(no_args_is_help=True, help="Goods for families, within budget.")
-
-
-@reminder_app.command("list")
-def reminder_list(
-    case: CaseOption = None,
-    status: StatusOption = None,
-    recipient: Annotated[str | None, typer.Option("--to", help="Staff username.")] = None,
-    as_json: JsonFlag = False,
-) -> None:
-    """Reminders, soonest first."""
-    _show(
-        queries.list_reminders(runtime(), case_id=case, recipient=recipient, status=status),
-        as_json,
-        lambda r: (
-            f"#{r['id']} case {r['case_id']} {r['kind']} to {r['recipient']}: "
-            f"{r['status']} (due {r['due_at']})"
-        ),
-        "no reminders",
-    )
-
-
-@reminder_app.command("acknowledge")
-def reminder_acknowledge(reminder_id: int, actor: ActorOption = None) -> None:
-    """Mark a reminder seen and acted on (stops its escalation)."""
-    handle(runtime(), AcknowledgeReminder(reminder_id=reminder_id, actor=actor_of(actor)))
-    typer.echo(f"reminder {reminder_id} acknowledged")
-
-
-@reminder_app.command("sweep")
-def reminder_sweep() -> None:
-    """Send due reminders and escalate overdue ones now (beat does this every minute)."""
-    counts = handle(runtime(), SweepReminders())
-    typer.echo(f"{counts['sent']} reminders queued, {counts['escalated']} escalated")
 
 
 @procurement_app.command("request")

@@ -7,12 +7,6 @@ from datetime import date
 
 
 @dataclass(frozen=True)
-class AcknowledgeReminder:
-    reminder_id: int
-    actor: str
-
-
-@dataclass(frozen=True)
 class RequestGoods:
     planned_service_id: int
     actor: str
@@ -49,20 +43,10 @@ class CancelProcurement:
 
 
 @dataclass(frozen=True)
-class ReminderAcknowledged:
-    reminder_id: int
-
-
-@dataclass(frozen=True)
 class ProcurementChanged:
     request_id: int
     status: str
     purchase_order_id: int | None = None
-
-
-@dataclass(frozen=True)
-class SweepReminders:
-    """Beat, every minute: send due reminders, escalate unacknowledged ones."""
 
 
 @dataclass(frozen=True)

@@ -9,16 +9,6 @@ def _amd(amount: int) -> str:
     return f"{amount:,} AMD".replace(",", " ")
 
 
-class ReminderNotFound(NotFound):
-    def __init__(self, reminder_id: int) -> None:
-        super().__init__(f"reminder {reminder_id} does not exist")
-
-
-class ReminderNotOpen(InvalidInput):
-    def __init__(self, reminder_id: int, status: str) -> None:
-        super().__init__(f"reminder {reminder_id} is {status}: there is nothing to acknowledge")
-
-
 class ProcurementRequestNotFound(NotFound):
     def __init__(self, request_id: int) -> None:
         super().__init__(f"procurement request {request_id} does not exist")

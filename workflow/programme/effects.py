@@ -5,7 +5,9 @@ once per outbox row (the ledger), and may queue further effects."""
 from __future__ import annotations
 
 from workflow.programme.referrals import effects as referrals_effects
-from workflow.programme.services import procurement, reminders
+from workflow.programme.reminders import effects as reminders_effects
+from workflow.programme.reminders import services as reminders
+from workflow.programme.services import procurement
 from workflow.runtime import EffectHandler, EffectRegistry
 
 HANDLERS: dict[str, EffectHandler] = {
@@ -17,8 +19,8 @@ HANDLERS: dict[str, EffectHandler] = {
     "referrals.send": referrals_effects.send_referral,
     "referrals.remind_partner": referrals_effects.remind_partner,
     "referrals.escalate": referrals_effects.escalate_referral,
-    "reminders.send": reminders.send_reminder,
-    "reminders.escalate": reminders.escalate_reminder,
+    "reminders.send": reminders_effects.send_reminder,
+    "reminders.escalate": reminders_effects.escalate_reminder,
     "procurement.send_purchase_order": procurement.send_purchase_order,
 }
 

@@ -32,7 +32,9 @@ from workflow.programme.plans import services as plans
 from workflow.programme.plans import services as plans_plans
 from workflow.programme.referrals import commands as referrals_commands
 from workflow.programme.referrals import services as referrals
-from workflow.programme.services import procurement, reminders
+from workflow.programme.reminders import commands as reminders_commands
+from workflow.programme.reminders import services as reminders
+from workflow.programme.services import procurement
 from workflow.programme.shared.cli import INTAKE
 from workflow.programme.shared.policies import policies
 from workflow.programme.shared.reference import reference
@@ -66,8 +68,8 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
     referrals_commands.CreateReferral: referrals.create_referral,
     referrals_commands.RespondToReferral: referrals.respond_to_referral,
     referrals_commands.SweepReferralDeadlines: referrals.sweep_referral_deadlines,
-    programme_effect_commands.AcknowledgeReminder: reminders.acknowledge_reminder,
-    programme_effect_commands.SweepReminders: reminders.sweep_reminders,
+    reminders_commands.AcknowledgeReminder: reminders.acknowledge_reminder,
+    reminders_commands.SweepReminders: reminders.sweep_reminders,
     programme_effect_commands.RequestGoods: procurement.request_goods,
     programme_effect_commands.ApproveProcurement: procurement.approve,
     programme_effect_commands.OrderProcurement: procurement.order,
