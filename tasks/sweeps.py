@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tasks.runtime import app, runtime
-from workflow.programme.effect_commands import ConsolidatePurchaseOrders
+from workflow.programme.procurement import ConsolidatePurchaseOrders
 from workflow.programme.referrals import SweepReferralDeadlines
 from workflow.programme.reminders import SweepReminders
 from workflow.services import handle

@@ -18,7 +18,7 @@ from workflow.clock import as_utc
 from workflow.errors import CaseNotFound
 from workflow.guards import GuardContext
 from workflow.persistence.models import CaseRow
-from workflow.programme import effect_queries
+from workflow.programme import procurement as programme_procurement
 from workflow.programme import referrals as programme_referrals
 from workflow.programme import reminders as programme_reminders
 from workflow.programme.assessment import AssessmentRow
@@ -252,5 +252,5 @@ def case_file(rt: Runtime, case_id: int) -> dict[str, Any]:
         "background": background,
         "referrals": programme_referrals.list_referrals(rt, case_id=case_id),
         "reminders": programme_reminders.list_reminders(rt, case_id=case_id),
-        "procurement": effect_queries.list_procurement(rt, case_id=case_id),
+        "procurement": programme_procurement.list_procurement(rt, case_id=case_id),
     }

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from workflow.programme.effect_commands import (
+from workflow.programme.procurement import (
     ApproveProcurement,
     CancelProcurement,
     DeliverProcurement,

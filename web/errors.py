@@ -26,8 +26,8 @@ from workflow.errors import (
     NotFound,
     TriggerNotAllowed,
 )
-from workflow.programme.effect_errors import OverBudget, OverFamilyCeiling
 from workflow.programme.families import PossibleDuplicate
+from workflow.programme.procurement import OverBudget, OverFamilyCeiling
 from workflow.programme.shared.values import Problems
 
 log = logging.getLogger("hogatar.web")

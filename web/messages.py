@@ -18,8 +18,9 @@ from workflow.errors import (
     NotFound,
     TriggerNotAllowed,
 )
-from workflow.programme import effect_errors, plans, referrals, reminders
 from workflow.programme import families as programme_errors
+from workflow.programme import plans, referrals, reminders
+from workflow.programme import procurement as programme_procurement
 from workflow.programme import staff as programme_staff
 from workflow.programme.shared import errors as shared_errors
 from workflow.programme.shared.values import Problems
@@ -168,13 +169,13 @@ def _background_work_message(exc: HogatarError) -> str | None:
         return gettext("This answer does not fit the referral's current status.")
     if isinstance(exc, reminders.ReminderNotOpen):
         return gettext("This reminder is not waiting for an acknowledgement.")
-    if isinstance(exc, effect_errors.ProcurementStatusRefused):
+    if isinstance(exc, programme_procurement.ProcurementStatusRefused):
         return gettext("The procurement request is not in a status that allows this.")
-    if isinstance(exc, effect_errors.NotAllowedToApprove):
+    if isinstance(exc, programme_procurement.NotAllowedToApprove):
         return gettext("Only a procurement officer or a manager can approve procurement.")
-    if isinstance(exc, effect_errors.OverBudget):
+    if isinstance(exc, programme_procurement.OverBudget):
         return gettext("Over budget by %(over)s.") % {"over": format_money(exc.over_by)}
-    if isinstance(exc, effect_errors.OverFamilyCeiling):
+    if isinstance(exc, programme_procurement.OverFamilyCeiling):
         return gettext("Over the per-family ceiling by %(over)s.") % {
             "over": format_money(exc.over_by)
         }
@@ -189,7 +190,7 @@ def budget_refusal(exc: HogatarError, *, amount: int, line: str) -> str:
         "remaining": format_money(amount - getattr(exc, "over_by", 0)),
         "over": format_money(getattr(exc, "over_by", 0)),
     }
-    if isinstance(exc, effect_errors.OverBudget):
+    if isinstance(exc, programme_procurement.OverBudget):
         return (
             gettext(
                 "Over budget: the budget line “%(line)s” has %(remaining)s left and the "
@@ -197,7 +198,7 @@ def budget_refusal(exc: HogatarError, *, amount: int, line: str) -> str:
             )
             % figures
         )
-    if isinstance(exc, effect_errors.OverFamilyCeiling):
+    if isinstance(exc, programme_procurement.OverFamilyCeiling):
         return (
             gettext(
                 "Over the per-family ceiling: this family can still receive goods worth "

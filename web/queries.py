@@ -21,13 +21,12 @@ from web.permissions import Permission, allowed
 from workflow.clock import local_day
 from workflow.errors import NotFound
 from workflow.persistence.models import CaseRow
-from workflow.programme import effect_queries
+from workflow.programme import procurement as programme_procurement
 from workflow.programme import referrals as programme_referrals
 from workflow.programme import reminders as programme_reminders
 from workflow.programme.assessment import AssessmentRow
-from workflow.programme.effect_errors import ProcurementRequestNotFound
-from workflow.programme.effect_models import ProcurementRequestRow
 from workflow.programme.families import FamilyRow, MemberRow
+from workflow.programme.procurement import ProcurementRequestNotFound, ProcurementRequestRow
 from workflow.programme.referrals import ReferralNotFound, ReferralRow
 from workflow.programme.reminders import ReminderNotFound, ReminderRow
 from workflow.programme.staff import CommunityRow, StaffRow
@@ -319,7 +318,7 @@ def procurement_request(rt: Runtime, request_id: int) -> dict[str, Any]:
         request_id,
         ProcurementRequestNotFound(request_id),
     )
-    rows = effect_queries.list_procurement(rt, case_id=case_id)
+    rows = programme_procurement.list_procurement(rt, case_id=case_id)
     return next(row for row in rows if row["id"] == request_id)
 
 

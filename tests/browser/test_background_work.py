@@ -20,7 +20,7 @@ from workflow.clock import FixedClock
 from workflow.delivery import deliver_effect
 from workflow.notifications import MemoryMailer
 from workflow.persistence.models import OutboxRow
-from workflow.programme import effect_queries
+from workflow.programme import procurement as programme_procurement
 from workflow.programme import reminders as programme_reminders
 from workflow.programme.families import AssignCase
 from workflow.programme.reminders import SweepReminders
@@ -76,7 +76,7 @@ def site(clean_db, clean_redis, settings_for, serve) -> tuple[str, Runtime]:
 def test_a_manager_acknowledges_a_reminder_and_approves_goods(chromium, site, artifacts):
     url, rt = site
     [reminder] = programme_reminders.list_reminders(rt, status="escalated")
-    [request] = effect_queries.list_procurement(rt, status="requested")
+    [request] = programme_procurement.list_procurement(rt, status="requested")
     manager = Session(chromium, url, artifacts)
     page = manager.page
     manager.login_by_keyboard("lusine.h")
@@ -116,7 +116,7 @@ def test_a_manager_acknowledges_a_reminder_and_approves_goods(chromium, site, ar
     amount.fill("42 000")
     manager.submit("Հաստատել")
     assert page.get_by_text("Գնման հայտը հաստատված է").is_visible()
-    [approved] = effect_queries.list_procurement(rt, case_id=request["case_id"])
+    [approved] = programme_procurement.list_procurement(rt, case_id=request["case_id"])
     assert (approved["status"], approved["amount_amd"]) == ("approved", 42_000)
 
     # The case page: its referral, goods and the activity on the timeline.

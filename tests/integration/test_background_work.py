@@ -22,19 +22,20 @@ from workflow.delivery import deliver_effect
 from workflow.errors import InvalidInput
 from workflow.notifications.sink import serve
 from workflow.persistence.models import OutboxRow
-from workflow.programme import effect_queries, inbox
 from workflow.programme import families as programme_queries
+from workflow.programme import inbox
+from workflow.programme import procurement as programme_procurement
 from workflow.programme import referrals as programme_referrals
 from workflow.programme import reminders as programme_reminders
 from workflow.programme.counselling import RecordCounselling
-from workflow.programme.effect_commands import (
+from workflow.programme.families import AssignCase
+from workflow.programme.plans import DeliverService, PlanService
+from workflow.programme.procurement import (
     ApproveProcurement,
     ConsolidatePurchaseOrders,
     DeliverProcurement,
+    OverBudget,
 )
-from workflow.programme.effect_errors import OverBudget
-from workflow.programme.families import AssignCase
-from workflow.programme.plans import DeliverService, PlanService
 from workflow.programme.referrals import CreateReferral, RespondToReferral
 from workflow.programme.reminders import SweepReminders
 from workflow.programme.staff import AddStaff
@@ -143,7 +144,7 @@ def test_the_whole_story(clean_db, clean_redis, runtime_for, processes, tmp_path
     ]
 
     # Procurement: school supplies requested by start_services, then tools after training.
-    [supplies] = effect_queries.list_procurement(rt, case_id=case_id)
+    [supplies] = programme_procurement.list_procurement(rt, case_id=case_id)
     handle(rt, ApproveProcurement(request_id=supplies["id"], actor="proc-levon"))
     handle(
         rt,
@@ -184,7 +185,7 @@ def test_the_whole_story(clean_db, clean_redis, runtime_for, processes, tmp_path
     )
     tools = next(
         r
-        for r in effect_queries.list_procurement(rt, case_id=case_id)
+        for r in programme_procurement.list_procurement(rt, case_id=case_id)
         if r["service"] == "tools_equipment"
     )
     handle(rt, ApproveProcurement(request_id=tools["id"], actor="proc-levon"))
@@ -328,7 +329,7 @@ def test_refusals_write_nothing(clean_db, clean_redis, runtime_for):
         rt, CreateReferral(case_id=case_id, partner="kotayk_rights", purpose="x", actor="sw")
     )
     deliver_everything(rt)  # what a worker would do: request the goods, mail the referral
-    [request] = effect_queries.list_procurement(rt, case_id=case_id)
+    [request] = programme_procurement.list_procurement(rt, case_id=case_id)
     assert programme_referrals.list_referrals(rt, case_id=case_id)[-1]["status"] == "sent"
     before = table_dump(rt)
     with pytest.raises(InvalidInput, match="declined referral needs the partner's reason"):

@@ -18,9 +18,9 @@ from workflow.delivery import deliver_effect
 from workflow.notifications import SmtpMailer
 from workflow.notifications.sink import serve
 from workflow.persistence.migrate import upgrade
-from workflow.programme import effect_queries
-from workflow.programme.effect_commands import ApproveProcurement, ConsolidatePurchaseOrders
+from workflow.programme import procurement
 from workflow.programme.families import AssignCase
+from workflow.programme.procurement import ApproveProcurement, ConsolidatePurchaseOrders
 from workflow.programme.staff import AddStaff, SetStaffContact
 from workflow.services import handle
 
@@ -112,7 +112,7 @@ def test_the_purchase_order_has_the_office_address_a_contact_and_amounts_as_on_t
     rt, publisher, mail_dir = site
     case_id = pf.case_in(rt, "receiving_services")
     work_off(rt, publisher)
-    [request] = effect_queries.list_procurement(rt, case_id=case_id)
+    [request] = procurement.list_procurement(rt, case_id=case_id)
     handle(rt, ApproveProcurement(request_id=request["id"], actor="proc-narek"))
     handle(rt, ConsolidatePurchaseOrders())
     work_off(rt, publisher)

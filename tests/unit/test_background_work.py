@@ -16,21 +16,23 @@ from workflow import queries
 from workflow.commands import AdvanceCase
 from workflow.delivery import deliver_effect
 from workflow.errors import GuardFailed, InvalidInput
-from workflow.programme import effect_queries
 from workflow.programme import inbox as programme_inbox
+from workflow.programme import procurement as programme_procurement
 from workflow.programme import referrals as programme_referrals
 from workflow.programme import reminders as programme_reminders
 from workflow.programme.counselling import RecordCounselling
-from workflow.programme.effect_commands import (
+from workflow.programme.families import AssignCase
+from workflow.programme.plans import PlanService
+from workflow.programme.procurement import (
     ApproveProcurement,
     CancelProcurement,
     ConsolidatePurchaseOrders,
     DeliverProcurement,
+    NotAllowedToApprove,
     OrderProcurement,
+    OverBudget,
+    OverFamilyCeiling,
 )
-from workflow.programme.effect_errors import NotAllowedToApprove, OverBudget, OverFamilyCeiling
-from workflow.programme.families import AssignCase
-from workflow.programme.plans import PlanService
 from workflow.programme.referrals import (
     CreateReferral,
     ReferralResponseRefused,
@@ -320,7 +322,7 @@ def started_case(rt, publisher, **kwargs):
 
 def test_starting_services_requests_the_goods_of_the_plan(staff, publisher):
     case_id = started_case(staff, publisher)
-    [request] = effect_queries.list_procurement(staff, case_id=case_id)
+    [request] = programme_procurement.list_procurement(staff, case_id=case_id)
     assert (request["service"], request["status"], request["amount_amd"]) == (
         "school_supplies",
         "requested",
@@ -340,13 +342,15 @@ def test_goods_added_to_an_active_plan_are_requested_at_once(staff, publisher):
             provider_staff=SOCIAL_WORKER,
         ),
     )
-    services = [r["service"] for r in effect_queries.list_procurement(staff, case_id=case_id)]
+    services = [
+        r["service"] for r in programme_procurement.list_procurement(staff, case_id=case_id)
+    ]
     assert services == ["school_supplies", "medicines"]
 
 
 def test_only_an_officer_or_manager_approves(staff, publisher):
     case_id = started_case(staff, publisher)
-    [request] = effect_queries.list_procurement(staff, case_id=case_id)
+    [request] = programme_procurement.list_procurement(staff, case_id=case_id)
     with pytest.raises(NotAllowedToApprove, match="only a procurement officer or a manager"):
         handle(staff, ApproveProcurement(request_id=request["id"], actor=SOCIAL_WORKER))
     handle(staff, ApproveProcurement(request_id=request["id"], actor="proc-levon"))
@@ -354,8 +358,8 @@ def test_only_an_officer_or_manager_approves(staff, publisher):
 
 def test_over_budget_is_refused_with_the_amount_and_nothing_written(staff, publisher):
     case_id = started_case(staff, publisher)
-    [request] = effect_queries.list_procurement(staff, case_id=case_id)
-    before = effect_queries.list_procurement(staff)
+    [request] = programme_procurement.list_procurement(staff, case_id=case_id)
+    before = programme_procurement.list_procurement(staff)
     with pytest.raises(OverFamilyCeiling, match="over by 50 000 AMD"):
         handle(
             staff,
@@ -378,22 +382,22 @@ def test_over_budget_is_refused_with_the_amount_and_nothing_written(staff, publi
                 actor="mgr-ruzanna",
             ),
         )
-    assert effect_queries.list_procurement(staff) == before
+    assert programme_procurement.list_procurement(staff) == before
 
 
 def test_weekly_consolidation_makes_one_order_per_supplier_and_mails_it(staff, publisher, mailer):
     cases = [started_case(staff, publisher, confirm=True) for _ in range(2)]
-    for request in effect_queries.list_procurement(staff):
+    for request in programme_procurement.list_procurement(staff):
         handle(staff, ApproveProcurement(request_id=request["id"], actor="proc-levon"))
     [order_id] = handle(staff, ConsolidatePurchaseOrders())
     assert handle(staff, ConsolidatePurchaseOrders()) == []
-    [order] = effect_queries.list_purchase_orders(staff)
+    [order] = programme_procurement.list_purchase_orders(staff)
     assert (order["id"], order["supplier"], order["total_amd"]) == (
         order_id,
         "stationery_hrazdan",
         90000,
     )
-    assert {r["status"] for r in effect_queries.list_procurement(staff)} == {"ordered"}
+    assert {r["status"] for r in programme_procurement.list_procurement(staff)} == {"ordered"}
     deliver_all(staff, publisher)
     mail = mailer.sent[-1]
     assert mail["To"] == "orders@stationery-hrazdan.hogatar.example"
@@ -401,7 +405,7 @@ def test_weekly_consolidation_makes_one_order_per_supplier_and_mails_it(staff, p
     # In the supplier's language (Armenian), amounts as on the pages.
     assert all(f"դեպք {case_id}" in body for case_id in cases)
     assert "Ընդհանուր գումարը՝ 90\u00a0000 ֏" in body
-    assert effect_queries.list_purchase_orders(staff)[0]["sent_at"] is not None
+    assert programme_procurement.list_purchase_orders(staff)[0]["sent_at"] is not None
 
 
 def test_tools_delivered_allow_stabilise(staff, publisher):
@@ -447,7 +451,7 @@ def test_tools_delivered_allow_stabilise(staff, publisher):
     )
     tools = next(
         r
-        for r in effect_queries.list_procurement(staff, case_id=case_id)
+        for r in programme_procurement.list_procurement(staff, case_id=case_id)
         if r["service"] == "tools_equipment"
     )
     handle(staff, ApproveProcurement(request_id=tools["id"], actor="proc-levon"))
@@ -462,7 +466,7 @@ def test_tools_delivered_allow_stabilise(staff, publisher):
 
 def test_cancel_needs_a_reason_and_only_before_ordering(staff, publisher):
     case_id = started_case(staff, publisher)
-    [request] = effect_queries.list_procurement(staff, case_id=case_id)
+    [request] = programme_procurement.list_procurement(staff, case_id=case_id)
     with pytest.raises(InvalidInput, match="say why"):
         handle(staff, CancelProcurement(request_id=request["id"], reason=" ", actor="m"))
     handle(staff, ApproveProcurement(request_id=request["id"], actor="proc-levon"))

@@ -23,7 +23,8 @@ from workflow.clock import FixedClock
 from workflow.delivery import deliver_effect
 from workflow.notifications import MemoryMailer
 from workflow.persistence.migrate import upgrade
-from workflow.programme import effect_queries, referrals
+from workflow.programme import procurement as programme_procurement
+from workflow.programme import referrals
 from workflow.programme.plans import PlanService
 from workflow.programme.staff import AddStaff
 from workflow.runtime import Runtime
@@ -188,7 +189,7 @@ def seeded(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     services = pf.case_in(rt, "receiving_services", family_name="Դ", phone="+374 91 000004")
     work_off(rt, publisher)
     ids["services"] = str(services)
-    [request] = effect_queries.list_procurement(rt, case_id=services)
+    [request] = programme_procurement.list_procurement(rt, case_id=services)
     ids["request"] = str(request["id"])
 
     def plan(case_id: str, service: str) -> str:
@@ -208,7 +209,7 @@ def seeded(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     ids["medicines"] = plan(ids["enrolled"], "medicines")
     ordered = pf.case_in(rt, "receiving_services", family_name="Ե", phone="+374 91 000005")
     work_off(rt, publisher)
-    [goods] = effect_queries.list_procurement(rt, case_id=ordered)
+    [goods] = programme_procurement.list_procurement(rt, case_id=ordered)
     for step in (["approve", "--actor", "officer"], ["order", "--actor", "officer"]):
         run_in(rt, ["procurement", step[0], str(goods["id"]), *step[1:]])
     ids["ordered"] = str(goods["id"])

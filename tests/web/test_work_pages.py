@@ -11,7 +11,7 @@ import pytest
 
 from tests import programme_fixtures as pf
 from tests.web import work_fixtures as wf
-from workflow.programme import effect_queries
+from workflow.programme import procurement as programme_procurement
 from workflow.programme import referrals as programme_referrals
 from workflow.programme import reminders as programme_reminders
 
@@ -25,7 +25,7 @@ def referral_of(rt, case_id: int) -> dict:
 
 
 def request_of(rt, request_id: int) -> dict:
-    return next(r for r in effect_queries.list_procurement(rt) if r["id"] == request_id)
+    return next(r for r in programme_procurement.list_procurement(rt) if r["id"] == request_id)
 
 
 # --- Reminders ---
@@ -229,7 +229,7 @@ def test_a_request_approved_ordered_and_received(browser, rt, publisher):
     assert officer.post(f"/procurement/{request_id}/order").status_code == 303
     wf.work_off(rt, publisher)  # the purchase order is mailed
     queue = officer.get("/procurement").text
-    [order] = effect_queries.list_purchase_orders(rt)
+    [order] = programme_procurement.list_purchase_orders(rt)
     assert "Hrazdan Stationery LLC" in queue and f'href="/procurement/{request_id}"' in queue
     assert order["sent_at"] and f"Գնման պատվեր {order['id']}" in queue
     refused = officer.post(f"/procurement/{request_id}/deliver", {"delivered_on": "31.02.2026"})

@@ -10,7 +10,7 @@ from tests import programme_fixtures as pf
 from tests.support import RecordingPublisher
 from workflow.clock import FixedClock
 from workflow.delivery import deliver_effect
-from workflow.programme import effect_queries
+from workflow.programme import procurement as programme_procurement
 from workflow.programme import reminders as programme_reminders
 from workflow.programme.families import AssignCase
 from workflow.programme.reminders import SweepReminders
@@ -70,6 +70,6 @@ def goods_requested(
     """A case receiving services whose school supplies are requested: (case id, request id)."""
     case_id = pf.case_in(rt, "receiving_services", **family)
     work_off(rt, publisher)
-    [request] = effect_queries.list_procurement(rt, case_id=case_id)
+    [request] = programme_procurement.list_procurement(rt, case_id=case_id)
     assert request["status"] == "requested", request
     return case_id, int(request["id"])

@@ -26,8 +26,8 @@ from web.auth import Forbidden, require, require_login, runtime
 from web.permissions import Permission, allowed, may_acknowledge
 from web.queries import procurement_request, referral, reminder
 from workflow import services
-from workflow.programme import effect_queries
 from workflow.programme import inbox as programme_inbox
+from workflow.programme import procurement as programme_procurement
 from workflow.programme import referrals as programme_referrals
 from workflow.programme import reminders as programme_reminders
 
@@ -151,18 +151,18 @@ def list_procurement(
     case_id: int | None = None,
     staff: Staff = PROCUREMENT,
 ) -> JSONResponse:
-    rows = effect_queries.list_procurement(runtime(request), status=status, case_id=case_id)
+    rows = programme_procurement.list_procurement(runtime(request), status=status, case_id=case_id)
     return JSONResponse(rows)
 
 
 @router.get("/procurement/orders", tags=GOODS, summary="Purchase orders")
 def purchase_orders(request: Request, staff: Staff = PROCUREMENT) -> JSONResponse:
-    return JSONResponse(effect_queries.list_purchase_orders(runtime(request)))
+    return JSONResponse(programme_procurement.list_purchase_orders(runtime(request)))
 
 
 @router.get("/procurement/budget", tags=GOODS, summary="Budget lines: budget, committed, remaining")
 def budget(request: Request, staff: Staff = PROCUREMENT) -> JSONResponse:
-    return JSONResponse(effect_queries.budget(runtime(request)))
+    return JSONResponse(programme_procurement.budget(runtime(request)))
 
 
 @router.get("/procurement/{request_id}", tags=GOODS, summary="One procurement request")

@@ -25,8 +25,8 @@ from web.routes.outreach import back_to
 from web.templating import render
 from workflow import services
 from workflow.errors import InvalidInput, NotFound
-from workflow.programme import effect_queries
-from workflow.programme.effect_errors import OverBudget, OverFamilyCeiling
+from workflow.programme import procurement as programme_procurement
+from workflow.programme.procurement import OverBudget, OverFamilyCeiling
 from workflow.programme.shared.values import Problems
 
 router = APIRouter(include_in_schema=False)
@@ -43,11 +43,11 @@ def queue(
     staff: Staff = Depends(require(Permission.VIEW_PROCUREMENT)),  # noqa: B008
 ) -> Response:
     rt = runtime(request)
-    rows = effect_queries.list_procurement(rt)
+    rows = programme_procurement.list_procurement(rt)
     context = {
         "sections": [(status, [r for r in rows if r["status"] == status]) for status in STATUSES],
-        "orders": effect_queries.list_purchase_orders(rt),
-        "budget": effect_queries.budget(rt),
+        "orders": programme_procurement.list_purchase_orders(rt),
+        "budget": programme_procurement.budget(rt),
         "today": today(rt),
         "notice": message(request.query_params.get("msg")),
     }

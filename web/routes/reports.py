@@ -21,7 +21,7 @@ from web.queries import final_states
 from web.reporting import Bar
 from web.templating import render
 from workflow.errors import NotFound
-from workflow.programme import effect_queries
+from workflow.programme import procurement as programme_procurement
 from workflow.runtime import Runtime
 
 router = APIRouter(include_in_schema=False)
@@ -52,7 +52,7 @@ def _budget(rt: Runtime) -> list[dict[str, Any]]:
             "committed_amd": line["committed_amd"],
             "remaining_amd": line["remaining_amd"],
         }
-        for line in effect_queries.budget(rt)
+        for line in programme_procurement.budget(rt)
     ]
 
 
@@ -77,7 +77,7 @@ def reports(
     communities = reporting.communities(rt)
     criteria = reporting.criteria(rt)
     delivered = reporting.services_delivered(rt)
-    budget = effect_queries.budget(rt)
+    budget = programme_procurement.budget(rt)
     charts = [
         ("states", gettext("Families by state"), bar_chart(states, gettext("Families by state"))),
         (

@@ -4,10 +4,11 @@ once per outbox row (the ledger), and may queue further effects."""
 
 from __future__ import annotations
 
+from workflow.programme.procurement import orders
+from workflow.programme.procurement import requests as procurement
 from workflow.programme.referrals import effects as referrals_effects
 from workflow.programme.reminders import effects as reminders_effects
 from workflow.programme.reminders import services as reminders
-from workflow.programme.services import procurement
 from workflow.runtime import EffectHandler, EffectRegistry
 
 HANDLERS: dict[str, EffectHandler] = {
@@ -21,7 +22,7 @@ HANDLERS: dict[str, EffectHandler] = {
     "referrals.escalate": referrals_effects.escalate_referral,
     "reminders.send": reminders_effects.send_reminder,
     "reminders.escalate": reminders_effects.escalate_reminder,
-    "procurement.send_purchase_order": procurement.send_purchase_order,
+    "procurement.send_purchase_order": orders.send_purchase_order,
 }
 
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import typer
 
-from workflow.programme import effect_commands as programme_effect_commands
 from workflow.programme import effects, guards
 from workflow.programme.assessment import commands as assessment_commands  # noqa: F401 - tables
 from workflow.programme.assessment import services as assessment
@@ -30,11 +29,13 @@ from workflow.programme.families import (
 from workflow.programme.plans import commands as plans_commands
 from workflow.programme.plans import services as plans
 from workflow.programme.plans import services as plans_plans
+from workflow.programme.procurement import commands as programme_effect_commands
+from workflow.programme.procurement import orders
+from workflow.programme.procurement import requests as procurement
 from workflow.programme.referrals import commands as referrals_commands
 from workflow.programme.referrals import services as referrals
 from workflow.programme.reminders import commands as reminders_commands
 from workflow.programme.reminders import services as reminders
-from workflow.programme.services import procurement
 from workflow.programme.shared.cli import INTAKE
 from workflow.programme.shared.policies import policies
 from workflow.programme.shared.reference import reference
@@ -72,10 +73,10 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
     reminders_commands.SweepReminders: reminders.sweep_reminders,
     programme_effect_commands.RequestGoods: procurement.request_goods,
     programme_effect_commands.ApproveProcurement: procurement.approve,
-    programme_effect_commands.OrderProcurement: procurement.order,
+    programme_effect_commands.OrderProcurement: orders.order,
     programme_effect_commands.DeliverProcurement: procurement.deliver,
     programme_effect_commands.CancelProcurement: procurement.cancel,
-    programme_effect_commands.ConsolidatePurchaseOrders: procurement.consolidate,
+    programme_effect_commands.ConsolidatePurchaseOrders: orders.consolidate,
 }
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from workflow.programme.effect_models import ProcurementRequestRow, PurchaseOrderRow
-from workflow.programme.services.procurement import budget_status
+from workflow.programme.procurement.budget import budget_status
+from workflow.programme.procurement.models import ProcurementRequestRow, PurchaseOrderRow
 from workflow.programme.shared.values import _at
 from workflow.runtime import Runtime
 

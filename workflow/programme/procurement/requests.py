@@ -12,36 +12,13 @@ delivered is evidence for the ``stabilise`` guard). Amounts are whole dram.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import select
 
-from workflow.clock import local_day
-from workflow.notifications import language_of
-from workflow.notifications.values import money
 from workflow.persistence.models import CaseRow
-from workflow.programme.effect_commands import (
-    ApproveProcurement,
-    CancelProcurement,
-    ConsolidatePurchaseOrders,
-    DeliverProcurement,
-    OrderProcurement,
-    ProcurementChanged,
-    RequestGoods,
-)
-from workflow.programme.effect_errors import (
-    NotAllowedToApprove,
-    NothingToBuy,
-    OverBudget,
-    OverFamilyCeiling,
-    ProcurementRequestNotFound,
-    ProcurementStatusRefused,
-)
-from workflow.programme.effect_models import ProcurementRequestRow, PurchaseOrderRow
-from workflow.programme.inbox import SYSTEM_ACTOR, active_managers, send_mail, staff_contact
+from workflow.programme.inbox import SYSTEM_ACTOR
 from workflow.programme.plans import (
     DeliverService,
     PlannedServiceNotFound,
@@ -49,64 +26,32 @@ from workflow.programme.plans import (
     ServicePlanned,
     deliver_service_in,
 )
-from workflow.programme.shared.policies import Policies, policies
+from workflow.programme.procurement.budget import check_budget
+from workflow.programme.procurement.commands import (
+    ApproveProcurement,
+    CancelProcurement,
+    DeliverProcurement,
+    ProcurementChanged,
+    RequestGoods,
+)
+from workflow.programme.procurement.errors import (
+    NotAllowedToApprove,
+    NothingToBuy,
+    ProcurementRequestNotFound,
+    ProcurementStatusRefused,
+)
+from workflow.programme.procurement.models import ProcurementRequestRow
+from workflow.programme.shared.policies import policies
 from workflow.programme.shared.reference import reference
 from workflow.programme.shared.values import Collector, check_amd
-from workflow.programme.staff import StaffRow, staff_member
+from workflow.programme.staff import staff_member
 from workflow.runtime import EffectContext, Runtime
-from workflow.services import enqueue_effect, note_activity, require_actor
+from workflow.services import note_activity, require_actor
 from workflow.text import clean
 from workflow.unit_of_work import UnitOfWork
 
 APPROVER_ROLES = ("procurement_officer", "manager", "admin")
-#: Requests in these statuses count against the budget.
-COMMITTED = ("approved", "ordered", "delivered")
 OPEN = ("requested", "approved", "ordered")
-#: How long suppliers are given to deliver an order.
-DELIVERY_TIME = timedelta(days=14)
-
-
-def committed_amd(uow: UnitOfWork, *conditions: ColumnElement[bool]) -> int:
-    """Dram approved, ordered or delivered among the requests matching CONDITIONS."""
-    total = uow.session.scalar(
-        select(func.coalesce(func.sum(ProcurementRequestRow.amount_amd), 0)).where(
-            ProcurementRequestRow.status.in_(COMMITTED), *conditions
-        )
-    )
-    return int(total or 0)
-
-
-def spent_on_line(uow: UnitOfWork, line: str) -> int:
-    return committed_amd(uow, ProcurementRequestRow.budget_line == line)
-
-
-def spent_on_case(uow: UnitOfWork, case_id: int) -> int:
-    return committed_amd(uow, ProcurementRequestRow.case_id == case_id)
-
-
-def check_budget(uow: UnitOfWork, *, rules: Policies, line: str, case_id: int, amount: int) -> None:
-    """Refuse an amount the budget line or the family's ceiling cannot take, saying by how much."""
-    remaining = rules.budget_lines[line].amount_amd - spent_on_line(uow, line)
-    if amount > remaining:
-        raise OverBudget(line, amount, remaining)
-    ceiling = rules.per_family_ceiling_amd
-    family_remaining = ceiling - spent_on_case(uow, case_id)
-    if amount > family_remaining:
-        raise OverFamilyCeiling(case_id, amount, family_remaining, ceiling)
-
-
-def budget_status(uow: UnitOfWork) -> list[dict[str, Any]]:
-    rules = policies()
-    return [
-        {
-            "budget_line": line.code,
-            "label": dict(line.labels),
-            "budget_amd": line.amount_amd,
-            "committed_amd": spent_on_line(uow, line.code),
-            "remaining_amd": line.amount_amd - spent_on_line(uow, line.code),
-        }
-        for line in rules.budget_lines.values()
-    ]
 
 
 def open_request_for(uow: UnitOfWork, planned_service_id: int) -> ProcurementRequestRow | None:
@@ -282,70 +227,6 @@ def approve(rt: Runtime, uow: UnitOfWork, command: ApproveProcurement) -> Procur
     return ProcurementChanged(row.id, row.status)
 
 
-def _purchase_order(
-    rt: Runtime, uow: UnitOfWork, *, supplier: str, rows: list[ProcurementRequestRow], actor: str
-) -> PurchaseOrderRow:
-    now = rt.clock.now()
-    order = PurchaseOrderRow(
-        supplier=supplier,
-        created_at=now,
-        created_by=actor,
-        total_amd=sum(row.amount_amd for row in rows),
-    )
-    uow.session.add(order)
-    uow.session.flush()
-    for row in rows:
-        row.status = "ordered"
-        row.purchase_order_id = order.id
-        row.ordered_at = now
-        note_activity(
-            uow,
-            case=_case(uow, row),
-            kind="procurement_ordered",
-            actor=actor,
-            now=now,
-            data={"request_id": row.id, "purchase_order_id": order.id},
-        )
-    enqueue_effect(
-        rt,
-        uow,
-        case_id=None,
-        event_id=None,
-        effect="procurement.send_purchase_order",
-        payload={"purchase_order_id": order.id},
-        now=now,
-    )
-    return order
-
-
-def order(rt: Runtime, uow: UnitOfWork, command: OrderProcurement) -> ProcurementChanged:
-    """Order one approved request now, without waiting for the weekly purchase order."""
-    actor = require_actor(command.actor)
-    row = _request(uow, command.request_id, ("approved",), "ordered")
-    purchase_order = _purchase_order(rt, uow, supplier=row.supplier, rows=[row], actor=actor)
-    uow.commit()
-    return ProcurementChanged(row.id, row.status, purchase_order.id)
-
-
-def consolidate(rt: Runtime, uow: UnitOfWork, command: ConsolidatePurchaseOrders) -> list[int]:
-    """Weekly: one purchase order per supplier for everything approved and not ordered."""
-    rows = uow.session.scalars(
-        select(ProcurementRequestRow)
-        .where(ProcurementRequestRow.status == "approved")
-        .order_by(ProcurementRequestRow.id)
-        .with_for_update(skip_locked=True)
-    ).all()
-    by_supplier: dict[str, list[ProcurementRequestRow]] = defaultdict(list)
-    for row in rows:
-        by_supplier[row.supplier].append(row)
-    orders = [
-        _purchase_order(rt, uow, supplier=supplier, rows=group, actor=SYSTEM_ACTOR).id
-        for supplier, group in sorted(by_supplier.items())
-    ]
-    uow.commit()
-    return orders
-
-
 def deliver(rt: Runtime, uow: UnitOfWork, command: DeliverProcurement) -> ProcurementChanged:
     """Goods arrived: the request is done and the case's planned service is delivered."""
     actor = require_actor(command.actor)
@@ -396,9 +277,6 @@ def cancel(rt: Runtime, uow: UnitOfWork, command: CancelProcurement) -> Procurem
     return ProcurementChanged(row.id, row.status)
 
 
-# --- effect handlers ---
-
-
 def request_goods_effect(context: EffectContext) -> Mapping[str, Any]:
     """``start_services``: request the goods of every planned service that needs them."""
     assert context.case_id is not None  # a transition's effect always has its case
@@ -406,55 +284,3 @@ def request_goods_effect(context: EffectContext) -> Mapping[str, Any]:
         context.runtime, context.uow, case_id=context.case_id, actor=SYSTEM_ACTOR
     )
     return {"request_ids": created}
-
-
-def send_purchase_order(context: EffectContext) -> Mapping[str, Any]:
-    order_id = int(context.payload["purchase_order_id"])
-    purchase_order = context.session.get(PurchaseOrderRow, order_id, with_for_update=True)
-    if purchase_order is None:
-        raise ProcurementRequestNotFound(order_id)
-    if purchase_order.sent_at is not None:
-        return {"purchase_order_id": order_id, "skipped": "already sent"}
-    rules = policies()
-    supplier = rules.suppliers[purchase_order.supplier]
-    catalogue = reference().services
-    rows = context.session.scalars(
-        select(ProcurementRequestRow)
-        .where(ProcurementRequestRow.purchase_order_id == order_id)
-        .order_by(ProcurementRequestRow.id)
-    ).all()
-    language = language_of(supplier.language)
-    case_word = "դեպք" if language == "hy" else "case"
-    items = "\n".join(
-        f"- {catalogue[row.service].label(language)} × {row.quantity}: "
-        f"{money(row.amount_amd, language)} (#{row.id}, {case_word} {row.case_id})"
-        for row in rows
-    )
-    # The supplier's contact: a procurement officer, else a manager.
-    officer = context.session.scalar(
-        select(StaffRow)
-        .where(StaffRow.role == "procurement_officer", StaffRow.active.is_(True))
-        .order_by(StaffRow.id)
-    ) or next(iter(active_managers(context.session)), None)
-    settings = context.runtime.settings
-    name, phone, email = staff_contact(settings, officer)
-    message_id = send_mail(
-        context,
-        template="purchase_order",
-        to=supplier.email,
-        language=language,
-        values={
-            "order_number": order_id,
-            "ordered_on": local_day(purchase_order.created_at),
-            "deliver_by": local_day(purchase_order.created_at + DELIVERY_TIME),
-            "items": items,
-            "total": money(purchase_order.total_amd, language),
-            "contact_name": name or settings.programme_address(language),
-            "contact_phone": phone,
-            "contact_email": email,
-            "delivery_address": settings.programme_address(language),
-        },
-        key_parts=("purchase-order", order_id),
-    )
-    purchase_order.sent_at = context.now
-    return {"purchase_order_id": order_id, "supplier": supplier.code, "message_id": message_id}

@@ -1,0 +1,36 @@
+"""The face of procurement/: what the rest of the code may use of it. Everything
+else in the package is its inside (pyproject.toml: import-linter contracts)."""
+
+from workflow.programme.procurement.commands import (
+    ApproveProcurement,
+    CancelProcurement,
+    ConsolidatePurchaseOrders,
+    DeliverProcurement,
+    OrderProcurement,
+)
+from workflow.programme.procurement.errors import (
+    NotAllowedToApprove,
+    OverBudget,
+    OverFamilyCeiling,
+    ProcurementRequestNotFound,
+    ProcurementStatusRefused,
+)
+from workflow.programme.procurement.models import ProcurementRequestRow
+from workflow.programme.procurement.queries import budget, list_procurement, list_purchase_orders
+
+__all__ = [
+    "ApproveProcurement",
+    "CancelProcurement",
+    "ConsolidatePurchaseOrders",
+    "DeliverProcurement",
+    "NotAllowedToApprove",
+    "OrderProcurement",
+    "OverBudget",
+    "OverFamilyCeiling",
+    "ProcurementRequestNotFound",
+    "ProcurementRequestRow",
+    "ProcurementStatusRefused",
+    "budget",
+    "list_procurement",
+    "list_purchase_orders",
+]
