@@ -26,8 +26,7 @@ from workflow.errors import ConcurrentUpdate
 from workflow.persistence.models import CaseRow
 from workflow.programme import families as programme_queries
 from workflow.programme.counselling import RecordCounselling
-from workflow.programme.errors import ImportRefused
-from workflow.programme.export import export_cases
+from workflow.programme.exchange import ImportRefused, export_cases, import_families
 from workflow.programme.families import (
     AssignCase,
     FamilyRow,
@@ -37,7 +36,6 @@ from workflow.programme.families import (
     ReassignCases,
     WithdrawConsent,
 )
-from workflow.programme.imports import import_families
 from workflow.programme.staff import AddStaff, CommunityRow
 from workflow.services import handle
 

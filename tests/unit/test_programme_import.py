@@ -14,10 +14,14 @@ from sqlalchemy import func, select
 from tests.programme_fixtures import register
 from workflow.persistence.models import CaseEventRow, CaseRow
 from workflow.programme import families as programme_queries
-from workflow.programme.errors import ImportRefused
-from workflow.programme.export import COLUMNS, export_cases
+from workflow.programme.exchange import (
+    COLUMNS,
+    ImportProblems,
+    ImportRefused,
+    export_cases,
+    import_families,
+)
 from workflow.programme.families import FamilyRow, MemberRow
-from workflow.programme.imports import ImportProblems, import_families
 
 HEADER = [
     "family_ref",

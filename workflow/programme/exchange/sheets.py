@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workflow.programme.errors import ImportRefused
+from workflow.errors import HogatarError
 from workflow.text import search_key
 
 SUFFIXES = (".csv", ".xlsx")
@@ -97,3 +97,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
             yield list(values)
     finally:
         workbook.close()
+
+
+class ImportRefused(HogatarError):
+    """The file cannot be imported at all (wrong type, empty, unreadable)."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from workflow.clock import local_day
-from workflow.programme.errors import ImportRefused
+from workflow.programme.exchange.sheets import ImportRefused, Row, read_sheet
 from workflow.programme.families import (
     FamilyInput,
     RegisterFamily,
@@ -26,7 +26,6 @@ from workflow.programme.families import (
 )
 from workflow.programme.shared.reference import reference
 from workflow.programme.shared.values import Problems, phone_key
-from workflow.programme.sheets import Row, read_sheet
 from workflow.programme.staff import community_lookup, find_community
 from workflow.runtime import Runtime
 from workflow.text import name_key, search_key
