@@ -1,31 +1,28 @@
-"""``hogatar demo seed``: about 80 realistic families of Kotayk, in every state, with
-staff and service histories, for demonstrations and for trying the web app.
-
-Everything goes through the real service layer, so timelines, versions and outbox rows
-are what staff would have produced. Time is simulated: each family's story is spread
-over the past year and the clock is moved before each step.
-
-The runtime built here publishes nothing: outbox rows stay pending and the outbox
-sweep (beat, in ``hogatar run``) hands them to the workers later. Seeding therefore
-never waits for a broker, and works with none running.
-"""
+"""One demonstration family's story, told through the same commands staff use."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import select
 
-from config.settings import Settings
 from workflow.commands import AdvanceCase
-from workflow.errors import InvalidInput
 from workflow.persistence.models import CaseRow
 from workflow.programme.assessment import RecordAssessment
 from workflow.programme.counselling import RecordCounselling
+from workflow.programme.demo.people import (
+    CRITERIA,
+    MEN,
+    PARTNERS,
+    PSYCHOLOGISTS,
+    SOCIAL_WORKERS,
+    STREETS,
+    SURNAMES,
+    WOMEN,
+)
 from workflow.programme.families import (
     AssignCase,
     ConsentInput,
@@ -36,154 +33,8 @@ from workflow.programme.families import (
     WithdrawConsent,
 )
 from workflow.programme.plans import DeliverService, PlanService, RecordIncome, StartService
-from workflow.programme.staff import AddStaff, CommunityRow, StaffRow
-from workflow.relay import OutboxMessage
 from workflow.runtime import Runtime
 from workflow.services import handle
-
-SURNAMES = [
-    "Հովհաննիսյան",
-    "Սարգսյան",
-    "Գրիգորյան",
-    "Հարությունյան",
-    "Մկրտչյան",
-    "Պետրոսյան",
-    "Խաչատրյան",
-    "Կարապետյան",
-    "Վարդանյան",
-    "Ավետիսյան",
-    "Դավթյան",
-    "Սիմոնյան",
-    "Ղազարյան",
-    "Մարտիրոսյան",
-    "Սահակյան",
-    "Մանուկյան",
-    "Աբրահամյան",
-    "Եղիազարյան",
-    "Բաղդասարյան",
-    "Առաքելյան",
-    "Գևորգյան",
-    "Համբարձումյան",
-    "Ստեփանյան",
-    "Թադևոսյան",
-    "Մովսիսյան",
-    "Զաքարյան",
-    "Մելքոնյան",
-    "Ներսիսյան",
-    "Օհանյան",
-    "Քոչարյան",
-    "Ալեքսանյան",
-    "Մինասյան",
-]
-WOMEN = [
-    "Անի",
-    "Մարիամ",
-    "Լուսինե",
-    "Գայանե",
-    "Արմինե",
-    "Սիրանուշ",
-    "Հասմիկ",
-    "Նունե",
-    "Աստղիկ",
-    "Էլեն",
-    "Մանե",
-    "Սոնա",
-    "Տաթևիկ",
-    "Լիլիթ",
-    "Զարուհի",
-    "Անահիտ",
-    "Գոհար",
-    "Շուշան",
-    "Մերի",
-    "Նարինե",
-    "Ռուզաննա",
-    "Կարինե",
-]
-MEN = [
-    "Արամ",
-    "Տիգրան",
-    "Դավիթ",
-    "Արմեն",
-    "Կարեն",
-    "Գոռ",
-    "Նարեկ",
-    "Հայկ",
-    "Սամվել",
-    "Ռուբեն",
-    "Վահե",
-    "Արտակ",
-    "Էրիկ",
-    "Մհեր",
-    "Սարգիս",
-    "Գևորգ",
-    "Արթուր",
-    "Լևոն",
-    "Էդգար",
-    "Հովհաննես",
-    "Ռաֆայել",
-    "Մխիթար",
-]
-STREETS = (
-    "Չարենցի փ.",
-    "Թումանյանի փ.",
-    "Մաշտոցի պող.",
-    "Իսահակյանի փ.",
-    "Բաղրամյանի փ.",
-    "Կենտրոնական փ.",
-    "Շահումյանի փ.",
-    "Անդրանիկի փ.",
-    "Երևանյան խճուղի",
-    "Գայի փ.",
-)
-PARTNERS = (
-    ("local_self_government", "համայնքապետարան"),
-    ("integrated_social_services", "Միասնական սոցիալական ծառայությունների տարածքային կենտրոն"),
-    ("guardianship_commission", "խնամակալության և հոգաբարձության հանձնաժողով"),
-    ("rights_department", "Կոտայքի մարզպետարանի երեխաների իրավունքների պաշտպանության բաժին"),
-    ("ngo", "«Հույսի կամուրջ» ՀԿ"),
-)
-STAFF = (
-    ("admin", "Արամ Պետրոսյան", "admin"),
-    ("lusine.h", "Լուսինե Հակոբյան", "manager"),
-    ("anahit.m", "Անահիտ Մարտիրոսյան", "social_worker"),
-    ("karen.h", "Կարեն Հարությունյան", "social_worker"),
-    ("mariam.s", "Մարիամ Սարգսյան", "social_worker"),
-    ("tigran.a", "Տիգրան Ավետիսյան", "social_worker"),
-    ("gohar.s", "Գոհար Սահակյան", "psychologist"),
-    ("armen.k", "Արմեն Կարապետյան", "psychologist"),
-    ("narek.v", "Նարեկ Վարդանյան", "procurement_officer"),
-)
-SOCIAL_WORKERS = ("anahit.m", "karen.h", "mariam.s", "tigran.a")
-PSYCHOLOGISTS = ("gohar.s", "armen.k")
-#: Where the stories end, in proportion (scaled to the number of families asked for).
-ENDINGS = (
-    ("referred", 8),
-    ("assessed", 9),
-    ("not_eligible", 3),
-    ("enrolled", 10),
-    ("receiving_services", 24),
-    ("economically_stabilised", 10),
-    ("stabilised", 6),
-    ("moved_away", 3),
-    ("consent_withdrawn", 3),
-    ("child_placed_in_care", 1),
-    ("reopened", 3),
-)
-CRITERIA = (
-    "extreme_poverty",
-    "parental_unemployment",
-    "health_problems",
-    "single_parent",
-    "disability",
-    "severe_conditions",
-)
-
-
-class LeavePendingPublisher:
-    """Accepts nothing and raises nothing: rows stay pending for the outbox sweep."""
-
-    def publish(self, messages: Sequence[OutboxMessage]) -> list[OutboxMessage]:
-        return []
 
 
 class StoryClock:
@@ -222,85 +73,6 @@ class Story:
         self.do(
             AdvanceCase(case_id=self.case_id, trigger=trigger, actor=worker, **kwargs), days_later
         )
-
-
-def seed_demo(settings: Settings, *, families: int = 80, if_empty: bool = False) -> str:
-    from workflow.bootstrap import bootstrap
-
-    clock = StoryClock()
-    rt = bootstrap(settings, clock=clock, publisher=LeavePendingPublisher())
-    if rt.engine.dialect.name == "sqlite":
-        # Hundreds of small transactions: skip the fsync of each (WAL keeps the file
-        # consistent; at worst a power cut loses the last demo steps, which are re-seedable).
-        event.listen(rt.engine, "connect", _sqlite_without_fsync)
-    try:
-        with rt.session_factory() as session:
-            cases = session.scalar(select(func.count()).select_from(CaseRow)) or 0
-            communities = list(
-                session.scalars(select(CommunityRow.code).where(CommunityRow.active.is_(True)))
-            )
-        if cases:
-            message = f"the database already has {cases} case(s): no demo data added"
-            if if_empty:
-                return message
-            raise InvalidInput(message + " (demo data goes into an empty database only)")
-        if len(communities) < 10:
-            raise InvalidInput(
-                "demo data needs the communities of migration 0002: run `hogatar db upgrade` first"
-            )
-        _staff(rt)
-        rng = random.Random(2018)  # the programme's first year: the same demo every time
-        endings = _endings(families, rng)
-        for number, ending in enumerate(endings):
-            story = Story(
-                rt=rt,
-                clock=clock,
-                rng=rng,
-                start=datetime.now(UTC) - timedelta(days=rng.randint(120, 420)),
-            )
-            _tell(story, ending, communities[number % len(communities)], number)
-        _group_sessions(rt, clock, rng)
-        return (
-            f"demo data added: {len(endings)} families in {min(len(communities), families)} "
-            f"communities, {len(STAFF)} staff members"
-        )
-    finally:
-        rt.engine.dispose()
-
-
-def _sqlite_without_fsync(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
-def _staff(rt: Runtime) -> None:
-    with rt.session_factory() as session:
-        existing = set(session.scalars(select(StaffRow.username)))
-    for number, (username, full_name, role) in enumerate(STAFF, 1):
-        if username not in existing:
-            handle(
-                rt,
-                AddStaff(
-                    username=username,
-                    full_name=full_name,
-                    role=role,
-                    actor="demo",
-                    email=f"{username}@hogatar.example",
-                    # Demo numbers in the 010 000 0xx block, as made up as the names.
-                    phone=f"+374 10 000 0{number:02d}",
-                ),
-            )
-
-
-def _endings(families: int, rng: random.Random) -> list[str]:
-    weights = sum(weight for _, weight in ENDINGS)
-    endings = [
-        name for name, weight in ENDINGS for _ in range(max(1, round(weight * families / weights)))
-    ]
-    endings = endings[:families] + ["receiving_services"] * (families - len(endings))
-    rng.shuffle(endings)
-    return endings
 
 
 def _person(rng: random.Random, women: bool) -> str:
