@@ -1,7 +1,9 @@
-"""How the programme plugs into the engine: its command handlers, guards, effects,
-facts, listeners and reactions (bootstrap loads ``register`` by entry point), and its
-commands (``register_commands``, loaded by the CLI). The one place that imports every
-feature: features never import each other's insides."""
+"""How the programme plugs into the engine: which service function handles each of its
+commands, its guards, effects and facts, the listeners and reactions that keep features
+in step (bootstrap loads ``register`` as the ``hogatar.programmes`` entry point), and its
+commands of the ``hogatar`` CLI (``register_commands``, a ``hogatar.commands`` entry
+point). The one module that imports the insides of every feature: features use each
+other through their faces, and react to each other's events."""
 
 from __future__ import annotations
 
@@ -11,72 +13,94 @@ from typing import Any
 import typer
 
 from workflow.programme import effects, guards
-from workflow.programme.assessment import commands as assessment_commands  # noqa: F401 - tables
 from workflow.programme.assessment import services as assessment
-from workflow.programme.counselling import commands as counselling_commands
-from workflow.programme.counselling import services as services_plans
+from workflow.programme.assessment.commands import RecordAssessment
+from workflow.programme.counselling import services as counselling
+from workflow.programme.counselling.commands import CounsellingHeld, RecordCounselling
 from workflow.programme.facts import make_facts_loader
-from workflow.programme.families import (
-    assignment as people,
+from workflow.programme.families import assignment, consent, registration
+from workflow.programme.families.commands import (
+    AddMember,
+    AssignCase,
+    ReassignCases,
+    RecordConsent,
+    RegisterFamily,
+    UpdateFamily,
+    WithdrawConsent,
 )
-from workflow.programme.families import commands as programme_commands
-from workflow.programme.families import (
-    consent as casefile,
-)
-from workflow.programme.families import (
-    registration as families,
-)
-from workflow.programme.plans import commands as plans_commands
 from workflow.programme.plans import services as plans
-from workflow.programme.plans import services as plans_plans
-from workflow.programme.procurement import commands as programme_effect_commands
-from workflow.programme.procurement import orders
-from workflow.programme.procurement import requests as procurement
-from workflow.programme.referrals import commands as referrals_commands
+from workflow.programme.plans.commands import (
+    CancelService,
+    DeliverService,
+    PlanService,
+    RecordIncome,
+    ServicePlanned,
+    StartService,
+)
+from workflow.programme.procurement import orders, requests
+from workflow.programme.procurement.commands import (
+    ApproveProcurement,
+    CancelProcurement,
+    ConsolidatePurchaseOrders,
+    DeliverProcurement,
+    OrderProcurement,
+    RequestGoods,
+)
 from workflow.programme.referrals import services as referrals
-from workflow.programme.reminders import commands as reminders_commands
+from workflow.programme.referrals.commands import (
+    AddPartner,
+    CreateReferral,
+    RespondToReferral,
+    SweepReferralDeadlines,
+)
 from workflow.programme.reminders import services as reminders
+from workflow.programme.reminders.commands import AcknowledgeReminder, SweepReminders
+from workflow.programme.shared.cases import FAMILY_WORKFLOW
 from workflow.programme.shared.cli import INTAKE
 from workflow.programme.shared.policies import policies
 from workflow.programme.shared.reference import reference
-from workflow.programme.staff import commands
 from workflow.programme.staff import services as staff
+from workflow.programme.staff.commands import (
+    AddCommunity,
+    AddStaff,
+    DeactivateStaff,
+    SetStaffContact,
+)
 from workflow.registries import Registries
 from workflow.services import register_handler
 
-FAMILY_WORKFLOW = "family_case"
 HANDLERS: dict[type[Any], Callable[..., Any]] = {
-    programme_commands.RegisterFamily: families.register_family,
-    programme_commands.UpdateFamily: families.update_family,
-    programme_commands.AddMember: families.add_member,
-    programme_commands.RecordConsent: casefile.record_consent,
-    programme_commands.WithdrawConsent: casefile.withdraw_consent,
-    assessment_commands.RecordAssessment: assessment.record_assessment,
-    plans_commands.RecordIncome: plans_plans.record_income,
-    plans_commands.PlanService: plans.plan_service,
-    plans_commands.StartService: plans.start_service,
-    plans_commands.DeliverService: plans.deliver_service,
-    plans_commands.CancelService: plans.cancel_service,
-    counselling_commands.RecordCounselling: services_plans.record_counselling,
-    programme_commands.AssignCase: people.assign_case,
-    programme_commands.ReassignCases: people.reassign_cases,
-    commands.AddStaff: staff.add_staff,
-    commands.DeactivateStaff: staff.deactivate_staff,
-    commands.SetStaffContact: staff.set_staff_contact,
-    commands.AddCommunity: staff.add_community,
+    RegisterFamily: registration.register_family,
+    UpdateFamily: registration.update_family,
+    AddMember: registration.add_member,
+    RecordConsent: consent.record_consent,
+    WithdrawConsent: consent.withdraw_consent,
+    AssignCase: assignment.assign_case,
+    ReassignCases: assignment.reassign_cases,
+    RecordAssessment: assessment.record_assessment,
+    PlanService: plans.plan_service,
+    StartService: plans.start_service,
+    DeliverService: plans.deliver_service,
+    CancelService: plans.cancel_service,
+    RecordIncome: plans.record_income,
+    RecordCounselling: counselling.record_counselling,
+    AddStaff: staff.add_staff,
+    DeactivateStaff: staff.deactivate_staff,
+    SetStaffContact: staff.set_staff_contact,
+    AddCommunity: staff.add_community,
     # Background work: referrals, reminders, procurement.
-    referrals_commands.AddPartner: referrals.add_partner,
-    referrals_commands.CreateReferral: referrals.create_referral,
-    referrals_commands.RespondToReferral: referrals.respond_to_referral,
-    referrals_commands.SweepReferralDeadlines: referrals.sweep_referral_deadlines,
-    reminders_commands.AcknowledgeReminder: reminders.acknowledge_reminder,
-    reminders_commands.SweepReminders: reminders.sweep_reminders,
-    programme_effect_commands.RequestGoods: procurement.request_goods,
-    programme_effect_commands.ApproveProcurement: procurement.approve,
-    programme_effect_commands.OrderProcurement: orders.order,
-    programme_effect_commands.DeliverProcurement: procurement.deliver,
-    programme_effect_commands.CancelProcurement: procurement.cancel,
-    programme_effect_commands.ConsolidatePurchaseOrders: orders.consolidate,
+    AddPartner: referrals.add_partner,
+    CreateReferral: referrals.create_referral,
+    RespondToReferral: referrals.respond_to_referral,
+    SweepReferralDeadlines: referrals.sweep_referral_deadlines,
+    AcknowledgeReminder: reminders.acknowledge_reminder,
+    SweepReminders: reminders.sweep_reminders,
+    RequestGoods: requests.request_goods,
+    ApproveProcurement: requests.approve,
+    OrderProcurement: orders.order,
+    DeliverProcurement: requests.deliver,
+    CancelProcurement: requests.cancel,
+    ConsolidatePurchaseOrders: orders.consolidate,
 }
 
 
@@ -89,19 +113,46 @@ def register(registries: Registries) -> None:
     effects.register(registries.effects)
     registries.facts[FAMILY_WORKFLOW] = make_facts_loader(ref)
     registries.transition_listeners.append(reminders.on_transition)
+    # Who may act (``--actor``), and which workflows open their cases by an intake.
     registries.actor_check = staff.known_actor
     registries.intakes.update(INTAKE)
-    registries.react(plans_commands.ServicePlanned, procurement.after_service_planned)
-    registries.react(counselling_commands.CounsellingHeld, reminders.after_counselling)
+    # Goods planned for a case under way are requested; a session is a follow-up.
+    registries.react(ServicePlanned, requests.after_service_planned)
+    registries.react(CounsellingHeld, reminders.after_counselling)
     for command_type, handler in HANDLERS.items():
         register_handler(command_type, handler)
 
 
 def register_commands(app: typer.Typer) -> None:
-    """Add the programme's command groups to the ``hogatar`` app."""
-    from workflow.programme import cli_admin, cli_casefile, cli_family, cli_outreach
+    """Add the programme's command groups to the ``hogatar`` app, in the order of its help."""
+    # Imported here: workers and the web app load ``register`` only, never the commands.
+    from workflow.programme.assessment.cli import assessment_app
+    from workflow.programme.counselling.cli import counselling_app
+    from workflow.programme.demo.cli import demo_app
+    from workflow.programme.exchange.cli import export_app, import_app
+    from workflow.programme.families.cli import assign, consent_app, family_app, reassign
+    from workflow.programme.inbox.cli import inbox
+    from workflow.programme.plans.cli import income_app, plan_app
+    from workflow.programme.procurement.cli import procurement_app
+    from workflow.programme.referrals.cli import partner_app, referral_app
+    from workflow.programme.reminders.cli import reminder_app
+    from workflow.programme.staff.cli import community_app, staff_app
 
-    cli_family.register(app)
-    cli_casefile.register(app)
-    cli_admin.register(app)
-    cli_outreach.register(app)
+    app.add_typer(family_app, name="family")
+    app.add_typer(assessment_app, name="assessment")
+    app.add_typer(consent_app, name="consent")
+    app.add_typer(income_app, name="income")
+    app.add_typer(plan_app, name="plan")
+    app.add_typer(counselling_app, name="counselling")
+    app.command("assign")(assign)
+    app.command("reassign")(reassign)
+    app.add_typer(staff_app, name="staff")
+    app.add_typer(community_app, name="community")
+    app.add_typer(import_app, name="import")
+    app.add_typer(export_app, name="export")
+    app.add_typer(demo_app, name="demo")
+    app.add_typer(partner_app, name="partner")
+    app.add_typer(referral_app, name="referral")
+    app.add_typer(reminder_app, name="reminder")
+    app.command("inbox")(inbox)
+    app.add_typer(procurement_app, name="procurement")
