@@ -48,7 +48,7 @@ os.environ.update(HOGATAR_DATABASE_URL=DATABASE_URL, HOGATAR_BROKER_URL="memory:
 
 from config.settings import Settings
 from tests import programme_fixtures as pf
-from web import accounts
+from web.shared import accounts
 from workflow.bootstrap import bootstrap
 from workflow.persistence.database import normalise_url
 from workflow.persistence.migrate import upgrade

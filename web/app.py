@@ -13,9 +13,6 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from web import errors
-from web.auth import require_login, verify_csrf
-from web.middleware import LanguageAndTiming
 from web.routes import (
     api,
     api_work,
@@ -28,6 +25,9 @@ from web.routes import (
     reports,
     session,
 )
+from web.shared import errors
+from web.shared.auth import require_login, verify_csrf
+from web.shared.middleware import LanguageAndTiming
 from workflow.runtime import Runtime
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from web.permissions import Permission, trigger_permission
+from web.shared.lookups import FAMILY_WORKFLOW
+from web.shared.permissions import Permission, trigger_permission
 from workflow import queries
 from workflow.clock import as_utc
 from workflow.errors import CaseNotFound
@@ -29,7 +30,6 @@ from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.runtime import Runtime
 from workflow.services import snapshot_of
 
-FAMILY_WORKFLOW = "family_case"
 #: Guards met by what the transition's own form asks for (a closure reason, a reason):
 #: the case page offers the form instead of listing them as unmet.
 INPUT_GUARDS = frozenset({"closure_reason_given", "reason_given"})

@@ -17,8 +17,8 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
-from web.i18n import format_money, format_number, label
 from web.reporting import Bar
+from web.shared.i18n import format_money, format_number, label
 
 ADVANCES = Path(__file__).resolve().parent / "static" / "fonts" / "advances.json"
 FONT_SIZE = 12

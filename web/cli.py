@@ -54,7 +54,7 @@ def register_commands(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Set a staff member's password (never on the command line: a prompt or stdin)."""
-        from web import accounts
+        from web.shared import accounts
         from workflow.cli_context import runtime
 
         if demo:
@@ -73,7 +73,7 @@ def register_commands(app: typer.Typer) -> None:
 
 
 def _demo_passwords() -> None:
-    from web import accounts
+    from web.shared import accounts
     from workflow.cli_context import runtime
 
     rt = runtime()

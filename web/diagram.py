@@ -14,8 +14,8 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
-from web import labels
-from web.i18n import gettext, label
+from web.shared import labels
+from web.shared.i18n import gettext, label
 from workflow.definition import WorkflowDefinition
 
 BOX_W, BOX_H, GAP_X, ROW_GAP, MARGIN = 168, 52, 44, 86, 16

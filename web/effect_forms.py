@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from web.shared.forms import LONG_TEXT
 from workflow.programme.procurement import (
     ApproveProcurement,
     CancelProcurement,
@@ -24,7 +25,6 @@ from workflow.programme.shared.values import Collector, date_value, text_value, 
 
 #: The partner's answers, in the order a referral goes through them.
 RESPONSES = ("acknowledged", "accepted", "declined", "completed")
-LONG_TEXT = 2000
 
 
 def referral(values: Mapping[str, Any], *, case_id: int, actor: str) -> CreateReferral:

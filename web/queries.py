@@ -8,18 +8,15 @@ a next page) and never counts the whole table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import String, cast, exists, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
-from web.casefile import FAMILY_WORKFLOW
-from web.permissions import Permission, allowed
-from workflow.clock import local_day
-from workflow.errors import NotFound
+from web.shared.lookups import FAMILY_WORKFLOW, _case_of, final_states
+from web.shared.permissions import Permission, allowed
 from workflow.persistence.models import CaseRow
 from workflow.programme import procurement as programme_procurement
 from workflow.programme import referrals as programme_referrals
@@ -84,11 +81,6 @@ class Caseload:
     @property
     def last(self) -> int:
         return self.first + len(self.rows) - 1
-
-
-def final_states(rt: Runtime) -> list[str]:
-    definition = rt.machine(FAMILY_WORKFLOW).definition
-    return [state.name for state in definition.states if state.final]
 
 
 def caseload(rt: Runtime, wanted: CaseloadFilter) -> Caseload:
@@ -184,58 +176,6 @@ def _matches(text: str) -> Any:
     return or_(FamilyRow.name_key.like(pattern, escape="\\"), member)
 
 
-@dataclass(frozen=True)
-class Community:
-    id: int
-    code: str
-    labels: dict[str, str]
-
-
-@dataclass(frozen=True)
-class StaffOption:
-    id: int
-    username: str
-    full_name: str
-    role: str
-
-
-def communities(session: Session) -> list[Community]:
-    return [
-        Community(row.id, row.code, {"hy": row.name_hy, "en": row.name_en})
-        for row in session.scalars(
-            select(CommunityRow).where(CommunityRow.active.is_(True)).order_by(CommunityRow.id)
-        )
-    ]
-
-
-def staff_options(session: Session, *roles: str) -> list[StaffOption]:
-    query = select(StaffRow).where(StaffRow.active.is_(True)).order_by(StaffRow.full_name)
-    if roles:
-        query = query.where(StaffRow.role.in_(roles))
-    return [
-        StaffOption(row.id, row.username, row.full_name, row.role) for row in session.scalars(query)
-    ]
-
-
-def lookups(rt: Runtime) -> dict[str, Any]:
-    """What the caseload filters and the forms offer to choose from."""
-    with rt.session_factory() as session:
-        return {
-            "communities": communities(session),
-            "social_workers": staff_options(session, "social_worker"),
-            "psychologists": staff_options(session, "psychologist"),
-            "assessors": staff_options(session, "social_worker", "psychologist"),
-            "workers": staff_options(session, "social_worker", "psychologist"),
-            "providers": staff_options(session, "social_worker", "psychologist"),
-        }
-
-
-def today(rt: Runtime) -> date:
-    return local_day(rt.clock.now())
-
-
-# --- The background work: what the dashboard counts, and the rows a page acts on. ---
-
 #: Referrals the partner has not answered yet (acknowledging receipt is no answer).
 AWAITING_ANSWER = ("sent", "acknowledged")
 
@@ -271,28 +211,6 @@ def procurement_awaiting_approval(rt: Runtime) -> int:
         )
 
 
-def family_names(rt: Runtime, case_ids: Iterable[int]) -> dict[int, str]:
-    """Case id -> family name, for lists of referrals and reminders."""
-    wanted = sorted(set(case_ids))
-    if not wanted:
-        return {}
-    with rt.session_factory() as session:
-        rows = session.execute(
-            select(CaseRow.id, func.coalesce(FamilyRow.family_name, CaseRow.family_name, ""))
-            .outerjoin(FamilyRow, FamilyRow.case_id == CaseRow.id)
-            .where(CaseRow.id.in_(wanted))
-        ).all()
-    return {case_id: name for case_id, name in rows}
-
-
-def _case_of(rt: Runtime, column: Any, key: Any, row_id: int, missing: NotFound) -> int:
-    with rt.session_factory() as session:
-        case_id = session.scalar(select(column).where(key == row_id))
-    if case_id is None:
-        raise missing
-    return int(case_id)
-
-
 def referral(rt: Runtime, referral_id: int) -> dict[str, Any]:
     """One referral as ``list_referrals`` shows it (its case's list is short)."""
     case_id = _case_of(
@@ -320,9 +238,3 @@ def procurement_request(rt: Runtime, request_id: int) -> dict[str, Any]:
     )
     rows = programme_procurement.list_procurement(rt, case_id=case_id)
     return next(row for row in rows if row["id"] == request_id)
-
-
-def staff_names(rt: Runtime) -> dict[str, str]:
-    """Username -> full name of every member of staff (for lists that name recipients)."""
-    with rt.session_factory() as session:
-        return dict(session.execute(select(StaffRow.username, StaffRow.full_name)).all())

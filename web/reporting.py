@@ -9,8 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from web.casefile import FAMILY_WORKFLOW
-from web.queries import final_states
+from web.shared.lookups import FAMILY_WORKFLOW, final_states
 from workflow.persistence.models import CaseRow, IncidentRow
 from workflow.programme.assessment import AssessmentRow
 from workflow.programme.families import FamilyRow

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from tests import programme_fixtures as pf
 from tests.browser.test_casework import PASSWORD, Session
-from web import accounts
 from web.app import create_app
+from web.shared import accounts
 from workflow.bootstrap import bootstrap
 from workflow.clock import FixedClock
 from workflow.delivery import deliver_effect

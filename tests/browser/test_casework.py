@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from tests import programme_fixtures as pf
-from web import accounts
 from web.app import create_app
+from web.shared import accounts
 from workflow.programme.staff import AddStaff
 from workflow.services import handle
 

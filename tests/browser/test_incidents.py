@@ -12,8 +12,8 @@ import pytest
 from tests import programme_fixtures as pf
 from tests.browser.test_background_work import work_off
 from tests.browser.test_casework import PASSWORD, Session
-from web import accounts
 from web.app import create_app
+from web.shared import accounts
 from workflow import queries
 from workflow.bootstrap import bootstrap
 from workflow.clock import FixedClock

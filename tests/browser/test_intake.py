@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 
 from tests import programme_fixtures as pf
 from tests.browser.test_casework import PASSWORD, UNLABELLED
-from web import accounts
 from web.app import create_app
+from web.shared import accounts
 from workflow.clock import local_day
 from workflow.persistence.models import CaseRow
 from workflow.programme.families import ConsentRow, FamilyRow, MemberInput

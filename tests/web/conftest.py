@@ -18,11 +18,11 @@ from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-import web.models  # noqa: F401 - the web's tables on the metadata
+import web.shared.models  # noqa: F401 - the web's tables on the metadata
 from config.settings import Settings
 from tests import programme_fixtures as pf
 from tests.support import RecordingPublisher, free_port
-from web import accounts, security
+from web.shared import accounts, security
 from workflow.bootstrap import bootstrap
 from workflow.clock import FixedClock
 from workflow.notifications import MemoryMailer

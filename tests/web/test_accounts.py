@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.web.conftest import PASSWORD
-from web import accounts
-from web.accounts import AccountLocked, LoginFailed
-from web.models import WebSessionRow
+from web.shared import accounts
+from web.shared.accounts import AccountLocked, LoginFailed
+from web.shared.models import WebSessionRow
 from workflow.errors import InvalidInput
 from workflow.programme.staff import StaffRow
 

@@ -12,8 +12,8 @@ from fontTools.ttLib import TTFont
 
 from tests.support import ROOT
 from web.charts import ADVANCES, bar_chart, budget_chart
-from web.i18n import LANGUAGES, use_language
 from web.reporting import Bar
+from web.shared.i18n import LANGUAGES, use_language
 from workflow.programme.shared.policies import policies
 from workflow.programme.shared.reference import reference
 

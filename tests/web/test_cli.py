@@ -11,8 +11,8 @@ import pytest
 
 from config.settings import Settings
 from tests.support import ROOT, RecordingPublisher, free_port
-from web import accounts
 from web.cli import DEMO_PASSWORD
+from web.shared import accounts
 from workflow.bootstrap import bootstrap
 from workflow.persistence.migrate import upgrade
 from workflow.programme.staff import AddStaff

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from web.diagram import render_diagram, state_order
-from web.i18n import use_language
+from web.shared.i18n import use_language
 
 
 def test_every_state_and_the_current_one_highlighted(rt):

@@ -20,9 +20,8 @@ SOURCES = (
     "web/templates/**/*.html",
     "web/translations/*/LC_MESSAGES/messages.po",
     "config/**/*.toml",
-    "web/*.py",
-    "web/routes/*.py",
-    "workflow/programme/demo.py",
+    "web/**/*.py",
+    "workflow/programme/demo/*.py",
 )
 
 

@@ -11,8 +11,8 @@ import pytest
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
-from web.i18n import LANGUAGES, TRANSLATIONS_DIR
-from web.templating import TEMPLATES_DIR, environment
+from web.shared.i18n import LANGUAGES, TRANSLATIONS_DIR
+from web.shared.templating import TEMPLATES_DIR, environment
 from workflow.programme.shared.reference import reference
 
 VISIBLE_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")

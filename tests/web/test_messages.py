@@ -10,7 +10,7 @@ from tests import programme_fixtures as pf
 from tests.web.conftest import PASSWORD
 from tests.web.test_pages import FAMILY_FORM
 from tests.web.work_fixtures import work_off
-from web import templating
+from web.shared import templating
 from workflow.commands import AdvanceCase
 from workflow.programme import reminders
 from workflow.programme.counselling import RecordCounselling
@@ -90,8 +90,8 @@ def test_reasons_the_programme_writes_are_shown_in_the_readers_language(
 
 
 def test_older_rows_with_an_english_reason_are_translated_too():
-    from web.i18n import use_language
-    from web.labels import reason
+    from web.shared.i18n import use_language
+    from web.shared.labels import reason
 
     with use_language("hy"):
         assert reason("enrolment decided") == "ընդգրկման հարցը որոշված է"

@@ -20,7 +20,7 @@ from config.settings import Settings
 from tests.support import RecordingPublisher
 from tests.web.conftest import SECRET, Browser
 from tests.web.page_language import DataText, foreign_words
-from web import accounts
+from web.shared import accounts
 from workflow.bootstrap import bootstrap
 from workflow.clock import FixedClock
 from workflow.delivery import deliver_effect

@@ -10,7 +10,6 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from web import forms, reporting
-from web.accounts import Staff
 from web.api_models import (
     AssessmentBody,
     AssignmentBody,
@@ -24,12 +23,14 @@ from web.api_models import (
     TransitionBody,
     values,
 )
-from web.auth import Forbidden, require, runtime
 from web.casefile import case_file
-from web.permissions import Permission, allowed, trigger_permission
-from web.queries import caseload, today
+from web.queries import caseload
 from web.routes.pages import caseload_filter, waiting_work
 from web.routes.reports import EXPORTS
+from web.shared.accounts import Staff
+from web.shared.auth import Forbidden, require, runtime
+from web.shared.lookups import today
+from web.shared.permissions import Permission, allowed, trigger_permission
 from workflow import services
 from workflow.clock import as_utc
 from workflow.errors import NotFound

@@ -13,7 +13,6 @@ from pydantic import BaseModel
 from starlette.responses import JSONResponse
 
 from web import effect_forms
-from web.accounts import Staff
 from web.api_models import (
     ApprovalBody,
     ProcurementCancelBody,
@@ -22,9 +21,10 @@ from web.api_models import (
     ReferralResponseBody,
     values,
 )
-from web.auth import Forbidden, require, require_login, runtime
-from web.permissions import Permission, allowed, may_acknowledge
 from web.queries import procurement_request, referral, reminder
+from web.shared.accounts import Staff
+from web.shared.auth import Forbidden, require, require_login, runtime
+from web.shared.permissions import Permission, allowed, may_acknowledge
 from workflow import services
 from workflow.programme import inbox as programme_inbox
 from workflow.programme import procurement as programme_procurement

@@ -21,17 +21,19 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response
 
-from web import effect_forms, forms, labels, once
-from web.accounts import Staff
-from web.auth import Forbidden, require, require_login, runtime
-from web.casefile import FAMILY_WORKFLOW, unmet_requirements
-from web.i18n import gettext
-from web.meanwhile import events_since
-from web.messages import error_message, field_errors
-from web.permissions import Permission, allowed, trigger_permission
-from web.queries import lookups, today
+from web import effect_forms, forms
+from web.casefile import unmet_requirements
 from web.routes.pages import render_case
-from web.templating import render
+from web.shared import forms as shared_forms
+from web.shared import labels, once
+from web.shared.accounts import Staff
+from web.shared.auth import Forbidden, require, require_login, runtime
+from web.shared.i18n import gettext
+from web.shared.lookups import FAMILY_WORKFLOW, lookups, today
+from web.shared.meanwhile import events_since
+from web.shared.messages import error_message, field_errors
+from web.shared.permissions import Permission, allowed, trigger_permission
+from web.shared.templating import render
 from workflow import services
 from workflow.errors import (
     CaseNotFound,
@@ -264,7 +266,7 @@ async def submit_case_form(
 ) -> Response:
     spec = _spec(CASE_FORMS, name)
     ensure(staff, spec.permission)
-    values = forms.form_values(await request.form())
+    values = shared_forms.form_values(await request.form())
     rt = runtime(request)
 
     def save() -> Response:
@@ -311,7 +313,7 @@ async def submit_service_form(
     ensure(staff, spec.permission)
     rt = runtime(request)
     planned = planned_service(rt, service_id)
-    values = forms.form_values(await request.form())
+    values = shared_forms.form_values(await request.form())
     case_id = planned["case_id"]
 
     def save() -> Response:
@@ -351,7 +353,7 @@ async def start_service(
 ) -> Response:
     rt = runtime(request)
     planned = planned_service(rt, service_id)
-    values = forms.form_values(await request.form())
+    values = shared_forms.form_values(await request.form())
 
     def save() -> Response:
         try:
@@ -375,7 +377,7 @@ async def advance(
 ) -> Response:
     """The case page's buttons; close and reopen go through their forms (a reason)."""
     ensure(staff, trigger_permission(trigger))
-    values = forms.form_values(await request.form())
+    values = shared_forms.form_values(await request.form())
     rt = runtime(request)
     return once.submit_once(
         rt,
@@ -461,7 +463,7 @@ async def register_family(
     staff: Staff = Depends(require(Permission.EDIT_CASES)),  # noqa: B008
 ) -> Response:
     rt = runtime(request)
-    values = forms.form_values(await request.form())
+    values = shared_forms.form_values(await request.form())
     return once.submit_once(
         rt, staff, values, partial(_register, request, rt, staff, values), fallback="/cases"
     )

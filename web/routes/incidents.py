@@ -11,13 +11,13 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
 
-from web import forms, once
-from web.accounts import Staff
-from web.auth import require, runtime
-from web.i18n import N_, gettext
-from web.messages import message
-from web.permissions import Permission
-from web.templating import render
+from web.shared import forms, once
+from web.shared.accounts import Staff
+from web.shared.auth import require, runtime
+from web.shared.i18n import N_, gettext
+from web.shared.messages import message
+from web.shared.permissions import Permission
+from web.shared.templating import render
 from workflow import queries, services
 from workflow.commands import RetryIncident, SkipIncident
 from workflow.errors import IncidentNotFound, IncidentNotOpen, InvalidInput

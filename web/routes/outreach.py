@@ -8,20 +8,21 @@ and what was typed kept (422); an unknown reminder or referral is a 404.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import APIRouter, Depends, Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
-from web import effect_forms, forms, once
-from web.accounts import Staff
-from web.auth import Forbidden, can, require, require_login, runtime
+from web import effect_forms
 from web.effect_forms import RESPONSES
-from web.messages import error_message, field_errors, message
-from web.permissions import Permission, allowed, may_acknowledge
-from web.queries import family_names, overdue_reminders_for, referral, reminder, staff_names
-from web.routes.public import safe_next
-from web.templating import render
+from web.queries import overdue_reminders_for, referral, reminder
+from web.shared import forms, once
+from web.shared.accounts import Staff
+from web.shared.auth import Forbidden, can, require, require_login, runtime
+from web.shared.lookups import family_names, staff_names
+from web.shared.messages import error_message, field_errors, message
+from web.shared.permissions import Permission, allowed, may_acknowledge
+from web.shared.redirects import back_to
+from web.shared.templating import render
 from workflow import services
 from workflow.errors import InvalidInput
 from workflow.programme import inbox as programme_inbox
@@ -30,24 +31,12 @@ from workflow.programme import reminders as programme_reminders
 from workflow.programme.shared.values import Problems
 
 router = APIRouter(include_in_schema=False)
-
 #: Columns of the referrals board, in the order a referral moves through them.
 REFERRAL_STATUSES = ("queued", "sent", "acknowledged", "accepted", "declined", "completed")
 WAITING = ("scheduled", "sending")
 FINISHED = ("acknowledged", "cancelled")
 #: Finished reminders shown on the inbox page (the CLI lists them all).
 RECENT = 10
-
-
-def back_to(target: str | None, default: str, msg: str) -> Response:
-    """Back where the button was (the board, the inbox, a case), with a notice."""
-    parts = urlsplit(safe_next(target or default))
-    query = f"{parts.query}&msg={msg}" if parts.query else f"msg={msg}"
-    location = urlunsplit(("", "", parts.path, query, parts.fragment))
-    return RedirectResponse(location, status_code=303)
-
-
-# --- Reminders and the inbox ---
 
 
 def _names(request: Request, case_ids: list[int]) -> dict[int, str]:
@@ -108,9 +97,6 @@ async def acknowledge(
         return back_to(values.get("next"), "/inbox", "acknowledged")
 
     return once.submit_once(rt, staff, values, save, fallback="/inbox")
-
-
-# --- Referrals ---
 
 
 @router.get("/referrals")

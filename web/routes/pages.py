@@ -8,26 +8,24 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from web import reporting
-from web.accounts import Staff
-from web.auth import require, require_login, runtime
-from web.casefile import FAMILY_WORKFLOW, case_file
+from web.casefile import case_file
 from web.diagram import render_diagram
-from web.messages import message
-from web.permissions import Permission, allowed
 from web.queries import (
     ALL,
     OPEN,
     SORTS,
     CaseloadFilter,
     caseload,
-    lookups,
     overdue_reminders_for,
     procurement_awaiting_approval,
     referrals_awaiting_answer,
-    staff_names,
-    today,
 )
-from web.templating import render
+from web.shared.accounts import Staff
+from web.shared.auth import require, require_login, runtime
+from web.shared.lookups import FAMILY_WORKFLOW, lookups, staff_names, today
+from web.shared.messages import message
+from web.shared.permissions import Permission, allowed
+from web.shared.templating import render
 from workflow.programme import referrals
 from workflow.programme.shared.reference import reference
 from workflow.runtime import Runtime

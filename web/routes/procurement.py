@@ -14,15 +14,17 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from web import effect_forms, forms, once
-from web.accounts import Staff
-from web.auth import require, runtime
-from web.labels import budget_line
-from web.messages import budget_refusal, error_message, field_errors, message
-from web.permissions import Permission
-from web.queries import procurement_request, today
-from web.routes.outreach import back_to
-from web.templating import render
+from web import effect_forms
+from web.queries import procurement_request
+from web.shared import forms, once
+from web.shared.accounts import Staff
+from web.shared.auth import require, runtime
+from web.shared.labels import budget_line
+from web.shared.lookups import today
+from web.shared.messages import budget_refusal, error_message, field_errors, message
+from web.shared.permissions import Permission
+from web.shared.redirects import back_to
+from web.shared.templating import render
 from workflow import services
 from workflow.errors import InvalidInput, NotFound
 from workflow.programme import procurement as programme_procurement

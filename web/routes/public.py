@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from sqlalchemy import text
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from web import accounts
-from web.accounts import AccountLocked, LoginFailed, LoginResult
-from web.auth import (
+from web.shared import accounts
+from web.shared.accounts import AccountLocked, LoginFailed, LoginResult
+from web.shared.auth import (
     LANGUAGE_COOKIE,
     LANGUAGE_MAX_AGE,
     SESSION_COOKIE,
@@ -23,24 +22,15 @@ from web.auth import (
     secret,
     set_cookie,
 )
-from web.i18n import gettext, normalise_language
-from web.messages import message
-from web.security import csrf_token
-from web.templating import render
+from web.shared.i18n import gettext, normalise_language
+from web.shared.messages import message
+from web.shared.redirects import safe_next
+from web.shared.security import csrf_token
+from web.shared.templating import render
 from workflow.errors import InvalidInput
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(tags=["session"])
-
-
-def safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect to another host."""
-    if not target:
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/"
-    return target
 
 
 @router.get("/login")

@@ -12,14 +12,14 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from web import reporting
-from web.accounts import Staff
-from web.auth import require, runtime
 from web.charts import bar_chart, budget_chart
-from web.i18n import format_money, gettext
-from web.permissions import Permission
-from web.queries import final_states
 from web.reporting import Bar
-from web.templating import render
+from web.shared.accounts import Staff
+from web.shared.auth import require, runtime
+from web.shared.i18n import format_money, gettext
+from web.shared.lookups import final_states
+from web.shared.permissions import Permission
+from web.shared.templating import render
 from workflow.errors import NotFound
 from workflow.programme import procurement as programme_procurement
 from workflow.runtime import Runtime

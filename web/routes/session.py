@@ -7,9 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from web import accounts
-from web.accounts import Staff
-from web.auth import (
+from web.shared import accounts
+from web.shared.accounts import Staff
+from web.shared.auth import (
     LANGUAGE_COOKIE,
     LANGUAGE_MAX_AGE,
     SESSION_COOKIE,
@@ -17,8 +17,8 @@ from web.auth import (
     runtime,
     set_cookie,
 )
-from web.i18n import DEFAULT_LANGUAGE, normalise_language
-from web.routes.public import safe_next
+from web.shared.i18n import DEFAULT_LANGUAGE, normalise_language
+from web.shared.redirects import safe_next
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(tags=["session"])

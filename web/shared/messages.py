@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from web.i18n import N_, format_datetime, format_money, format_number, gettext
+from web.shared.i18n import N_, format_datetime, format_money, format_number, gettext
 from workflow.errors import (
     ConcurrentUpdate,
     GuardFailed,
@@ -120,7 +120,7 @@ def field_errors(exc: Problems) -> dict[str, list[str]]:
 
 def error_message(exc: HogatarError) -> str:
     """One sentence for the top of a form or an error page."""
-    from web.auth import CsrfRefused, Forbidden  # the request-side errors
+    from web.shared.auth import CsrfRefused, Forbidden  # the request-side errors
 
     if isinstance(exc, Forbidden):
         return gettext("Your role does not allow this.")

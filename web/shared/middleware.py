@@ -8,8 +8,8 @@ from http.cookies import SimpleCookie
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from web.auth import LANGUAGE_COOKIE
-from web.i18n import DEFAULT_LANGUAGE, normalise_language, use_language
+from web.shared.auth import LANGUAGE_COOKIE
+from web.shared.i18n import DEFAULT_LANGUAGE, normalise_language, use_language
 
 
 def _cookie_language(scope: Scope) -> str:

@@ -28,8 +28,8 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from starlette.responses import RedirectResponse, Response
 
-from web.accounts import Staff
-from web.models import FormSubmissionRow
+from web.shared.accounts import Staff
+from web.shared.models import FormSubmissionRow
 from workflow.runtime import Runtime
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")

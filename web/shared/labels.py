@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from web.i18n import N_, gettext, label
-from web.permissions import ROLES, Permission, allowed
+from web.shared.i18n import N_, gettext, label
+from web.shared.permissions import ROLES, Permission, allowed
 from workflow.programme import reminders
 from workflow.programme.inbox import SYSTEM_ACTOR
 from workflow.programme.shared.policies import policies

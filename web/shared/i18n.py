@@ -30,7 +30,7 @@ from workflow.clock import as_utc
 LANGUAGES = ("hy", "en")
 DEFAULT_LANGUAGE = "hy"
 LANGUAGE_NAMES = {"hy": "Հայերեն", "en": "English"}
-TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+TRANSLATIONS_DIR = Path(__file__).resolve().parents[1] / "translations"
 #: Times are stored in UTC and shown in the programme's own time zone.
 LOCAL_TIME = ZoneInfo("Asia/Yerevan")
 DATE_PATTERNS = {"hy": "dd.MM.y", "en": "d MMM y"}

@@ -11,11 +11,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from web import forms, i18n, labels, once
-from web.i18n import LANGUAGE_NAMES, LANGUAGES
+from web.shared import forms, i18n, labels, once
+from web.shared.i18n import LANGUAGE_NAMES, LANGUAGES
 from workflow.programme.shared.values import ticked
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 
 
 def _per_render(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -108,7 +108,7 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """A page in the request's language, with what every page needs (user, CSRF, nav)."""
-    from web.auth import finish, page_context  # the request state those values come from
+    from web.shared.auth import finish, page_context  # the request state those values come from
 
     values = page_context(request)
     values.update(context or {})

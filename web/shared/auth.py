@@ -13,10 +13,10 @@ from typing import Any
 from fastapi import Depends, Request
 from starlette.responses import Response
 
-from web import security
-from web.accounts import Staff, session_staff
-from web.i18n import DEFAULT_LANGUAGE, normalise_language
-from web.permissions import Permission, allowed
+from web.shared import security
+from web.shared.accounts import Staff, session_staff
+from web.shared.i18n import DEFAULT_LANGUAGE, normalise_language
+from web.shared.permissions import Permission, allowed
 from workflow.errors import HogatarError
 from workflow.runtime import Runtime
 

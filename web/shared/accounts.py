@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from web import security
-from web.models import LoginStateRow, WebSessionRow
+from web.shared import security
+from web.shared.models import LoginStateRow, WebSessionRow
 from workflow.clock import as_utc
 from workflow.errors import HogatarError, InvalidInput
 from workflow.programme.staff import StaffRow

@@ -14,11 +14,11 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from web.accounts import AccountLocked, LoginFailed
-from web.auth import CsrfRefused, Forbidden, NotAuthenticated
-from web.i18n import N_, gettext
-from web.messages import error_message
-from web.templating import render
+from web.shared.accounts import AccountLocked, LoginFailed
+from web.shared.auth import CsrfRefused, Forbidden, NotAuthenticated
+from web.shared.i18n import N_, gettext
+from web.shared.messages import error_message
+from web.shared.templating import render
 from workflow.errors import (
     ConcurrentUpdate,
     GuardFailed,
