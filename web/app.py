@@ -13,18 +13,8 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from web.routes import (
-    api,
-    api_work,
-    casework,
-    incidents,
-    outreach,
-    pages,
-    procurement,
-    public,
-    reports,
-    session,
-)
+from web.routes import api, api_work, casework, incidents, outreach, pages, procurement, reports
+from web.session import public, routes
 from web.shared import errors
 from web.shared.auth import require_login, verify_csrf
 from web.shared.middleware import LanguageAndTiming
@@ -56,14 +46,14 @@ def create_app(runtime: Runtime, *, secret_key: str | None = None) -> FastAPI:
     app.include_router(public.router, dependencies=[Depends(verify_csrf)])
     app.include_router(public.api_router, prefix=API_PREFIX)
     protected = [Depends(require_login), Depends(verify_csrf)]
-    app.include_router(session.router, dependencies=protected)
+    app.include_router(routes.router, dependencies=protected)
     app.include_router(pages.router, dependencies=protected)
     app.include_router(casework.router, dependencies=protected)
     app.include_router(reports.router, dependencies=protected)
     app.include_router(outreach.router, dependencies=protected)
     app.include_router(procurement.router, dependencies=protected)
     app.include_router(incidents.router, dependencies=protected)
-    app.include_router(session.api_router, prefix=API_PREFIX, dependencies=protected)
+    app.include_router(routes.api_router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(api_work.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(api.docs_router(app), prefix=API_PREFIX, dependencies=protected)
