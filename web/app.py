@@ -13,7 +13,8 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from web.routes import api, api_work, casework, incidents, outreach, pages, procurement, reports
+from web.cases import api, casework, pages, registration
+from web.routes import api_work, incidents, outreach, procurement, reports
 from web.session import public, routes
 from web.shared import errors
 from web.shared.auth import require_login, verify_csrf
@@ -49,6 +50,7 @@ def create_app(runtime: Runtime, *, secret_key: str | None = None) -> FastAPI:
     app.include_router(routes.router, dependencies=protected)
     app.include_router(pages.router, dependencies=protected)
     app.include_router(casework.router, dependencies=protected)
+    app.include_router(registration.router, dependencies=protected)
     app.include_router(reports.router, dependencies=protected)
     app.include_router(outreach.router, dependencies=protected)
     app.include_router(procurement.router, dependencies=protected)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from web.diagram import render_diagram, state_order
+from web.cases.diagram import render_diagram, state_order
 from web.shared.i18n import use_language
 
 

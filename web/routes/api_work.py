@@ -13,15 +13,10 @@ from pydantic import BaseModel
 from starlette.responses import JSONResponse
 
 from web import effect_forms
-from web.api_models import (
-    ApprovalBody,
-    ProcurementCancelBody,
-    ReceiptBody,
-    ReferralBody,
-    ReferralResponseBody,
-    values,
-)
-from web.queries import procurement_request, referral, reminder
+from web.cases.api_models import values
+from web.cases.caseload import procurement_request, referral, reminder
+from web.procurement.api import ApprovalBody, ProcurementCancelBody, ReceiptBody
+from web.referrals.api import ReferralBody, ReferralResponseBody
 from web.shared.accounts import Staff
 from web.shared.auth import Forbidden, require, require_login, runtime
 from web.shared.permissions import Permission, allowed, may_acknowledge

@@ -13,8 +13,8 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from web import effect_forms
+from web.cases.caseload import overdue_reminders_for, referral, reminder
 from web.effect_forms import RESPONSES
-from web.queries import overdue_reminders_for, referral, reminder
 from web.shared import forms, once
 from web.shared.accounts import Staff
 from web.shared.auth import Forbidden, can, require, require_login, runtime

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from web import effect_forms
-from web.queries import procurement_request
+from web.cases.caseload import procurement_request
 from web.shared import forms, once
 from web.shared.accounts import Staff
 from web.shared.auth import require, runtime

@@ -110,30 +110,3 @@ def values(body: BaseModel) -> dict[str, Any]:
     if isinstance(body, CounsellingBody):
         data["other_cases"] = ",".join(str(n) for n in body.other_cases)
     return data
-
-
-class ReferralBody(BaseModel):
-    partner: str = Field(examples=["hrazdan_medical_centre"], description="A partner code.")
-    purpose: str = Field(examples=["Ատամնաբուժական բուժում"])
-
-
-class ReferralResponseBody(BaseModel):
-    response: str = Field(
-        examples=["accepted"], description="acknowledged, accepted, declined or completed"
-    )
-    reason: str | None = Field(default=None, description="Required to decline: the partner's.")
-    feedback: str | None = Field(default=None, description="Required to complete.")
-
-
-class ApprovalBody(BaseModel):
-    amount_amd: int | None = Field(
-        default=None, description="The approved amount in dram; the request's own if absent."
-    )
-
-
-class ReceiptBody(BaseModel):
-    delivered_on: str = Field(examples=["2026-02-03"])
-
-
-class ProcurementCancelBody(BaseModel):
-    reason: str

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from web import forms, reporting
-from web.api_models import (
+from web import reporting
+from web.cases import forms
+from web.cases.api_models import (
     AssessmentBody,
     AssignmentBody,
     CancelBody,
@@ -23,9 +24,9 @@ from web.api_models import (
     TransitionBody,
     values,
 )
-from web.casefile import case_file
-from web.queries import caseload
-from web.routes.pages import caseload_filter, waiting_work
+from web.cases.casefile import case_file
+from web.cases.caseload import caseload
+from web.cases.pages import caseload_filter, waiting_work
 from web.routes.reports import EXPORTS
 from web.shared.accounts import Staff
 from web.shared.auth import Forbidden, require, runtime

@@ -8,9 +8,8 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from web import reporting
-from web.casefile import case_file
-from web.diagram import render_diagram
-from web.queries import (
+from web.cases.casefile import case_file
+from web.cases.caseload import (
     ALL,
     OPEN,
     SORTS,
@@ -20,6 +19,7 @@ from web.queries import (
     procurement_awaiting_approval,
     referrals_awaiting_answer,
 )
+from web.cases.diagram import render_diagram
 from web.shared.accounts import Staff
 from web.shared.auth import require, require_login, runtime
 from web.shared.lookups import FAMILY_WORKFLOW, lookups, staff_names, today

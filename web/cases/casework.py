@@ -18,12 +18,12 @@ from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response
 
-from web import effect_forms, forms
-from web.casefile import unmet_requirements
-from web.routes.pages import render_case
+from web import effect_forms
+from web.cases import forms
+from web.cases.casefile import unmet_requirements
+from web.cases.pages import render_case
 from web.shared import forms as shared_forms
 from web.shared import labels, once
 from web.shared.accounts import Staff
@@ -45,7 +45,6 @@ from workflow.errors import (
 )
 from workflow.persistence.models import CaseRow
 from workflow.programme import referrals as programme_referrals
-from workflow.programme.families import PossibleDuplicate
 from workflow.programme.plans import PlannedServiceNotFound, PlannedServiceRow
 from workflow.programme.shared.reference import reference
 from workflow.programme.shared.values import Problems
@@ -417,99 +416,3 @@ class FormNotFound(NotFound):
 
     def __init__(self, name: str) -> None:
         super().__init__(f"there is no form {name!r}")
-
-
-# Registering a family: its own page, since there is no case yet.
-
-
-def _registration_context(rt: Runtime) -> dict[str, Any]:
-    return {**_form_context(rt), "member_rows": forms.MEMBER_ROWS}
-
-
-@router.get("/families/new")
-def new_family(
-    request: Request,
-    staff: Staff = Depends(require(Permission.EDIT_CASES)),  # noqa: B008
-) -> Response:
-    rt = runtime(request)
-    context = {
-        **_registration_context(rt),
-        "values": {"consent.given_on": today(rt)},
-        "errors": {},
-        "error": None,
-        "duplicates": [],
-    }
-    return render(request, "forms/family.html", context)
-
-
-@router.get("/families/new/member-row")
-def member_row(
-    request: Request,
-    index: int = 1,
-    staff: Staff = Depends(require(Permission.EDIT_CASES)),  # noqa: B008
-) -> Response:
-    context = {
-        **_form_context(runtime(request)),
-        "index": max(1, min(index, 40)),
-        "values": {},
-        "errors": {},
-    }
-    return render(request, "partials/member_row.html", context)
-
-
-@router.post("/families")
-async def register_family(
-    request: Request,
-    staff: Staff = Depends(require(Permission.EDIT_CASES)),  # noqa: B008
-) -> Response:
-    rt = runtime(request)
-    values = shared_forms.form_values(await request.form())
-    return once.submit_once(
-        rt, staff, values, partial(_register, request, rt, staff, values), fallback="/cases"
-    )
-
-
-def _register(request: Request, rt: Runtime, staff: Staff, values: dict[str, Any]) -> Response:
-    try:
-        command = forms.registration(values, actor=staff.username, today=today(rt))
-        event = services.handle(rt, command)
-    except InvalidInput as exc:
-        rows = max([forms.MEMBER_ROWS, *_member_numbers(values)])
-        context = {
-            **_registration_context(rt),
-            "member_rows": rows,
-            "values": values,
-            "errors": field_errors(exc) if isinstance(exc, Problems) else {},
-            "error": error_message(exc),
-            "duplicates": _duplicates(rt, exc),
-        }
-        return render(request, "forms/family.html", context, status_code=422)
-    return done(event.case_id, "top", "registered")
-
-
-def _member_numbers(values: dict[str, Any]) -> list[int]:
-    return [int(m.group(1)) for k in values if (m := forms.MEMBER_FIELD.match(k))]
-
-
-def _duplicates(rt: Runtime, exc: InvalidInput) -> list[dict[str, Any]]:
-    """The open cases a new family may duplicate, each with why (who matches whom)."""
-    if not isinstance(exc, PossibleDuplicate):
-        return []
-    states = {s.name: s.labels for s in rt.machine(FAMILY_WORKFLOW).definition.states}
-    with rt.session_factory() as session:
-        rows = session.execute(
-            select(CaseRow.id, CaseRow.family_name, CaseRow.community, CaseRow.state).where(
-                CaseRow.id.in_(exc.case_ids)
-            )
-        ).all()
-    return [
-        {
-            "id": case_id,
-            "family_name": name,
-            "community": community,
-            "state": state,
-            "state_labels": states.get(state, {}),
-            "why": [match for match in exc.found if match.case_id == case_id],
-        }
-        for case_id, name, community, state in rows
-    ]
