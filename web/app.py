@@ -14,7 +14,13 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from web.cases import api, casework, pages, registration
-from web.routes import api_work, incidents, outreach, procurement, reports
+from web.procurement import api as procurement_api
+from web.procurement import routes as procurement_routes
+from web.referrals import api as referrals_api
+from web.referrals import routes as referrals_routes
+from web.reminders import api as reminders_api
+from web.reminders import routes as reminders_routes
+from web.routes import incidents, reports
 from web.session import public, routes
 from web.shared import errors
 from web.shared.auth import require_login, verify_csrf
@@ -52,11 +58,14 @@ def create_app(runtime: Runtime, *, secret_key: str | None = None) -> FastAPI:
     app.include_router(casework.router, dependencies=protected)
     app.include_router(registration.router, dependencies=protected)
     app.include_router(reports.router, dependencies=protected)
-    app.include_router(outreach.router, dependencies=protected)
-    app.include_router(procurement.router, dependencies=protected)
+    app.include_router(reminders_routes.router, dependencies=protected)
+    app.include_router(referrals_routes.router, dependencies=protected)
+    app.include_router(procurement_routes.router, dependencies=protected)
     app.include_router(incidents.router, dependencies=protected)
     app.include_router(routes.api_router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(api.router, prefix=API_PREFIX, dependencies=protected)
-    app.include_router(api_work.router, prefix=API_PREFIX, dependencies=protected)
+    app.include_router(referrals_api.router, prefix=API_PREFIX, dependencies=protected)
+    app.include_router(reminders_api.router, prefix=API_PREFIX, dependencies=protected)
+    app.include_router(procurement_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(api.docs_router(app), prefix=API_PREFIX, dependencies=protected)
     return app

@@ -15,17 +15,10 @@ from typing import Any
 from sqlalchemy import String, cast, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from web.shared.lookups import FAMILY_WORKFLOW, _case_of, final_states
-from web.shared.permissions import Permission, allowed
+from web.shared.lookups import FAMILY_WORKFLOW, final_states
 from workflow.persistence.models import CaseRow
-from workflow.programme import procurement as programme_procurement
-from workflow.programme import referrals as programme_referrals
-from workflow.programme import reminders as programme_reminders
 from workflow.programme.assessment import AssessmentRow
 from workflow.programme.families import FamilyRow, MemberRow
-from workflow.programme.procurement import ProcurementRequestNotFound, ProcurementRequestRow
-from workflow.programme.referrals import ReferralNotFound, ReferralRow
-from workflow.programme.reminders import ReminderNotFound, ReminderRow
 from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.runtime import Runtime
 from workflow.text import search_key
@@ -174,67 +167,3 @@ def _matches(text: str) -> Any:
         MemberRow.family_id == FamilyRow.id, MemberRow.name_key.like(pattern, escape="\\")
     )
     return or_(FamilyRow.name_key.like(pattern, escape="\\"), member)
-
-
-#: Referrals the partner has not answered yet (acknowledging receipt is no answer).
-AWAITING_ANSWER = ("sent", "acknowledged")
-
-
-def overdue_reminders_for(rt: Runtime, role: str, username: str) -> list[dict[str, Any]]:
-    """The overdue reminders a staff member answers for: the team's for those who oversee
-    reminders, else their own. The dashboard counts these rows, the reminders page lists them."""
-    everyone = allowed(role, Permission.OVERSEE_REMINDERS)
-    return programme_reminders.overdue_reminders(rt, recipient=None if everyone else username)
-
-
-def referrals_awaiting_answer(rt: Runtime) -> int:
-    with rt.session_factory() as session:
-        return int(
-            session.scalar(
-                select(func.count())
-                .select_from(ReferralRow)
-                .where(ReferralRow.status.in_(AWAITING_ANSWER))
-            )
-            or 0
-        )
-
-
-def procurement_awaiting_approval(rt: Runtime) -> int:
-    with rt.session_factory() as session:
-        return int(
-            session.scalar(
-                select(func.count())
-                .select_from(ProcurementRequestRow)
-                .where(ProcurementRequestRow.status == "requested")
-            )
-            or 0
-        )
-
-
-def referral(rt: Runtime, referral_id: int) -> dict[str, Any]:
-    """One referral as ``list_referrals`` shows it (its case's list is short)."""
-    case_id = _case_of(
-        rt, ReferralRow.case_id, ReferralRow.id, referral_id, ReferralNotFound(referral_id)
-    )
-    rows = programme_referrals.list_referrals(rt, case_id=case_id)
-    return next(row for row in rows if row["id"] == referral_id)
-
-
-def reminder(rt: Runtime, reminder_id: int) -> dict[str, Any]:
-    case_id = _case_of(
-        rt, ReminderRow.case_id, ReminderRow.id, reminder_id, ReminderNotFound(reminder_id)
-    )
-    rows = programme_reminders.list_reminders(rt, case_id=case_id)
-    return next(row for row in rows if row["id"] == reminder_id)
-
-
-def procurement_request(rt: Runtime, request_id: int) -> dict[str, Any]:
-    case_id = _case_of(
-        rt,
-        ProcurementRequestRow.case_id,
-        ProcurementRequestRow.id,
-        request_id,
-        ProcurementRequestNotFound(request_id),
-    )
-    rows = programme_procurement.list_procurement(rt, case_id=case_id)
-    return next(row for row in rows if row["id"] == request_id)

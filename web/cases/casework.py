@@ -20,10 +20,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
 
-from web import effect_forms
 from web.cases import forms
 from web.cases.casefile import unmet_requirements
 from web.cases.pages import render_case
+from web.referrals import forms as referrals_forms
 from web.shared import forms as shared_forms
 from web.shared import labels, once
 from web.shared.accounts import Staff
@@ -118,7 +118,7 @@ CASE_FORMS = {
     "referral": CaseForm(
         "forms/referral.html",
         Permission.REFER,
-        effect_forms.referral,
+        referrals_forms.referral,
         "referrals",
         notice="referred",
         context=_partners,

@@ -9,17 +9,11 @@ from starlette.responses import Response
 
 from web import reporting
 from web.cases.casefile import case_file
-from web.cases.caseload import (
-    ALL,
-    OPEN,
-    SORTS,
-    CaseloadFilter,
-    caseload,
-    overdue_reminders_for,
-    procurement_awaiting_approval,
-    referrals_awaiting_answer,
-)
+from web.cases.caseload import ALL, OPEN, SORTS, CaseloadFilter, caseload
 from web.cases.diagram import render_diagram
+from web.procurement.queries import procurement_awaiting_approval
+from web.referrals.queries import referrals_awaiting_answer
+from web.reminders.queries import overdue_reminders_for
 from web.shared.accounts import Staff
 from web.shared.auth import require, require_login, runtime
 from web.shared.lookups import FAMILY_WORKFLOW, lookups, staff_names, today

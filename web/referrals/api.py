@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from enum import Enum
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
+from starlette.responses import JSONResponse
+
+from web.referrals import forms
+from web.referrals.queries import referral
+from web.shared.accounts import Staff
+from web.shared.auth import require, runtime
+from web.shared.permissions import Permission
+from workflow import services
+from workflow.programme import referrals as programme_referrals
 
 
 class ReferralBody(BaseModel):
@@ -16,3 +30,55 @@ class ReferralResponseBody(BaseModel):
     )
     reason: str | None = Field(default=None, description="Required to decline: the partner's.")
     feedback: str | None = Field(default=None, description="Required to complete.")
+
+
+router = APIRouter()
+def _result(event: Any, status: int = 200) -> JSONResponse:
+    return JSONResponse(asdict(event), status_code=status)
+VIEW = Depends(require(Permission.VIEW_CASES))
+REFER = Depends(require(Permission.REFER))
+REFERRALS: list[str | Enum] = ["referrals"]
+
+
+@router.get("/partners", tags=REFERRALS, summary="Partner organisations families are referred to")
+def partners(request: Request, staff: Staff = VIEW) -> JSONResponse:
+    return JSONResponse(programme_referrals.list_partners(runtime(request)))
+
+
+@router.get("/referrals", tags=REFERRALS, summary="Referrals, by case and status")
+def list_referrals(
+    request: Request, case_id: int | None = None, status: str | None = None, staff: Staff = VIEW
+) -> JSONResponse:
+    rows = programme_referrals.list_referrals(runtime(request), case_id=case_id, status=status)
+    return JSONResponse(rows)
+
+
+@router.get("/referrals/{referral_id}", tags=REFERRALS, summary="One referral")
+def get_referral(request: Request, referral_id: int, staff: Staff = VIEW) -> JSONResponse:
+    return JSONResponse(referral(runtime(request), referral_id))
+
+
+@router.post(
+    "/cases/{case_id}/referrals",
+    status_code=201,
+    tags=REFERRALS,
+    summary="Refer the family to a partner (mailed in the background)",
+)
+def create_referral(
+    request: Request, case_id: int, body: ReferralBody, staff: Staff = REFER
+) -> JSONResponse:
+    command = forms.referral(body.model_dump(), case_id=case_id, actor=staff.username)
+    return _result(services.handle(runtime(request), command), 201)
+
+
+@router.post(
+    "/referrals/{referral_id}/responses",
+    tags=REFERRALS,
+    summary="Record the partner's answer: acknowledged, accepted, declined (reason), completed "
+    "(feedback)",
+)
+def respond(
+    request: Request, referral_id: int, body: ReferralResponseBody, staff: Staff = REFER
+) -> JSONResponse:
+    command = forms.response(body.model_dump(), referral_id=referral_id, actor=staff.username)
+    return _result(services.handle(runtime(request), command))

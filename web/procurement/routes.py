@@ -14,8 +14,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from web import effect_forms
-from web.cases.caseload import procurement_request
+from web.procurement import forms as procurement_forms
+from web.procurement.queries import procurement_request
 from web.shared import forms, once
 from web.shared.accounts import Staff
 from web.shared.auth import require, runtime
@@ -69,7 +69,7 @@ def render_request(
     errors: dict[str, list[str]] = field_errors(error) if isinstance(error, Problems) else {}
     sentence = error_message(error) if error is not None else None
     if isinstance(error, OverBudget | OverFamilyCeiling):
-        typed = effect_forms.typed_amount(values or {})
+        typed = procurement_forms.typed_amount(values or {})
         amount = typed if typed is not None else found["amount_amd"]
         # The sentence at the top says by how much; beside the amount, the whole story.
         full = budget_refusal(error, amount=amount, line=budget_line(found["budget_line"]))
@@ -102,7 +102,7 @@ async def act(
     action: str,
     staff: Staff = Depends(require(Permission.MANAGE_PROCUREMENT)),  # noqa: B008
 ) -> Response:
-    read = effect_forms.PROCUREMENT_ACTIONS.get(action)
+    read = procurement_forms.PROCUREMENT_ACTIONS.get(action)
     if read is None:
         raise ActionNotFound(action)
     values = forms.form_values(await request.form())
