@@ -14,13 +14,14 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from web.cases import api, casework, pages, registration
+from web.incidents import routes as incidents_routes
 from web.procurement import api as procurement_api
 from web.procurement import routes as procurement_routes
 from web.referrals import api as referrals_api
 from web.referrals import routes as referrals_routes
 from web.reminders import api as reminders_api
 from web.reminders import routes as reminders_routes
-from web.routes import incidents, reports
+from web.reports import routes as reports_routes
 from web.session import public, routes
 from web.shared import errors
 from web.shared.auth import require_login, verify_csrf
@@ -57,11 +58,11 @@ def create_app(runtime: Runtime, *, secret_key: str | None = None) -> FastAPI:
     app.include_router(pages.router, dependencies=protected)
     app.include_router(casework.router, dependencies=protected)
     app.include_router(registration.router, dependencies=protected)
-    app.include_router(reports.router, dependencies=protected)
+    app.include_router(reports_routes.router, dependencies=protected)
     app.include_router(reminders_routes.router, dependencies=protected)
     app.include_router(referrals_routes.router, dependencies=protected)
     app.include_router(procurement_routes.router, dependencies=protected)
-    app.include_router(incidents.router, dependencies=protected)
+    app.include_router(incidents_routes.router, dependencies=protected)
     app.include_router(routes.api_router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(referrals_api.router, prefix=API_PREFIX, dependencies=protected)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.programme_fixtures import PSYCHOLOGIST, case_in, today
-from web import reporting
+from web.reports import reporting
 from workflow.programme import families as programme_queries
 from workflow.programme.counselling import RecordCounselling
 from workflow.programme.plans import PlanService

@@ -373,7 +373,7 @@ def test_demo_seed_tells_real_stories_and_only_once(tmp_path):
     assert timeline[0]["trigger"] == "open" and timeline[1]["trigger"] == "register_family"
     # The demo's psychologists hold sessions, and the reports show them as the counselling
     # the plans hold (not "psychological support 0" beside sessions on every case page).
-    from web import reporting
+    from web.reports import reporting
 
     support = next(b for b in reporting.services_delivered(rt) if b.code == "psychosocial")
     assert support.value > 0

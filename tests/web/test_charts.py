@@ -11,8 +11,8 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from tests.support import ROOT
-from web.charts import ADVANCES, bar_chart, budget_chart
-from web.reporting import Bar
+from web.reports.charts import ADVANCES, bar_chart, budget_chart
+from web.reports.reporting import Bar
 from web.shared.i18n import LANGUAGES, use_language
 from workflow.programme.shared.policies import policies
 from workflow.programme.shared.reference import reference

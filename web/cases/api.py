@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from web import reporting
 from web.cases import forms
 from web.cases.api_models import (
     AssessmentBody,
@@ -27,7 +26,8 @@ from web.cases.api_models import (
 from web.cases.casefile import case_file
 from web.cases.caseload import caseload
 from web.cases.pages import caseload_filter, waiting_work
-from web.routes.reports import EXPORTS
+from web.reports import reporting
+from web.reports.routes import EXPORTS
 from web.shared.accounts import Staff
 from web.shared.auth import Forbidden, require, runtime
 from web.shared.lookups import today

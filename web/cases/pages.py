@@ -7,13 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from web import reporting
 from web.cases.casefile import case_file
 from web.cases.caseload import ALL, OPEN, SORTS, CaseloadFilter, caseload
 from web.cases.diagram import render_diagram
 from web.procurement.queries import procurement_awaiting_approval
 from web.referrals.queries import referrals_awaiting_answer
 from web.reminders.queries import overdue_reminders_for
+from web.reports import reporting
 from web.shared.accounts import Staff
 from web.shared.auth import require, require_login, runtime
 from web.shared.lookups import FAMILY_WORKFLOW, lookups, staff_names, today

@@ -11,9 +11,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from web import reporting
-from web.charts import bar_chart, budget_chart
-from web.reporting import Bar
+from web.reports import reporting
+from web.reports.charts import bar_chart, budget_chart
+from web.reports.reporting import Bar
 from web.shared.accounts import Staff
 from web.shared.auth import require, runtime
 from web.shared.i18n import format_money, gettext

@@ -17,10 +17,10 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
-from web.reporting import Bar
+from web.reports.reporting import Bar
 from web.shared.i18n import format_money, format_number, label
 
-ADVANCES = Path(__file__).resolve().parent / "static" / "fonts" / "advances.json"
+ADVANCES = Path(__file__).resolve().parents[1] / "static" / "fonts" / "advances.json"
 FONT_SIZE = 12
 LINE_H, ROW_PAD, BAR_H = 15, 8, 18
 LABEL_W, BAR_W, VALUE_W, GAP = 260, 360, 110, 8
