@@ -76,7 +76,7 @@ def _partners(rt: Runtime) -> dict[str, Any]:
 
 CASE_FORMS = {
     "assessment": CaseForm(
-        "forms/assessment.html",
+        "cases/forms/assessment.html",
         Permission.EDIT_CASES,
         forms.assessment,
         "assessment",
@@ -84,39 +84,39 @@ CASE_FORMS = {
         self_fields=(("assessor", "assessors"),),
     ),
     "consent": CaseForm(
-        "forms/consent.html",
+        "cases/forms/consent.html",
         Permission.EDIT_CASES,
         forms.consent,
         "family",
         today_fields=("given_on",),
     ),
     "assignment": CaseForm(
-        "forms/assignment.html", Permission.EDIT_CASES, forms.assignment, "family"
+        "cases/forms/assignment.html", Permission.EDIT_CASES, forms.assignment, "family"
     ),
-    "service": CaseForm("forms/service.html", Permission.EDIT_CASES, forms.plan, "plan"),
+    "service": CaseForm("cases/forms/service.html", Permission.EDIT_CASES, forms.plan, "plan"),
     "counselling": CaseForm(
-        "forms/counselling.html",
+        "cases/forms/counselling.html",
         Permission.RECORD_COUNSELLING,
         forms.counselling,
         "counselling",
         today_fields=("held_on",),
         self_fields=(("psychologist", "psychologists"),),
     ),
-    "income": CaseForm("forms/income.html", Permission.EDIT_CASES, forms.income, "plan"),
+    "income": CaseForm("cases/forms/income.html", Permission.EDIT_CASES, forms.income, "plan"),
     "close": CaseForm(
-        "forms/close.html",
+        "cases/forms/close.html",
         Permission.CLOSE_CASES,
         partial(forms.transition, trigger="close"),
         notice="advanced",
     ),
     "reopen": CaseForm(
-        "forms/reopen.html",
+        "cases/forms/reopen.html",
         Permission.CLOSE_CASES,
         partial(forms.transition, trigger="reopen"),
         notice="advanced",
     ),
     "referral": CaseForm(
-        "forms/referral.html",
+        "referrals/new.html",
         Permission.REFER,
         referrals_forms.referral,
         "referrals",
@@ -126,13 +126,13 @@ CASE_FORMS = {
 }
 SERVICE_FORMS = {
     "delivery": CaseForm(
-        "forms/delivery.html",
+        "cases/forms/delivery.html",
         Permission.EDIT_CASES,
         forms.delivery,
         "plan",
         today_fields=("delivered_on",),
     ),
-    "cancel": CaseForm("forms/cancel.html", Permission.EDIT_CASES, forms.cancel, "plan"),
+    "cancel": CaseForm("cases/forms/cancel.html", Permission.EDIT_CASES, forms.cancel, "plan"),
 }
 
 

@@ -37,7 +37,7 @@ def dashboard(request: Request, staff: Staff = Depends(require_login)) -> Respon
         "incidents": reporting.open_incidents(rt) if staff.role in ("admin", "manager") else None,
         **waiting_work(rt, staff),
     }
-    return render(request, "dashboard.html", context)
+    return render(request, "cases/dashboard.html", context)
 
 
 def waiting_work(rt: Runtime, staff: Staff) -> dict[str, int | None]:
@@ -101,8 +101,8 @@ def cases(
     }
     # HTMX asks for the results only when a filter changes; a plain request gets the page.
     if request.headers.get("hx-request") and request.headers.get("hx-target") == "results":
-        return render(request, "partials/caseload_results.html", context)
-    return render(request, "caseload.html", context)
+        return render(request, "cases/caseload_results.html", context)
+    return render(request, "cases/caseload.html", context)
 
 
 @router.get("/cases/{case_id}")
@@ -139,4 +139,4 @@ def render_case(
         "error": error,
         "unmet": unmet or [],
     }
-    return render(request, "case.html", context, status_code=status_code)
+    return render(request, "cases/case.html", context, status_code=status_code)

@@ -47,7 +47,7 @@ def new_family(
         "error": None,
         "duplicates": [],
     }
-    return render(request, "forms/family.html", context)
+    return render(request, "cases/forms/family.html", context)
 
 
 @router.get("/families/new/member-row")
@@ -62,7 +62,7 @@ def member_row(
         "values": {},
         "errors": {},
     }
-    return render(request, "partials/member_row.html", context)
+    return render(request, "cases/member_row.html", context)
 
 
 @router.post("/families")
@@ -91,7 +91,7 @@ def _register(request: Request, rt: Runtime, staff: Staff, values: dict[str, Any
             "error": error_message(exc),
             "duplicates": _duplicates(rt, exc),
         }
-        return render(request, "forms/family.html", context, status_code=422)
+        return render(request, "cases/forms/family.html", context, status_code=422)
     return done(event.case_id, "top", "registered")
 
 

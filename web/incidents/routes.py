@@ -57,7 +57,7 @@ def incidents_page(
         "oldest": queries.oldest_waiting(rt),
         "notice": _notice(request),
     }
-    return render(request, "incidents.html", context)
+    return render(request, "incidents/incidents.html", context)
 
 
 def render_incident(
@@ -74,7 +74,7 @@ def render_incident(
         "error": error,
         "notice": _notice(request),
     }
-    return render(request, "incident.html", context, status_code=422 if error else 200)
+    return render(request, "incidents/incident.html", context, status_code=422 if error else 200)
 
 
 @router.get("/incidents/{incident_id}")

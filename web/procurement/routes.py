@@ -53,7 +53,7 @@ def queue(
         "today": today(rt),
         "notice": message(request.query_params.get("msg")),
     }
-    return render(request, "procurement.html", context)
+    return render(request, "procurement/queue.html", context)
 
 
 def render_request(
@@ -83,7 +83,7 @@ def render_request(
         "today": today(rt),
         "notice": message(request.query_params.get("msg")),
     }
-    return render(request, "procurement_request.html", context, status_code=422 if error else 200)
+    return render(request, "procurement/request.html", context, status_code=422 if error else 200)
 
 
 @router.get("/procurement/{request_id}")

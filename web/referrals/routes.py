@@ -49,7 +49,7 @@ def referrals_board(
         "names": family_names(rt, [r["case_id"] for r in rows]),
         "notice": message(request.query_params.get("msg")),
     }
-    return render(request, "referrals.html", context)
+    return render(request, "referrals/board.html", context)
 
 
 def render_referral(
@@ -71,7 +71,7 @@ def render_referral(
         "responses": [answer for answer in RESPONSES if answer in allowed_now],
         "notice": message(request.query_params.get("msg")),
     }
-    return render(request, "referral.html", context, status_code=422 if error else 200)
+    return render(request, "referrals/referral.html", context, status_code=422 if error else 200)
 
 
 @router.get("/referrals/{referral_id}")

@@ -56,7 +56,7 @@ def render_inbox(
         "notice": message(request.query_params.get("msg")),
         "error": error,
     }
-    return render(request, "inbox.html", context, status_code=status_code)
+    return render(request, "reminders/inbox.html", context, status_code=status_code)
 
 
 @router.get("/inbox")

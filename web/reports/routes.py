@@ -122,7 +122,7 @@ def reports(
         },
         "closed_states": final_states(rt),
     }
-    return render(request, "reports.html", context)
+    return render(request, "reports/reports.html", context)
 
 
 @router.get("/reports/{name}.csv")

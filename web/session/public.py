@@ -47,7 +47,7 @@ def login_page(request: Request, next: str | None = None, lang: str | None = Non
         return RedirectResponse(safe_next(next), status_code=303)
     return render(
         request,
-        "login.html",
+        "session/login.html",
         {
             "next": safe_next(next),
             "error": None,
@@ -85,7 +85,7 @@ async def login(request: Request) -> Response:
         csrf_for(request)
         return render(
             request,
-            "login.html",
+            "session/login.html",
             {"next": target, "error": error, "username": username, "notice": None},
             status_code=423 if isinstance(exc, AccountLocked) else 401,
         )
