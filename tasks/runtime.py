@@ -8,9 +8,8 @@ from typing import Any
 from celery.signals import worker_process_init
 
 from config.settings import get_settings
-from tasks.app import make_celery
-from tasks.publisher import CeleryPublisher
 from workflow.bootstrap import bootstrap
+from workflow.broker import CeleryPublisher, make_celery
 from workflow.runtime import Runtime
 
 settings = get_settings()

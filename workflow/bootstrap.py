@@ -54,8 +54,7 @@ def bootstrap(
     registries, definitions = load_workflows(settings)
     engine = make_engine(settings.database_url)
     if publisher is None:
-        from tasks.app import make_celery
-        from tasks.publisher import CeleryPublisher
+        from workflow.broker import CeleryPublisher, make_celery
 
         publisher = CeleryPublisher(make_celery(settings), timeout=settings.publish_timeout_seconds)
     session_factory = make_session_factory(engine)

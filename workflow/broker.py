@@ -1,12 +1,6 @@
-"""Publishes outbox messages as Celery task messages: the task name is the effect,
-the only argument is the outbox id.
-
-One broker connection and producer per process, reused for every publish (acquiring a
-producer per publish built a new Redis client each time). Its socket operations are
-bounded by ``HOGATAR_PUBLISH_TIMEOUT_SECONDS``, so a broker that hangs without closing
-the connection holds a committing process that long at most; the rows stay pending for
-the sweep. A failed connection is dropped and built again on the next publish.
-"""
+"""The Celery side of the relay: the Celery app of a runtime (its queues and
+guarantees from config/celery.py) and the publisher that hands outbox ids to it.
+The engine's default publisher; tasks/ builds its workers' app with it too."""
 
 from __future__ import annotations
 
@@ -20,8 +14,16 @@ from celery import Celery
 from kombu.connection import Connection
 from kombu.exceptions import OperationalError
 
-from config.celery import uses_amqp
+from config.celery import celery_config, uses_amqp
+from config.settings import Settings
 from workflow.relay import BrokerUnavailable, OutboxMessage
+
+
+def make_celery(settings: Settings) -> Celery:
+    app = Celery("hogatar")
+    app.conf.update(celery_config(settings))
+    return app
+
 
 log = logging.getLogger(__name__)
 
