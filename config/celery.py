@@ -7,11 +7,8 @@ from typing import Any
 from celery.schedules import crontab
 from kombu.entity import Exchange, Queue
 
+from config.queues import ALL_QUEUES, RELAY_QUEUE
 from config.settings import Settings
-from workflow.definition import EFFECT_QUEUES
-
-RELAY_QUEUE = "relay"
-ALL_QUEUES = (RELAY_QUEUE, *EFFECT_QUEUES)
 
 
 def uses_amqp(broker_url: str) -> bool:

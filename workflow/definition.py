@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from config.queues import EFFECT_QUEUES
 from workflow.errors import DefinitionError
-
-EFFECT_QUEUES = ("referrals", "reminders", "procurement")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from config.celery import ALL_QUEUES
+from config.queues import ALL_QUEUES
 from config.settings import Settings, SettingsError
 from workflow.notifications.sink import sink_argv, sink_wanted
 
