@@ -16,7 +16,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from workflow.relay import BrokerUnavailable, OutboxMessage
+from workflow.outbox import OutboxMessage
+from workflow.relay import BrokerUnavailable
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ROOT = Path(__file__).resolve().parent.parent

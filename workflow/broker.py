@@ -16,7 +16,8 @@ from kombu.exceptions import OperationalError
 
 from config.celery import celery_config, uses_amqp
 from config.settings import Settings
-from workflow.relay import BrokerUnavailable, OutboxMessage
+from workflow.outbox import OutboxMessage
+from workflow.relay import BrokerUnavailable
 
 
 def make_celery(settings: Settings) -> Celery:

@@ -25,8 +25,9 @@ from sqlalchemy import String, Table, bindparam, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
 from workflow.errors import PermanentEffectError
+from workflow.outbox import OutboxMessage
 from workflow.persistence.models import EffectLedgerRow, IncidentRow, OutboxRow
-from workflow.relay import OutboxMessage, publish_committed
+from workflow.relay import publish_committed
 from workflow.runtime import EffectContext, Runtime
 
 log = logging.getLogger(__name__)

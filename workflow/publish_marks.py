@@ -22,8 +22,8 @@ from sqlalchemy import String, Table, cast, literal, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.clock import Clock
+from workflow.outbox import OutboxMessage
 from workflow.persistence.models import OutboxRow
-from workflow.relay import OutboxMessage
 
 log = logging.getLogger(__name__)
 

@@ -26,25 +26,9 @@ from workflow.persistence.models import OutboxRow
 
 if TYPE_CHECKING:
     from workflow.publish_marks import PublishMarks
+from workflow.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class OutboxMessage:
-    """What goes to the broker: an outbox id and where to route it. Never personal data."""
-
-    outbox_id: int
-    effect: str
-    queue: str
-    #: The row's attempts when it was queued or claimed for publishing: the publish mark
-    #: applies only if the row is still as the publisher saw it (see ``_mark_published``).
-    attempts: int = 0
-
-    @property
-    def task_id(self) -> str:
-        # Stable, so an operator can go from an outbox row to its task in Flower.
-        return f"outbox-{self.outbox_id}"
 
 
 class BrokerUnavailable(Exception):

@@ -34,6 +34,7 @@ from workflow.errors import (
     TriggerNotAllowed,
 )
 from workflow.guards import CaseSnapshot, GuardContext, LazyFacts
+from workflow.outbox import OutboxMessage
 from workflow.persistence.models import (
     CaseActivityRow,
     CaseEventRow,
@@ -41,7 +42,7 @@ from workflow.persistence.models import (
     IncidentRow,
     OutboxRow,
 )
-from workflow.relay import OutboxMessage, publish_committed
+from workflow.relay import publish_committed
 from workflow.runtime import Runtime
 from workflow.text import clean
 from workflow.unit_of_work import UnitOfWork

@@ -10,7 +10,7 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from workflow.relay import OutboxMessage
+from workflow.outbox import OutboxMessage
 
 
 class UnitOfWork:

@@ -16,7 +16,8 @@ from sqlalchemy import event
 from bench.transitions.common import BENCH_WORKFLOW, bench_settings
 from workflow.bootstrap import bootstrap
 from workflow.commands import AdvanceCase, CaseAdvanced, OpenCase
-from workflow.relay import OutboxMessage, Publisher
+from workflow.outbox import OutboxMessage
+from workflow.relay import Publisher
 from workflow.runtime import Runtime
 from workflow.services import handle
 

@@ -23,10 +23,11 @@ from tests.support import free_port, wait_for
 from workflow import queries
 from workflow.commands import AdvanceCase
 from workflow.notifications.sink import serve
+from workflow.outbox import OutboxMessage
 from workflow.persistence.models import OutboxRow
 from workflow.programme import referrals
 from workflow.programme.referrals import CreateReferral
-from workflow.relay import OutboxMessage, Publisher
+from workflow.relay import Publisher
 from workflow.services import handle
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]

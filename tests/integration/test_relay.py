@@ -16,9 +16,10 @@ from sqlalchemy import select, text, update
 from tests.integration.netfaults import TcpProxy
 from tests.support import RecordingPublisher, wait_for
 from workflow.commands import OpenCase
+from workflow.outbox import OutboxMessage
 from workflow.persistence import database
 from workflow.persistence.models import OutboxRow
-from workflow.relay import OutboxMessage, publish_committed, sweep_outbox
+from workflow.relay import publish_committed, sweep_outbox
 from workflow.services import enqueue_effect, handle
 
 pytestmark = [pytest.mark.postgres]

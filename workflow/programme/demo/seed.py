@@ -21,11 +21,11 @@ from sqlalchemy import event, func, select
 
 from config.settings import Settings
 from workflow.errors import InvalidInput
+from workflow.outbox import OutboxMessage
 from workflow.persistence.models import CaseRow
 from workflow.programme.demo.people import ENDINGS, STAFF
 from workflow.programme.demo.story import Story, StoryClock, _group_sessions, _tell
 from workflow.programme.staff import AddStaff, CommunityRow, StaffRow
-from workflow.relay import OutboxMessage
 from workflow.runtime import Runtime
 from workflow.services import handle
 
