@@ -109,7 +109,7 @@ def format_datetime(value: datetime | None) -> str:
 
 
 def format_iso_datetime(value: str | None) -> str:
-    """A time the read side gives as ISO 8601 text (``effect_queries``, ``case_view``)."""
+    """A time the read side gives as ISO 8601 text (the work queues' queries, ``case_view``)."""
     return format_datetime(datetime.fromisoformat(value)) if value else ""
 
 
