@@ -5,6 +5,7 @@ COPY pyproject.toml README.md ./
 COPY config ./config
 COPY workflow ./workflow
 COPY tasks ./tasks
+COPY web ./web
 RUN pip install --no-cache-dir . && useradd --create-home hogatar && mkdir -p /app/var && chown hogatar /app/var
 USER hogatar
 ENV HOGATAR_VAR_DIR=/app/var
