@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from workflow.activity import require_actor
 from workflow.commands import (
     AdvanceCase,
     CaseAdvanced,
@@ -28,20 +29,13 @@ from workflow.errors import (
     CaseNotFound,
     ConcurrentUpdate,
     GuardFailed,
-    IncidentNotFound,
-    IncidentNotOpen,
     InvalidInput,
     TriggerNotAllowed,
 )
 from workflow.guards import CaseSnapshot, GuardContext, LazyFacts
+from workflow.incidents import retry_incident, skip_incident
 from workflow.outbox import OutboxMessage
-from workflow.persistence.models import (
-    CaseActivityRow,
-    CaseEventRow,
-    CaseRow,
-    IncidentRow,
-    OutboxRow,
-)
+from workflow.persistence.models import CaseEventRow, CaseRow, OutboxRow
 from workflow.relay import publish_committed
 from workflow.runtime import Runtime
 from workflow.text import clean
@@ -90,13 +84,6 @@ def react(rt: Runtime, uow: UnitOfWork, event: Any) -> None:
     """Run what the features registered for ``event``, in the caller's unit of work."""
     for reaction in rt.reactions.get(type(event), ()):
         reaction(rt, uow, event)
-
-
-def require_actor(actor: str) -> str:
-    cleaned = clean(actor)
-    if not cleaned:
-        raise InvalidInput("an actor (who is doing this) is required")
-    return cleaned
 
 
 def load_case(uow: UnitOfWork, case_id: int, expected_version: int | None) -> CaseRow:
@@ -343,123 +330,6 @@ def enqueue_effect(
     uow.add_messages([OutboxMessage(outbox_id=row_id, effect=effect, queue=queue)])
     # Handed back for the caller to read; not tracked by the session.
     return OutboxRow(id=row_id, **values)
-
-
-def note_activity(
-    uow: UnitOfWork,
-    *,
-    case: CaseRow,
-    kind: str,
-    actor: str,
-    now: datetime,
-    reason: str | None = None,
-    data: dict[str, Any] | None = None,
-) -> CaseActivityRow:
-    """Put work done around a case on its timeline without changing the case file.
-
-    A referral mailed, a reminder sent or acknowledged, goods ordered: the timeline shows
-    them, but they leave the case's version alone, so background work never makes a
-    social worker's edit fail as "changed by someone else".
-    """
-    activity = CaseActivityRow(
-        case_id=case.id,
-        kind=kind,
-        state=case.state,
-        actor=actor,
-        at=now,
-        reason=reason,
-        data=data or {},
-    )
-    uow.session.add(activity)
-    uow.session.flush()
-    return activity
-
-
-def retry_incident(rt: Runtime, uow: UnitOfWork, command: RetryIncident) -> IncidentRetried:
-    actor = require_actor(command.actor)
-    session = uow.session
-    incident = session.get(IncidentRow, command.incident_id, with_for_update=True)
-    if incident is None:
-        raise IncidentNotFound(command.incident_id)
-    if incident.status != "open":
-        raise IncidentNotOpen(incident.id, incident.status)
-    now = rt.clock.now()
-    incident.status = "retried"
-    incident.retried_at = now
-    incident.retried_by = actor
-    row = session.get(OutboxRow, incident.outbox_id, with_for_update=True)
-    assert row is not None  # incidents reference their outbox row by foreign key
-    row.status = "pending"
-    row.attempts = 0
-    row.not_before = None
-    session.flush()
-    _audit(uow, incident, kind="incident_retried", actor=actor, now=now, reason=None)
-    uow.add_messages([OutboxMessage(outbox_id=row.id, effect=row.effect, queue=row.queue)])
-    uow.commit()
-    return IncidentRetried(incident_id=incident.id, outbox_id=row.id)
-
-
-def skip_incident(rt: Runtime, uow: UnitOfWork, command: SkipIncident) -> IncidentSkipped:
-    """Resolve an incident without running its effect: the outbox row is done (with no
-    ledger row, since nothing was applied), so a stray message for it changes nothing."""
-    actor = require_actor(command.actor)
-    reason = clean(command.reason)
-    if not reason:
-        raise InvalidInput(
-            "a reason is required to skip an incident: say why the effect need not run "
-            "(e.g. the mail was sent by hand)"
-        )
-    session = uow.session
-    incident = session.get(IncidentRow, command.incident_id, with_for_update=True)
-    if incident is None:
-        raise IncidentNotFound(command.incident_id)
-    if incident.status != "open":
-        raise IncidentNotOpen(incident.id, incident.status, action="skip")
-    now = rt.clock.now()
-    incident.status = "skipped"
-    incident.retried_at = now
-    incident.retried_by = actor
-    incident.resolution_reason = reason
-    row = session.get(OutboxRow, incident.outbox_id, with_for_update=True)
-    assert row is not None  # incidents reference their outbox row by foreign key
-    row.status = "done"
-    row.finished_at = now
-    row.last_error = f"skipped by {actor}: {reason}"[:4000]
-    session.flush()
-    _audit(uow, incident, kind="incident_skipped", actor=actor, now=now, reason=reason)
-    uow.commit()
-    return IncidentSkipped(incident_id=incident.id, outbox_id=row.id)
-
-
-def _audit(
-    uow: UnitOfWork,
-    incident: IncidentRow,
-    *,
-    kind: str,
-    actor: str,
-    now: datetime,
-    reason: str | None,
-) -> None:
-    """An operator's decision on an incident goes on its case's timeline, with who, when
-    and why. (Work for no one case, a purchase order, keeps it on the incident alone.)"""
-    if incident.case_id is None:
-        return
-    case = uow.session.get(CaseRow, incident.case_id)
-    if case is None:
-        return
-    note_activity(
-        uow,
-        case=case,
-        kind=kind,
-        actor=actor,
-        now=now,
-        reason=reason,
-        data={
-            "incident_id": incident.id,
-            "outbox_id": incident.outbox_id,
-            "effect": incident.effect,
-        },
-    )
 
 
 HANDLERS: dict[type[Any], Callable[..., Any]] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from workflow.activity import require_actor
 from workflow.programme.assessment.commands import RecordAssessment
 from workflow.programme.assessment.models import AssessmentRow
 from workflow.programme.shared.cases import (
@@ -14,7 +15,6 @@ from workflow.programme.shared.reference import codes, reference
 from workflow.programme.shared.values import Collector
 from workflow.programme.staff import staff_member
 from workflow.runtime import Runtime
-from workflow.services import require_actor
 from workflow.text import clean
 from workflow.unit_of_work import UnitOfWork
 

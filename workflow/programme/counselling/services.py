@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from workflow.activity import require_actor
 from workflow.persistence.models import CaseRow
 from workflow.programme.counselling.commands import (
     CounsellingHeld,
@@ -23,7 +24,7 @@ from workflow.programme.shared.reference import reference
 from workflow.programme.shared.values import Collector
 from workflow.programme.staff import staff_member
 from workflow.runtime import Runtime
-from workflow.services import react, require_actor
+from workflow.services import react
 from workflow.text import clean
 from workflow.unit_of_work import UnitOfWork
 

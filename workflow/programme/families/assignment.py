@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from workflow.activity import require_actor
 from workflow.persistence.models import CaseRow
 from workflow.programme.families.commands import AssignCase, CasesReassigned, ReassignCases
 from workflow.programme.families.models import FamilyRow
@@ -20,7 +21,7 @@ from workflow.programme.shared.errors import AlreadyExists
 from workflow.programme.shared.values import Collector
 from workflow.programme.staff import StaffRow, WrongStaffRole, staff_member
 from workflow.runtime import Runtime
-from workflow.services import confirm_current, require_actor
+from workflow.services import confirm_current
 from workflow.unit_of_work import UnitOfWork
 
 #: The case roles a staff member can hold, and the family column that records each.

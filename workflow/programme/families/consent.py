@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from workflow.activity import require_actor
 from workflow.commands import AdvanceCase
 from workflow.programme.families.commands import ConsentWithdrawn, RecordConsent, WithdrawConsent
 from workflow.programme.families.models import ConsentRow
@@ -15,7 +16,7 @@ from workflow.programme.shared.cases import (
 )
 from workflow.programme.shared.values import Collector
 from workflow.runtime import Runtime
-from workflow.services import advance_case_in, require_actor
+from workflow.services import advance_case_in
 from workflow.text import clean
 from workflow.unit_of_work import UnitOfWork
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflow.activity import require_actor
 from workflow.commands import OpenCase
 from workflow.persistence.models import CaseRow
 from workflow.programme.families.commands import (
@@ -41,7 +42,7 @@ from workflow.programme.shared.values import (
 )
 from workflow.programme.staff import CommunityRow, StaffRow, community
 from workflow.runtime import Runtime
-from workflow.services import confirm_current, open_case_in, require_actor
+from workflow.services import confirm_current, open_case_in
 from workflow.text import clean, name_key, search_key
 from workflow.unit_of_work import UnitOfWork
 

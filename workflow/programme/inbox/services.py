@@ -11,13 +11,13 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from config.settings import Settings
+from workflow.activity import note_activity
 from workflow.notifications import case_url, compose, language_of, message_key, referral_url
 from workflow.notifications.handover import send_once
 from workflow.persistence.models import CaseRow
 from workflow.programme.inbox.models import InboxItemRow
 from workflow.programme.staff import StaffRow
 from workflow.runtime import EffectContext
-from workflow.services import note_activity
 
 #: Who the timeline names for work done by the background workers.
 SYSTEM_ACTOR = "hogatar"

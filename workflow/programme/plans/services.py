@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from workflow.activity import require_actor
 from workflow.errors import InvalidInput
 from workflow.persistence.models import CaseRow
 from workflow.programme.plans.commands import (
@@ -30,7 +31,7 @@ from workflow.programme.shared.reference import codes, reference
 from workflow.programme.shared.values import Collector, check_amd
 from workflow.programme.staff import staff_member
 from workflow.runtime import Runtime
-from workflow.services import react, require_actor
+from workflow.services import react
 from workflow.text import clean
 from workflow.unit_of_work import UnitOfWork
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from workflow.activity import note_activity, require_actor
 from workflow.clock import local_day
 from workflow.notifications import language_of
 from workflow.notifications.values import money
@@ -26,7 +27,7 @@ from workflow.programme.shared.policies import policies
 from workflow.programme.shared.reference import reference
 from workflow.programme.staff import StaffRow
 from workflow.runtime import EffectContext, Runtime
-from workflow.services import enqueue_effect, note_activity, require_actor
+from workflow.services import enqueue_effect
 from workflow.unit_of_work import UnitOfWork
 
 #: How long suppliers are given to deliver an order.

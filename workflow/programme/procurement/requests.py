@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from workflow.activity import note_activity, require_actor
 from workflow.persistence.models import CaseRow
 from workflow.programme.inbox import SYSTEM_ACTOR
 from workflow.programme.plans import (
@@ -46,7 +47,6 @@ from workflow.programme.shared.reference import reference
 from workflow.programme.shared.values import Collector, check_amd
 from workflow.programme.staff import staff_member
 from workflow.runtime import EffectContext, Runtime
-from workflow.services import note_activity, require_actor
 from workflow.text import clean
 from workflow.unit_of_work import UnitOfWork
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from sqlalchemy import select
 
+from workflow.activity import note_activity, require_actor
 from workflow.persistence.models import CaseRow
 from workflow.programme.inbox import InboxItemRow, active_managers, mark_inbox_read
 from workflow.programme.referrals.commands import (
@@ -37,7 +38,7 @@ from workflow.programme.shared.policies import EMAIL, LANGUAGES
 from workflow.programme.shared.reference import CODE, codes, reference
 from workflow.programme.shared.values import Collector
 from workflow.runtime import Runtime
-from workflow.services import enqueue_effect, note_activity, require_actor
+from workflow.services import enqueue_effect
 from workflow.text import clean
 from workflow.unit_of_work import UnitOfWork
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from workflow.activity import note_activity, require_actor
 from workflow.clock import ARMENIA_TIME, local_day
 from workflow.persistence.models import CaseRow
 from workflow.programme.counselling import CounsellingHeld, CounsellingSessionRow
@@ -32,7 +33,7 @@ from workflow.programme.reminders.errors import ReminderNotFound, ReminderNotOpe
 from workflow.programme.reminders.models import ReminderRow
 from workflow.programme.shared.policies import policies
 from workflow.runtime import EffectContext, Runtime
-from workflow.services import enqueue_effect, note_activity, require_actor
+from workflow.services import enqueue_effect
 from workflow.unit_of_work import UnitOfWork
 
 FAMILY_WORKFLOW = "family_case"

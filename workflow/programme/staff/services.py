@@ -7,6 +7,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflow.activity import require_actor
 from workflow.programme.shared.errors import AlreadyExists
 from workflow.programme.shared.reference import CODE, codes, reference
 from workflow.programme.shared.values import Collector, text_value
@@ -27,7 +28,6 @@ from workflow.programme.staff.errors import (
 )
 from workflow.programme.staff.models import CommunityRow, StaffRow
 from workflow.runtime import Runtime
-from workflow.services import require_actor
 from workflow.text import clean, search_key
 from workflow.unit_of_work import UnitOfWork
 
