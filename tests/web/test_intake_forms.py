@@ -133,7 +133,7 @@ def _every_form(b, rt) -> list[tuple[str, str]]:
     )
     page = b.get(f"/cases/{case_id}").text
     service_id = re.findall(r"/services/(\d+)/forms/delivery", page)[-1]
-    from web.cases.casework import CASE_FORMS, SERVICE_FORMS
+    from web.cases.form_specs import CASE_FORMS, SERVICE_FORMS
 
     pages = [("/families/new", "/families")]
     pages += [(f"/cases/{case_id}/forms/{name}", None) for name in CASE_FORMS]

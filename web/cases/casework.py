@@ -12,8 +12,6 @@ sent twice, it is saved once and the second submission shows the first one's res
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -22,8 +20,8 @@ from starlette.responses import RedirectResponse, Response
 
 from web.cases import forms
 from web.cases.casefile import unmet_requirements
+from web.cases.form_specs import CASE_FORMS, SERVICE_FORMS, CaseForm
 from web.cases.pages import render_case
-from web.referrals import forms as referrals_forms
 from web.shared import forms as shared_forms
 from web.shared import labels, once
 from web.shared.accounts import Staff
@@ -44,96 +42,12 @@ from workflow.errors import (
     TriggerNotAllowed,
 )
 from workflow.persistence.models import CaseRow
-from workflow.programme import referrals as programme_referrals
 from workflow.programme.plans import PlannedServiceNotFound, PlannedServiceRow
 from workflow.programme.shared.reference import reference
 from workflow.programme.shared.values import Problems
 from workflow.runtime import Runtime
 
 router = APIRouter(include_in_schema=False)
-
-
-@dataclass(frozen=True)
-class CaseForm:
-    template: str
-    permission: Permission
-    read: Callable[..., Any]
-    anchor: str = ""
-    #: The notice on the case page after the form is saved (a code of web.messages).
-    notice: str = "saved"
-    #: What else the form offers to choose from (beyond staff, communities, services).
-    context: Callable[[Runtime], dict[str, Any]] | None = None
-    #: Date fields of something that happens now: a new form starts them at today.
-    today_fields: tuple[str, ...] = ()
-    #: Staff fields a new form starts at the logged-in member of staff, if they are one
-    #: of its choices (field -> which list of ``lookups`` it chooses from).
-    self_fields: tuple[tuple[str, str], ...] = ()
-
-
-def _partners(rt: Runtime) -> dict[str, Any]:
-    return {"partners": programme_referrals.list_partners(rt)}
-
-
-CASE_FORMS = {
-    "assessment": CaseForm(
-        "cases/forms/assessment.html",
-        Permission.EDIT_CASES,
-        forms.assessment,
-        "assessment",
-        today_fields=("assessed_on",),
-        self_fields=(("assessor", "assessors"),),
-    ),
-    "consent": CaseForm(
-        "cases/forms/consent.html",
-        Permission.EDIT_CASES,
-        forms.consent,
-        "family",
-        today_fields=("given_on",),
-    ),
-    "assignment": CaseForm(
-        "cases/forms/assignment.html", Permission.EDIT_CASES, forms.assignment, "family"
-    ),
-    "service": CaseForm("cases/forms/service.html", Permission.EDIT_CASES, forms.plan, "plan"),
-    "counselling": CaseForm(
-        "cases/forms/counselling.html",
-        Permission.RECORD_COUNSELLING,
-        forms.counselling,
-        "counselling",
-        today_fields=("held_on",),
-        self_fields=(("psychologist", "psychologists"),),
-    ),
-    "income": CaseForm("cases/forms/income.html", Permission.EDIT_CASES, forms.income, "plan"),
-    "close": CaseForm(
-        "cases/forms/close.html",
-        Permission.CLOSE_CASES,
-        partial(forms.transition, trigger="close"),
-        notice="advanced",
-    ),
-    "reopen": CaseForm(
-        "cases/forms/reopen.html",
-        Permission.CLOSE_CASES,
-        partial(forms.transition, trigger="reopen"),
-        notice="advanced",
-    ),
-    "referral": CaseForm(
-        "referrals/new.html",
-        Permission.REFER,
-        referrals_forms.referral,
-        "referrals",
-        notice="referred",
-        context=_partners,
-    ),
-}
-SERVICE_FORMS = {
-    "delivery": CaseForm(
-        "cases/forms/delivery.html",
-        Permission.EDIT_CASES,
-        forms.delivery,
-        "plan",
-        today_fields=("delivered_on",),
-    ),
-    "cancel": CaseForm("cases/forms/cancel.html", Permission.EDIT_CASES, forms.cancel, "plan"),
-}
 
 
 def ensure(staff: Staff, permission: Permission) -> None:

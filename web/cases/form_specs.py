@@ -1,0 +1,99 @@
+"""The forms of a case page and of a planned service: for each, its template, who may use
+it, the reader of what it sends, where on the case page it returns, and what a new form
+starts with."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from web.cases import forms
+from web.referrals import forms as referrals_forms
+from web.shared.permissions import Permission
+from workflow.programme import referrals as programme_referrals
+from workflow.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class CaseForm:
+    template: str
+    permission: Permission
+    read: Callable[..., Any]
+    anchor: str = ""
+    #: The notice on the case page after the form is saved (a code of web.messages).
+    notice: str = "saved"
+    #: What else the form offers to choose from (beyond staff, communities, services).
+    context: Callable[[Runtime], dict[str, Any]] | None = None
+    #: Date fields of something that happens now: a new form starts them at today.
+    today_fields: tuple[str, ...] = ()
+    #: Staff fields a new form starts at the logged-in member of staff, if they are one
+    #: of its choices (field -> which list of ``lookups`` it chooses from).
+    self_fields: tuple[tuple[str, str], ...] = ()
+
+
+def _partners(rt: Runtime) -> dict[str, Any]:
+    return {"partners": programme_referrals.list_partners(rt)}
+
+
+CASE_FORMS = {
+    "assessment": CaseForm(
+        "cases/forms/assessment.html",
+        Permission.EDIT_CASES,
+        forms.assessment,
+        "assessment",
+        today_fields=("assessed_on",),
+        self_fields=(("assessor", "assessors"),),
+    ),
+    "consent": CaseForm(
+        "cases/forms/consent.html",
+        Permission.EDIT_CASES,
+        forms.consent,
+        "family",
+        today_fields=("given_on",),
+    ),
+    "assignment": CaseForm(
+        "cases/forms/assignment.html", Permission.EDIT_CASES, forms.assignment, "family"
+    ),
+    "service": CaseForm("cases/forms/service.html", Permission.EDIT_CASES, forms.plan, "plan"),
+    "counselling": CaseForm(
+        "cases/forms/counselling.html",
+        Permission.RECORD_COUNSELLING,
+        forms.counselling,
+        "counselling",
+        today_fields=("held_on",),
+        self_fields=(("psychologist", "psychologists"),),
+    ),
+    "income": CaseForm("cases/forms/income.html", Permission.EDIT_CASES, forms.income, "plan"),
+    "close": CaseForm(
+        "cases/forms/close.html",
+        Permission.CLOSE_CASES,
+        partial(forms.transition, trigger="close"),
+        notice="advanced",
+    ),
+    "reopen": CaseForm(
+        "cases/forms/reopen.html",
+        Permission.CLOSE_CASES,
+        partial(forms.transition, trigger="reopen"),
+        notice="advanced",
+    ),
+    "referral": CaseForm(
+        "referrals/new.html",
+        Permission.REFER,
+        referrals_forms.referral,
+        "referrals",
+        notice="referred",
+        context=_partners,
+    ),
+}
+SERVICE_FORMS = {
+    "delivery": CaseForm(
+        "cases/forms/delivery.html",
+        Permission.EDIT_CASES,
+        forms.delivery,
+        "plan",
+        today_fields=("delivered_on",),
+    ),
+    "cancel": CaseForm("cases/forms/cancel.html", Permission.EDIT_CASES, forms.cancel, "plan"),
+}
