@@ -1,5 +1,5 @@
 """The JSON API under /api/v1: the same readers and service layer as the pages; errors
-are problem details (see ``web.errors``)."""
+are problem details (see ``web.shared.errors``)."""
 
 from __future__ import annotations
 

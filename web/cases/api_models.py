@@ -1,5 +1,5 @@
 """Request bodies of the JSON API, for validation and the OpenAPI docs. Values are then
-read by the same readers as the HTML forms (``web.forms``): dates as 2024-03-15 or
+read by the same readers as the HTML forms (``web.cases.forms``): dates as 2024-03-15 or
 15.03.2024, money as whole dram."""
 
 from __future__ import annotations

@@ -1,13 +1,14 @@
-"""The forms that change a case file: register a family, assessment, consent, staff,
-service plan and deliveries, counselling, income, transitions, close and reopen, and a
-referral to a partner.
+"""The forms that change a case file: assessment, consent, staff, service plan and
+deliveries, counselling, income, transitions, close and reopen, and a referral to a
+partner (registering a family is ``web.cases.registration``).
 
-GET shows a form; POST reads it (``web.forms``), hands the command to the service layer
-and redirects to the case. A refused form comes back with each problem beside its field
-and what was typed kept (422). A stale version (someone changed the case meanwhile)
+GET shows a form; POST reads it (``web.cases.forms``), hands the command to the service
+layer and redirects to the case. A refused form comes back with each problem beside its
+field and what was typed kept (422). A stale version (someone changed the case meanwhile)
 brings the form back with what was typed, what changed since, and the current version,
-so one click saves it again (409). Every form carries a one-time token (``web.once``):
-sent twice, it is saved once and the second submission shows the first one's result.
+so one click saves it again (409). Every form carries a one-time token
+(``web.shared.once``): sent twice, it is saved once and the second submission shows the
+first one's result.
 """
 
 from __future__ import annotations

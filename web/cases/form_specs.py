@@ -22,7 +22,7 @@ class CaseForm:
     permission: Permission
     read: Callable[..., Any]
     anchor: str = ""
-    #: The notice on the case page after the form is saved (a code of web.messages).
+    #: The notice on the case page after the form is saved (a code of web.shared.messages).
     notice: str = "saved"
     #: What else the form offers to choose from (beyond staff, communities, services).
     context: Callable[[Runtime], dict[str, Any]] | None = None

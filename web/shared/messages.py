@@ -91,7 +91,7 @@ MESSAGES = {
     "ordered": N_("The goods are ordered."),
     "received": N_("The goods are received and the service is recorded as delivered."),
     "cancelled": N_("The procurement request is cancelled."),
-    # A form sent a second time (web.once): the first submission's result, not a new one.
+    # A form sent a second time (web.shared.once): the first submission's result, not a new one.
     "already_saved": N_("This form was already saved; it was not saved a second time."),
     "already_sent": N_(
         "This form was already sent and not saved a second time: check below that the "

@@ -34,7 +34,7 @@ class WebSessionRow(Base):
 
 
 class FormSubmissionRow(Base):
-    """A form's one-time token, claimed by its first submission (``web.once``);
+    """A form's one-time token, claimed by its first submission (``web.shared.once``);
     migration 0006."""
 
     __tablename__ = "form_submissions"
