@@ -18,7 +18,9 @@ each against a bare baseline measured on the same machine in the same run.
 
 Modules: ``common`` (plan, services, process groups), ``clients`` (Hogatar clients),
 ``baselines`` (pgbench, bare Celery, the floor; ``floor_app`` is the floor's worker),
-``phases`` (the measurements), ``report`` (profiles and the doc), ``run`` (main).
+``harness`` (workers, task logs, rounds), one module per measurement (``throughput``,
+``latency``, ``end_to_end``), ``phases`` (all of them, and the profile pass), ``report``
+(profiles and the doc), ``run`` (main).
 
 It owns PostgreSQL databases ``bench_engine`` and ``bench_engine_pgbench`` (dropped and
 created at the start, dropped at the end) and Redis database 9 (flushed at start and
