@@ -1,5 +1,7 @@
-"""The JSON API under /api/v1: the same readers and service layer as the pages; errors
-are problem details (see ``web.shared.errors``)."""
+"""The JSON API of cases under /api/v1 (the caseload, a case file, registering a family,
+the case file's changes, transitions, the dashboard and reports' figures): the same
+readers and service layer as the pages; errors are problem details (see
+``web.shared.errors``). Referrals, reminders and procurement have their own."""
 
 from __future__ import annotations
 

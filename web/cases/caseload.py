@@ -1,5 +1,5 @@
-"""Read side of the web app: the caseload, a case file, the lookups forms need, and the
-counts and single rows of the background work (referrals, reminders, procurement).
+"""The caseload: the family cases a member of staff may see, filtered, searched, sorted
+and paged.
 
 Plain data for templates and the JSON API; nothing here changes the database. Written
 for 100,000 cases: the caseload reads one page (plus one row, to know whether there is

@@ -1,8 +1,8 @@
-"""Reminders and the inbox, and the referrals board: pages that read the background work
-and the buttons that answer it (acknowledge a reminder, record a partner's answer).
+"""The referrals board and one referral's page, and the button that records a partner's
+answer.
 
 A refused answer comes back as the referral's own page with the problem beside its field
-and what was typed kept (422); an unknown reminder or referral is a 404.
+and what was typed kept (422); an unknown referral is a 404.
 """
 
 from __future__ import annotations

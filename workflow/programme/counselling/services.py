@@ -1,7 +1,6 @@
-"""The service plan of a case and counselling sessions.
-
-A planned service moves planned -> in_progress -> delivered, or is cancelled on the way;
-delivered and cancelled are final. Every step is also a timeline entry of its case.
+"""Counselling sessions: recording one (one family or a group), which announces
+``CounsellingHeld`` for the reminders, and a session as one delivery of the plan's
+counselling service. Every session is also a timeline entry of each case.
 """
 
 from __future__ import annotations

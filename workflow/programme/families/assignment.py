@@ -1,4 +1,4 @@
-"""Staff, communities and who works on which case (assignment, bulk reassignment)."""
+"""Who works on which case: assignment, and moving every open case of a worker at once."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Commands of the programme's case file (imperative) and what they return (past tense).
+"""Commands about a family and its case (imperative) and what they return (past tense):
+registration, details, members, consent, assignment.
 
 Values in commands are already read and cleaned (see ``forms``); handlers still check
 everything that needs the database or the reference data.

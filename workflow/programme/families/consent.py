@@ -1,4 +1,5 @@
-"""Consent, assessments and income: what the workflow's guards read to let a case move."""
+"""The family's consent, given or withdrawn: what the workflow's guards read to let a case
+move."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Tables of the programme's case file. They hang off the engine's ``cases`` row: the
-engine knows nothing of them, and every change to them also goes on the case timeline.
+"""Tables of a family: the family, its members and its consent. They hang off the engine's
+``cases`` row: the engine knows nothing of them, and every change to them also goes on
+the case timeline.
 
 ``*_key`` columns hold the NFC + casefold form of a name, so that a search ignores case
 the same way for Armenian and Latin script, with a plain LIKE on SQLite and PostgreSQL.

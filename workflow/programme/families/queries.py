@@ -1,5 +1,6 @@
-"""Read side of the case file: plain dictionaries for the CLI (--json), the web app,
-the export and tests."""
+"""Read side of a family's case file (the family view gathers what every case-file feature
+holds) and the family search: plain dictionaries for the CLI (--json), the web app, the
+export and tests."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The service plan of a case and counselling sessions.
+"""The service plan of a case, its deliveries and the family's income sources.
 
 A planned service moves planned -> in_progress -> delivered, or is cancelled on the way;
 delivered and cancelled are final. Every step is also a timeline entry of its case.

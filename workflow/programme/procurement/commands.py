@@ -1,4 +1,4 @@
-"""Commands and results of the background work: referrals, reminders, procurement."""
+"""Commands about procurement requests and purchase orders, and what they return."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Refusals of referrals, reminders and procurement, in words staff understand."""
+"""Refusals of procurement, in words staff understand."""
 
 from __future__ import annotations
 

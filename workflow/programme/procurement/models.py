@@ -1,5 +1,4 @@
-"""Tables of the background work a case triggers: referrals to partners, reminders and
-the staff inbox, procurement requests and purchase orders.
+"""Procurement requests of goods for a case, and the purchase orders they are grouped into.
 
 Waiting is data: every deadline is a ``*_at`` column swept by beat, never a sleeping task.
 """

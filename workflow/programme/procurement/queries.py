@@ -1,4 +1,4 @@
-"""Read side of referrals, reminders, the inbox and procurement: plain dictionaries for
+"""Read side of procurement (requests, purchase orders, the budget): plain dictionaries for
 the CLI (--json), the web app and tests."""
 
 from __future__ import annotations

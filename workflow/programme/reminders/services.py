@@ -1,4 +1,4 @@
-"""Counselling follow-up reminders and the staff inbox.
+"""Follow-up and decision reminders: scheduling, the sweep, acknowledgement.
 
 scheduled -> sending -> sent -> acknowledged | escalated;  scheduled | sent -> cancelled
 
