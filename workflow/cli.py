@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from config.settings import Settings, SettingsError, get_settings
 from workflow import processes, queries, services
-from workflow.cli_context import ActorOption, JsonFlag, _actor, _print_json, runtime
+from workflow.cli_context import ActorOption, JsonFlag, actor_of, print_json, runtime
 from workflow.commands import (
     AdvanceCase,
     CaseAdvanced,
@@ -71,11 +71,11 @@ def case_open(
         )
     event = services.handle(
         runtime(),
-        OpenCase(actor=_actor(actor), workflow=workflow, family_name=family, community=community),
+        OpenCase(actor=actor_of(actor), workflow=workflow, family_name=family, community=community),
     )
     assert isinstance(event, CaseOpened)
     if as_json:
-        _print_json({"id": event.case_id, "state": event.state, "version": event.version})
+        print_json({"id": event.case_id, "state": event.state, "version": event.version})
     else:
         typer.echo(event.case_id)
 
@@ -138,7 +138,7 @@ def case_advance(
         AdvanceCase(
             case_id=case_id,
             trigger=trigger,
-            actor=_actor(actor),
+            actor=actor_of(actor),
             reason=reason,
             data=_with_closure_reason(_parse_data(data), closure_reason),
             expected_version=expected_version,
@@ -146,7 +146,7 @@ def case_advance(
     )
     assert isinstance(event, CaseAdvanced)
     if as_json:
-        _print_json(
+        print_json(
             {
                 "id": event.case_id,
                 "from": event.from_state,
@@ -167,7 +167,7 @@ def case_show(case_id: int, as_json: JsonFlag = False) -> None:
     """A case, its allowed triggers and its timeline with each effect's status."""
     view = queries.case_view(runtime(), case_id=case_id)
     if as_json:
-        _print_json(view)
+        print_json(view)
         return
     typer.echo(
         f"case {view['id']} ({view['workflow']}): {view['state']}, version {view['version']}"
@@ -193,7 +193,7 @@ def outbox_status(as_json: JsonFlag = False) -> None:
     counts = queries.outbox_counts(rt)
     oldest = queries.oldest_waiting(rt)
     if as_json:
-        _print_json({**counts, "oldest_waiting": oldest})
+        print_json({**counts, "oldest_waiting": oldest})
         return
     for status, count in counts.items():
         typer.echo(f"{status:>10}: {count}")
@@ -235,7 +235,7 @@ def incidents_list(
     rt = runtime()
     incidents = queries.list_incidents(rt, include_retried=include_retried)
     if as_json:
-        _print_json(incidents)
+        print_json(incidents)
         return
     # Next to the incidents, whether the rest of the pipeline moves.
     typer.echo(f"oldest waiting effect: {_oldest_line(queries.oldest_waiting(rt))}")
@@ -260,7 +260,7 @@ def incidents_skip(
 ) -> None:
     """Resolve a failed effect without running it (done by hand, or no longer wanted)."""
     services.handle(
-        runtime(), SkipIncident(incident_id=incident_id, actor=_actor(actor), reason=reason)
+        runtime(), SkipIncident(incident_id=incident_id, actor=actor_of(actor), reason=reason)
     )
     typer.echo(f"incident {incident_id} skipped")
 
@@ -268,7 +268,7 @@ def incidents_skip(
 @incidents_app.command("retry")
 def incidents_retry(incident_id: int, actor: ActorOption = None) -> None:
     """Put a failed effect back in the queue."""
-    services.handle(runtime(), RetryIncident(incident_id=incident_id, actor=_actor(actor)))
+    services.handle(runtime(), RetryIncident(incident_id=incident_id, actor=actor_of(actor)))
     typer.echo(f"incident {incident_id} retried")
 
 

@@ -33,7 +33,7 @@ def runtime() -> Runtime:
     return _runtime
 
 
-def _actor(actor: str | None) -> str:
+def actor_of(actor: str | None) -> str:
     """Who is doing this: by default the login name (``cli:NAME``); given, an active
     staff username or an explicit ``cli:NAME`` / ``system:NAME`` (else exit 2)."""
     if actor is None:
@@ -41,5 +41,5 @@ def _actor(actor: str | None) -> str:
     return runtime().known_actor(actor)
 
 
-def _print_json(value: Any) -> None:
+def print_json(value: Any) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False, indent=2))

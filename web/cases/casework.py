@@ -77,7 +77,7 @@ def planned_service(rt: Runtime, service_id: int) -> dict[str, Any]:
         return {"id": row.id, "service": row.service, "status": row.status, "case_id": row.case_id}
 
 
-def _form_context(rt: Runtime) -> dict[str, Any]:
+def form_context(rt: Runtime) -> dict[str, Any]:
     return {"lookups": lookups(rt), "ref": reference(), "today": today(rt)}
 
 
@@ -105,7 +105,7 @@ def show_form(
 ) -> Response:
     rt = runtime(request)
     context = {
-        **_form_context(rt),
+        **form_context(rt),
         **(spec.context(rt) if spec.context else {}),
         "case": case,
         "values": values if values is not None else new_values(rt, spec, case, staff),

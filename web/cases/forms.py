@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from web.shared.forms import _amount, _flag, _long_text, _version, form_date
+from web.shared.forms import form_date, read_amount, read_flag, read_long_text, read_version
 from workflow.commands import AdvanceCase
 from workflow.programme.assessment import RecordAssessment
 from workflow.programme.counselling import RecordCounselling
@@ -68,7 +68,7 @@ def registration(values: Mapping[str, Any], *, actor: str, today: date) -> Regis
     except Problems as exc:
         raise Problems([_renumber(p, renumbered) for p in exc.problems]) from None
     problems = Collector()
-    confirmed = _flag({"confirm_duplicate": confirm}, "confirm_duplicate", problems)
+    confirmed = read_flag({"confirm_duplicate": confirm}, "confirm_duplicate", problems)
     problems.check()
     return RegisterFamily(actor=actor, family=family, confirm_duplicate=confirmed)
 
@@ -102,13 +102,13 @@ def assessment(values: Mapping[str, Any], *, case_id: int, actor: str) -> Record
     problems = Collector()
     assessor = text_value(values.get("assessor"), "assessor", problems, required=True)
     assessed_on = date_value(values.get("assessed_on"), "assessed_on", problems, required=True)
-    risk = _flag(values, "risk_of_abandonment", problems)
+    risk = read_flag(values, "risk_of_abandonment", problems)
     criteria = values.get("criteria") or []
     if isinstance(criteria, str):
         criteria = [criteria]
-    description = _long_text(values, "risk_description", problems)
-    notes = _long_text(values, "notes", problems)
-    version = _version(values, problems)
+    description = read_long_text(values, "risk_description", problems)
+    notes = read_long_text(values, "notes", problems)
+    version = read_version(values, problems)
     problems.check()
     assert assessor is not None and assessed_on is not None
     return RecordAssessment(
@@ -128,7 +128,7 @@ def consent(values: Mapping[str, Any], *, case_id: int, actor: str) -> RecordCon
     problems = Collector()
     purpose = text_value(values.get("purpose"), "purpose", problems, required=True, max_length=2000)
     given_on = date_value(values.get("given_on"), "given_on", problems, required=True)
-    version = _version(values, problems)
+    version = read_version(values, problems)
     problems.check()
     assert purpose is not None and given_on is not None
     return RecordConsent(
@@ -141,7 +141,7 @@ def consent(values: Mapping[str, Any], *, case_id: int, actor: str) -> RecordCon
 
 def assignment(values: Mapping[str, Any], *, case_id: int, actor: str) -> AssignCase:
     problems = Collector()
-    version = _version(values, problems)
+    version = read_version(values, problems)
     problems.check()
     return AssignCase(
         case_id=case_id,
@@ -156,11 +156,11 @@ def plan(values: Mapping[str, Any], *, case_id: int, actor: str) -> PlanService:
     problems = Collector()
     service = text_value(values.get("service"), "service", problems, required=True)
     target = date_value(values.get("target_date"), "target_date", problems, required=True)
-    amount = _amount(values, "funded_amount_amd", problems)
+    amount = read_amount(values, "funded_amount_amd", problems)
     partner = text_value(values.get("provider_partner"), "provider_partner", problems)
     funder = text_value(values.get("funder"), "funder", problems)
-    notes = _long_text(values, "notes", problems)
-    version = _version(values, problems)
+    notes = read_long_text(values, "notes", problems)
+    version = read_version(values, problems)
     problems.check()
     assert service is not None and target is not None
     return PlanService(
@@ -179,7 +179,7 @@ def plan(values: Mapping[str, Any], *, case_id: int, actor: str) -> PlanService:
 
 def start(values: Mapping[str, Any], *, planned_service_id: int, actor: str) -> StartService:
     problems = Collector()
-    version = _version(values, problems)
+    version = read_version(values, problems)
     problems.check()
     return StartService(
         planned_service_id=planned_service_id, actor=actor, expected_version=version
@@ -190,10 +190,10 @@ def delivery(values: Mapping[str, Any], *, planned_service_id: int, actor: str) 
     problems = Collector()
     delivered_on = date_value(values.get("delivered_on"), "delivered_on", problems, required=True)
     quantity = whole_number(values.get("quantity") or "1", "quantity", problems, minimum=1)
-    cost = _amount(values, "cost_amd", problems, required=True)
-    final = _flag(values, "final", problems)
-    notes = _long_text(values, "notes", problems)
-    version = _version(values, problems)
+    cost = read_amount(values, "cost_amd", problems, required=True)
+    final = read_flag(values, "final", problems)
+    notes = read_long_text(values, "notes", problems)
+    version = read_version(values, problems)
     problems.check()
     assert delivered_on is not None and quantity is not None and cost is not None
     return DeliverService(
@@ -211,7 +211,7 @@ def delivery(values: Mapping[str, Any], *, planned_service_id: int, actor: str) 
 def cancel(values: Mapping[str, Any], *, planned_service_id: int, actor: str) -> CancelService:
     problems = Collector()
     reason = text_value(values.get("reason"), "reason", problems, required=True, max_length=2000)
-    version = _version(values, problems)
+    version = read_version(values, problems)
     problems.check()
     assert reason is not None
     return CancelService(
@@ -224,7 +224,7 @@ def counselling(values: Mapping[str, Any], *, case_id: int, actor: str) -> Recor
     kind = text_value(values.get("kind"), "kind", problems, required=True)
     psychologist = text_value(values.get("psychologist"), "psychologist", problems, required=True)
     held_on = date_value(values.get("held_on"), "held_on", problems, required=True)
-    follow_up = _flag(values, "follow_up_needed", problems)
+    follow_up = read_flag(values, "follow_up_needed", problems)
     others: list[int] = []
     for part in re.split(r"[\s,;]+", str(values.get("other_cases") or "").strip()):
         if not part:
@@ -232,7 +232,7 @@ def counselling(values: Mapping[str, Any], *, case_id: int, actor: str) -> Recor
         number = whole_number(part.lstrip("#"), "other_cases", problems, minimum=1)
         if number is not None:
             others.append(number)
-    notes = _long_text(values, "notes", problems)
+    notes = read_long_text(values, "notes", problems)
     problems.check()
     assert kind is not None and psychologist is not None and held_on is not None
     return RecordCounselling(
@@ -250,9 +250,9 @@ def income(values: Mapping[str, Any], *, case_id: int, actor: str) -> RecordInco
     problems = Collector()
     kind = text_value(values.get("kind"), "kind", problems, required=True)
     started_on = date_value(values.get("started_on"), "started_on", problems, required=True)
-    amount = _amount(values, "monthly_amount_amd", problems)
-    description = _long_text(values, "description", problems)
-    version = _version(values, problems)
+    amount = read_amount(values, "monthly_amount_amd", problems)
+    description = read_long_text(values, "description", problems)
+    version = read_version(values, problems)
     problems.check()
     assert kind is not None and started_on is not None
     return RecordIncome(
@@ -269,7 +269,7 @@ def income(values: Mapping[str, Any], *, case_id: int, actor: str) -> RecordInco
 def transition(values: Mapping[str, Any], *, case_id: int, trigger: str, actor: str) -> AdvanceCase:
     problems = Collector()
     reason = text_value(values.get("reason"), "reason", problems, max_length=2000)
-    version = _version(values, problems)
+    version = read_version(values, problems)
     data: dict[str, Any] = {}
     closure_reason = values.get("closure_reason")
     if trigger == "close":

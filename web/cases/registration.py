@@ -11,7 +11,7 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from web.cases import forms
-from web.cases.casework import _form_context, done
+from web.cases.casework import done, form_context
 from web.shared import forms as shared_forms
 from web.shared import once
 from web.shared.accounts import Staff
@@ -31,7 +31,7 @@ router = APIRouter(include_in_schema=False)
 
 
 def _registration_context(rt: Runtime) -> dict[str, Any]:
-    return {**_form_context(rt), "member_rows": forms.MEMBER_ROWS}
+    return {**form_context(rt), "member_rows": forms.MEMBER_ROWS}
 
 
 @router.get("/families/new")
@@ -57,7 +57,7 @@ def member_row(
     staff: Staff = Depends(require(Permission.EDIT_CASES)),  # noqa: B008
 ) -> Response:
     context = {
-        **_form_context(runtime(request)),
+        **form_context(runtime(request)),
         "index": max(1, min(index, 40)),
         "values": {},
         "errors": {},

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from web.shared.lookups import _case_of
+from web.shared.lookups import case_of_row
 from workflow.programme import procurement as programme_procurement
 from workflow.programme.procurement import ProcurementRequestNotFound, ProcurementRequestRow
 from workflow.runtime import Runtime
@@ -25,7 +25,7 @@ def procurement_awaiting_approval(rt: Runtime) -> int:
 
 
 def procurement_request(rt: Runtime, request_id: int) -> dict[str, Any]:
-    case_id = _case_of(
+    case_id = case_of_row(
         rt,
         ProcurementRequestRow.case_id,
         ProcurementRequestRow.id,

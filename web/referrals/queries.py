@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from web.shared.lookups import _case_of
+from web.shared.lookups import case_of_row
 from workflow.programme import referrals as programme_referrals
 from workflow.programme.referrals import ReferralNotFound, ReferralRow
 from workflow.runtime import Runtime
@@ -30,7 +30,7 @@ def referrals_awaiting_answer(rt: Runtime) -> int:
 
 def referral(rt: Runtime, referral_id: int) -> dict[str, Any]:
     """One referral as ``list_referrals`` shows it (its case's list is short)."""
-    case_id = _case_of(
+    case_id = case_of_row(
         rt, ReferralRow.case_id, ReferralRow.id, referral_id, ReferralNotFound(referral_id)
     )
     rows = programme_referrals.list_referrals(rt, case_id=case_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from web.shared.lookups import _case_of
+from web.shared.lookups import case_of_row
 from web.shared.permissions import Permission, allowed
 from workflow.programme import reminders as programme_reminders
 from workflow.programme.reminders import ReminderNotFound, ReminderRow
@@ -19,7 +19,7 @@ def overdue_reminders_for(rt: Runtime, role: str, username: str) -> list[dict[st
 
 
 def reminder(rt: Runtime, reminder_id: int) -> dict[str, Any]:
-    case_id = _case_of(
+    case_id = case_of_row(
         rt, ReminderRow.case_id, ReminderRow.id, reminder_id, ReminderNotFound(reminder_id)
     )
     rows = programme_reminders.list_reminders(rt, case_id=case_id)

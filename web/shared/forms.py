@@ -32,20 +32,20 @@ def form_values(form: FormData) -> dict[str, Any]:
     return values
 
 
-def _flag(values: Mapping[str, Any], name: str, problems: Collector) -> bool:
+def read_flag(values: Mapping[str, Any], name: str, problems: Collector) -> bool:
     # An unticked HTML checkbox is simply absent; bool_value reads a ticked one's "on".
     return bool_value(values.get(name), name, problems)
 
 
-def _version(values: Mapping[str, Any], problems: Collector) -> int | None:
+def read_version(values: Mapping[str, Any], problems: Collector) -> int | None:
     return whole_number(values.get("expected_version"), "expected_version", problems, minimum=1)
 
 
-def _amount(values: Mapping[str, Any], name: str, problems: Collector, **kw: Any) -> int | None:
+def read_amount(values: Mapping[str, Any], name: str, problems: Collector, **kw: Any) -> int | None:
     return whole_number(values.get(name), name, problems, unit=" of dram (AMD)", **kw)
 
 
-def _long_text(values: Mapping[str, Any], name: str, problems: Collector) -> str | None:
+def read_long_text(values: Mapping[str, Any], name: str, problems: Collector) -> str | None:
     return text_value(values.get(name), name, problems, max_length=4000)
 
 

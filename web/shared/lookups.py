@@ -88,7 +88,7 @@ def family_names(rt: Runtime, case_ids: Iterable[int]) -> dict[int, str]:
     return {case_id: name for case_id, name in rows}
 
 
-def _case_of(rt: Runtime, column: Any, key: Any, row_id: int, missing: NotFound) -> int:
+def case_of_row(rt: Runtime, column: Any, key: Any, row_id: int, missing: NotFound) -> int:
     with rt.session_factory() as session:
         case_id = session.scalar(select(column).where(key == row_id))
     if case_id is None:

@@ -6,16 +6,9 @@ from typing import Annotated
 
 import typer
 
+from workflow.cli_context import ActorOption, actor_of, runtime
 from workflow.programme.assessment.commands import RecordAssessment
-from workflow.programme.shared.cli import (
-    ActorOption,
-    DateOption,
-    VersionOption,
-    _changed,
-    actor_of,
-    required_day,
-    runtime,
-)
+from workflow.programme.shared.cli import DateOption, VersionOption, echo_changed, required_day
 from workflow.services import handle
 
 assessment_app = typer.Typer(no_args_is_help=True, help="Assessments of a family.")
@@ -59,4 +52,4 @@ def record_assessment(
             expected_version=expected_version,
         ),
     )
-    _changed(event, "assessment")
+    echo_changed(event, "assessment")

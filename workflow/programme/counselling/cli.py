@@ -6,16 +6,9 @@ from typing import Annotated
 
 import typer
 
+from workflow.cli_context import ActorOption, JsonFlag, actor_of, print_json, runtime
 from workflow.programme.counselling.commands import CounsellingRecorded, RecordCounselling
-from workflow.programme.shared.cli import (
-    ActorOption,
-    DateOption,
-    JsonFlag,
-    actor_of,
-    print_json,
-    required_day,
-    runtime,
-)
+from workflow.programme.shared.cli import DateOption, required_day
 from workflow.services import handle
 
 counselling_app = typer.Typer(no_args_is_help=True, help="Counselling sessions.")

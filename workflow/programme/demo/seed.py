@@ -24,7 +24,7 @@ from workflow.errors import InvalidInput
 from workflow.outbox import OutboxMessage
 from workflow.persistence.models import CaseRow
 from workflow.programme.demo.people import ENDINGS, STAFF
-from workflow.programme.demo.story import Story, StoryClock, _group_sessions, _tell
+from workflow.programme.demo.story import Story, StoryClock, group_sessions, tell
 from workflow.programme.staff import AddStaff, CommunityRow, StaffRow
 from workflow.runtime import Runtime
 from workflow.services import handle
@@ -71,8 +71,8 @@ def seed_demo(settings: Settings, *, families: int = 80, if_empty: bool = False)
                 rng=rng,
                 start=datetime.now(UTC) - timedelta(days=rng.randint(120, 420)),
             )
-            _tell(story, ending, communities[number % len(communities)], number)
-        _group_sessions(rt, clock, rng)
+            tell(story, ending, communities[number % len(communities)], number)
+        group_sessions(rt, clock, rng)
         return (
             f"demo data added: {len(endings)} families in {min(len(communities), families)} "
             f"communities, {len(STAFF)} staff members"

@@ -125,7 +125,7 @@ def _family(story: Story, community: str, number: int) -> FamilyInput:
     )
 
 
-def _tell(story: Story, ending: str, community: str, number: int) -> None:
+def tell(story: Story, ending: str, community: str, number: int) -> None:
     rng = story.rng
     worker = rng.choice(SOCIAL_WORKERS)
     family = _family(story, community, number)
@@ -331,7 +331,7 @@ def _stabilisation(story: Story, worker: str) -> None:
         )
 
 
-def _group_sessions(rt: Runtime, clock: StoryClock, rng: random.Random) -> None:
+def group_sessions(rt: Runtime, clock: StoryClock, rng: random.Random) -> None:
     """A few group sessions, each linking several families that are receiving services."""
     with rt.session_factory() as session:
         receiving = list(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from workflow.programme.shared.cli import ActorOption, JsonFlag, actor_of, print_json, runtime
+from workflow.cli_context import ActorOption, JsonFlag, actor_of, print_json, runtime
 
 import_app = typer.Typer(no_args_is_help=True, help="Import from spreadsheets.")
 export_app = typer.Typer(no_args_is_help=True, help="Export to spreadsheets.")

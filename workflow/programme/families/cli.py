@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from workflow.cli_context import ActorOption, JsonFlag, actor_of, print_json, runtime
 from workflow.programme.families import queries
 from workflow.programme.families.commands import (
     AddMember,
@@ -23,19 +24,14 @@ from workflow.programme.families.commands import (
 from workflow.programme.families.forms import read_family, read_member
 from workflow.programme.shared.cases import CaseFileChanged
 from workflow.programme.shared.cli import (
-    ActorOption,
     ConfirmOption,
     DataOption,
     DateOption,
     JsonFileOption,
-    JsonFlag,
     VersionOption,
-    _changed,
-    actor_of,
-    print_json,
+    echo_changed,
     read_form,
     required_day,
-    runtime,
     today,
 )
 from workflow.programme.shared.reference import reference
@@ -240,7 +236,7 @@ def record_consent(
             expected_version=expected_version,
         ),
     )
-    _changed(event, "consent")
+    echo_changed(event, "consent")
 
 
 @consent_app.command("withdraw")
@@ -299,7 +295,7 @@ def assign(
             expected_version=expected_version,
         ),
     )
-    _changed(event, "assigned")
+    echo_changed(event, "assigned")
 
 
 def reassign(

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
+from workflow.cli_context import JsonFlag, runtime
 from workflow.programme.inbox import queries
-from workflow.programme.shared.cli import JsonFlag, _show, runtime
+from workflow.programme.shared.cli import show_rows
 
 
 def inbox(
@@ -16,7 +17,7 @@ def inbox(
     as_json: JsonFlag = False,
 ) -> None:
     """A staff member's in-app inbox (unread items)."""
-    _show(
+    show_rows(
         queries.inbox(runtime(), username=username, unread_only=not include_read),
         as_json,
         lambda i: f"#{i['id']} {i['kind']} case {i['case_id']} ({i['created_at']})",

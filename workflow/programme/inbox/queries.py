@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from workflow.programme.inbox.models import InboxItemRow
-from workflow.programme.shared.values import _at
+from workflow.programme.shared.values import iso_at
 from workflow.programme.staff import StaffRow
 from workflow.runtime import Runtime
 
@@ -29,8 +29,8 @@ def inbox(rt: Runtime, *, username: str, unread_only: bool = True) -> list[dict[
                 "case_id": item.case_id,
                 "reminder_id": item.reminder_id,
                 "referral_id": item.referral_id,
-                "created_at": _at(item.created_at),
-                "read_at": _at(item.read_at),
+                "created_at": iso_at(item.created_at),
+                "read_at": iso_at(item.read_at),
             }
             for item in session.scalars(query)
         ]

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from workflow.cli_context import ActorOption, actor_of, runtime
 from workflow.programme.plans.commands import (
     CancelService,
     DeliverService,
@@ -14,14 +15,11 @@ from workflow.programme.plans.commands import (
     StartService,
 )
 from workflow.programme.shared.cli import (
-    ActorOption,
     DateOption,
     VersionOption,
-    _changed,
-    actor_of,
+    echo_changed,
     parse_amount,
     required_day,
-    runtime,
 )
 from workflow.services import handle
 
@@ -52,7 +50,7 @@ def record_income(
             expected_version=expected_version,
         ),
     )
-    _changed(event, "income source")
+    echo_changed(event, "income source")
 
 
 @plan_app.command("add-service")
@@ -102,7 +100,7 @@ def add_service(
             expected_version=expected_version,
         ),
     )
-    _changed(event, "planned service")
+    echo_changed(event, "planned service")
 
 
 @plan_app.command("start")
@@ -111,7 +109,7 @@ def start(planned_service_id: int, actor: ActorOption = None) -> None:
     event = handle(
         runtime(), StartService(planned_service_id=planned_service_id, actor=actor_of(actor))
     )
-    _changed(event, "service started")
+    echo_changed(event, "service started")
 
 
 @plan_app.command("deliver")
@@ -140,7 +138,7 @@ def deliver(
             final=not partial,
         ),
     )
-    _changed(event, "delivery")
+    echo_changed(event, "delivery")
 
 
 @plan_app.command("cancel")
@@ -154,4 +152,4 @@ def cancel(
         runtime(),
         CancelService(planned_service_id=planned_service_id, actor=actor_of(actor), reason=reason),
     )
-    _changed(event, "service cancelled")
+    echo_changed(event, "service cancelled")

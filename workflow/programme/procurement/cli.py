@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from workflow.cli_context import ActorOption, JsonFlag, actor_of, runtime
 from workflow.programme.procurement import queries
 from workflow.programme.procurement.commands import (
     ApproveProcurement,
@@ -16,15 +17,11 @@ from workflow.programme.procurement.commands import (
     RequestGoods,
 )
 from workflow.programme.shared.cli import (
-    ActorOption,
     CaseOption,
-    JsonFlag,
     StatusOption,
-    _show,
-    actor_of,
     parse_amount,
     required_day,
-    runtime,
+    show_rows,
     today,
 )
 from workflow.services import handle
@@ -117,7 +114,7 @@ def procurement_list(
     status: StatusOption = None, case: CaseOption = None, as_json: JsonFlag = False
 ) -> None:
     """Procurement requests (e.g. --status requested: awaiting approval)."""
-    _show(
+    show_rows(
         queries.list_procurement(runtime(), status=status, case_id=case),
         as_json,
         lambda r: (
@@ -131,7 +128,7 @@ def procurement_list(
 @procurement_app.command("orders")
 def procurement_orders(as_json: JsonFlag = False) -> None:
     """Purchase orders, one per supplier and week."""
-    _show(
+    show_rows(
         queries.list_purchase_orders(runtime()),
         as_json,
         lambda o: (
@@ -152,7 +149,7 @@ def procurement_consolidate() -> None:
 @procurement_app.command("budget")
 def procurement_budget(as_json: JsonFlag = False) -> None:
     """Each budget line: budget, committed, remaining (AMD)."""
-    _show(
+    show_rows(
         queries.budget(runtime()),
         as_json,
         lambda b: (

@@ -22,7 +22,7 @@ from workflow.programme.procurement.commands import (
 )
 from workflow.programme.procurement.errors import ProcurementRequestNotFound
 from workflow.programme.procurement.models import ProcurementRequestRow, PurchaseOrderRow
-from workflow.programme.procurement.requests import _case, _request
+from workflow.programme.procurement.requests import case_of_request, locked_request
 from workflow.programme.shared.policies import policies
 from workflow.programme.shared.reference import reference
 from workflow.programme.staff import StaffRow
@@ -52,7 +52,7 @@ def _purchase_order(
         row.ordered_at = now
         note_activity(
             uow,
-            case=_case(uow, row),
+            case=case_of_request(uow, row),
             kind="procurement_ordered",
             actor=actor,
             now=now,
@@ -73,7 +73,7 @@ def _purchase_order(
 def order(rt: Runtime, uow: UnitOfWork, command: OrderProcurement) -> ProcurementChanged:
     """Order one approved request now, without waiting for the weekly purchase order."""
     actor = require_actor(command.actor)
-    row = _request(uow, command.request_id, ("approved",), "ordered")
+    row = locked_request(uow, command.request_id, ("approved",), "ordered")
     purchase_order = _purchase_order(rt, uow, supplier=row.supplier, rows=[row], actor=actor)
     uow.commit()
     return ProcurementChanged(row.id, row.status, purchase_order.id)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from workflow.programme.procurement.budget import budget_status
 from workflow.programme.procurement.models import ProcurementRequestRow, PurchaseOrderRow
-from workflow.programme.shared.values import _at
+from workflow.programme.shared.values import iso_at
 from workflow.runtime import Runtime
 
 
@@ -34,12 +34,12 @@ def list_procurement(
                 "amount_amd": r.amount_amd,
                 "status": r.status,
                 "requested_by": r.requested_by,
-                "requested_at": _at(r.requested_at),
+                "requested_at": iso_at(r.requested_at),
                 "approved_by": r.approved_by,
-                "approved_at": _at(r.approved_at),
+                "approved_at": iso_at(r.approved_at),
                 "purchase_order_id": r.purchase_order_id,
-                "ordered_at": _at(r.ordered_at),
-                "delivered_at": _at(r.delivered_at),
+                "ordered_at": iso_at(r.ordered_at),
+                "delivered_at": iso_at(r.delivered_at),
                 "cancel_reason": r.cancel_reason,
             }
             for r in session.scalars(query)
@@ -63,9 +63,9 @@ def list_purchase_orders(rt: Runtime) -> list[dict[str, Any]]:
                 "id": o.id,
                 "supplier": o.supplier,
                 "total_amd": o.total_amd,
-                "created_at": _at(o.created_at),
+                "created_at": iso_at(o.created_at),
                 "created_by": o.created_by,
-                "sent_at": _at(o.sent_at),
+                "sent_at": iso_at(o.sent_at),
                 "request_ids": sorted(by_order.get(o.id, [])),
             }
             for o in orders

@@ -182,7 +182,7 @@ def request_goods(rt: Runtime, uow: UnitOfWork, command: RequestGoods) -> Procur
     return ProcurementChanged(row.id, row.status)
 
 
-def _request(
+def locked_request(
     uow: UnitOfWork, request_id: int, allowed: tuple[str, ...], action: str
 ) -> ProcurementRequestRow:
     row = uow.session.get(ProcurementRequestRow, request_id, with_for_update=True)
@@ -193,7 +193,7 @@ def _request(
     return row
 
 
-def _case(uow: UnitOfWork, row: ProcurementRequestRow) -> CaseRow:
+def case_of_request(uow: UnitOfWork, row: ProcurementRequestRow) -> CaseRow:
     case = uow.session.get(CaseRow, row.case_id)
     assert case is not None
     return case
@@ -207,7 +207,7 @@ def approve(rt: Runtime, uow: UnitOfWork, command: ApproveProcurement) -> Procur
     approver = staff_member(uow.session, actor)
     if approver.role not in APPROVER_ROLES:
         raise NotAllowedToApprove(approver.username, approver.role)
-    row = _request(uow, command.request_id, ("requested",), "approved")
+    row = locked_request(uow, command.request_id, ("requested",), "approved")
     amount = row.amount_amd if command.amount_amd is None else command.amount_amd
     check_budget(uow, rules=policies(), line=row.budget_line, case_id=row.case_id, amount=amount)
     now = rt.clock.now()
@@ -217,7 +217,7 @@ def approve(rt: Runtime, uow: UnitOfWork, command: ApproveProcurement) -> Procur
     row.approved_at = now
     note_activity(
         uow,
-        case=_case(uow, row),
+        case=case_of_request(uow, row),
         kind="procurement_approved",
         actor=actor,
         now=now,
@@ -230,7 +230,7 @@ def approve(rt: Runtime, uow: UnitOfWork, command: ApproveProcurement) -> Procur
 def deliver(rt: Runtime, uow: UnitOfWork, command: DeliverProcurement) -> ProcurementChanged:
     """Goods arrived: the request is done and the case's planned service is delivered."""
     actor = require_actor(command.actor)
-    row = _request(uow, command.request_id, ("ordered",), "delivered")
+    row = locked_request(uow, command.request_id, ("ordered",), "delivered")
     now = rt.clock.now()
     row.status = "delivered"
     row.delivered_by = actor
@@ -259,14 +259,14 @@ def cancel(rt: Runtime, uow: UnitOfWork, command: CancelProcurement) -> Procurem
     if not reason:
         problems.add("reason", "say why the request is cancelled")
     problems.check()
-    row = _request(uow, command.request_id, ("requested", "approved"), "cancelled")
+    row = locked_request(uow, command.request_id, ("requested", "approved"), "cancelled")
     now = rt.clock.now()
     row.status = "cancelled"
     row.cancelled_at = now
     row.cancel_reason = reason
     note_activity(
         uow,
-        case=_case(uow, row),
+        case=case_of_request(uow, row),
         kind="procurement_cancelled",
         actor=actor,
         now=now,

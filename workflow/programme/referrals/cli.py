@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from workflow.cli_context import ActorOption, JsonFlag, actor_of, runtime
 from workflow.programme.referrals import queries
 from workflow.programme.referrals.commands import (
     AddPartner,
@@ -13,15 +14,7 @@ from workflow.programme.referrals.commands import (
     RespondToReferral,
     SweepReferralDeadlines,
 )
-from workflow.programme.shared.cli import (
-    ActorOption,
-    CaseOption,
-    JsonFlag,
-    StatusOption,
-    _show,
-    actor_of,
-    runtime,
-)
+from workflow.programme.shared.cli import CaseOption, StatusOption, show_rows
 from workflow.services import handle
 
 partner_app = typer.Typer(no_args_is_help=True, help="Partner organisations (reference data).")
@@ -57,7 +50,7 @@ def partner_add(
 @partner_app.command("list")
 def partner_list(as_json: JsonFlag = False) -> None:
     """Partner organisations."""
-    _show(
+    show_rows(
         queries.list_partners(runtime()),
         as_json,
         lambda p: f"{p['code']:<24} {p['type']:<28} {p['email']}  {p['name_hy']}",
@@ -113,7 +106,7 @@ def referral_list(
     case: CaseOption = None, status: StatusOption = None, as_json: JsonFlag = False
 ) -> None:
     """Referrals, with their status."""
-    _show(
+    show_rows(
         queries.list_referrals(runtime(), case_id=case, status=status),
         as_json,
         lambda r: (

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from workflow.programme.referrals.models import PartnerRow, ReferralRow
 from workflow.programme.referrals.services import allowed_responses
-from workflow.programme.shared.values import _at
+from workflow.programme.shared.values import iso_at
 from workflow.runtime import Runtime
 
 
@@ -48,15 +48,15 @@ def list_referrals(
                 "status": r.status,
                 "allowed_responses": allowed_responses(r.status),
                 "created_by": r.created_by,
-                "created_at": _at(r.created_at),
-                "sent_at": _at(r.sent_at),
-                "acknowledged_at": _at(r.acknowledged_at),
-                "answered_at": _at(r.answered_at),
+                "created_at": iso_at(r.created_at),
+                "sent_at": iso_at(r.sent_at),
+                "acknowledged_at": iso_at(r.acknowledged_at),
+                "answered_at": iso_at(r.answered_at),
                 "decline_reason": r.decline_reason,
-                "completed_at": _at(r.completed_at),
+                "completed_at": iso_at(r.completed_at),
                 "feedback": r.feedback,
-                "partner_reminded_at": _at(r.partner_reminded_at),
-                "escalated_at": _at(r.escalated_at),
+                "partner_reminded_at": iso_at(r.partner_reminded_at),
+                "escalated_at": iso_at(r.escalated_at),
             }
             for r, p in session.execute(query)
         ]

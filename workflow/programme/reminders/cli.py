@@ -6,17 +6,10 @@ from typing import Annotated
 
 import typer
 
+from workflow.cli_context import ActorOption, JsonFlag, actor_of, runtime
 from workflow.programme.reminders import queries
 from workflow.programme.reminders.commands import AcknowledgeReminder, SweepReminders
-from workflow.programme.shared.cli import (
-    ActorOption,
-    CaseOption,
-    JsonFlag,
-    StatusOption,
-    _show,
-    actor_of,
-    runtime,
-)
+from workflow.programme.shared.cli import CaseOption, StatusOption, show_rows
 from workflow.services import handle
 
 reminder_app = typer.Typer(no_args_is_help=True, help="Follow-up reminders.")
@@ -30,7 +23,7 @@ def reminder_list(
     as_json: JsonFlag = False,
 ) -> None:
     """Reminders, soonest first."""
-    _show(
+    show_rows(
         queries.list_reminders(runtime(), case_id=case, recipient=recipient, status=status),
         as_json,
         lambda r: (

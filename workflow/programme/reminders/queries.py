@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from workflow.clock import as_utc
 from workflow.programme.reminders.models import ReminderRow
-from workflow.programme.shared.values import _at
+from workflow.programme.shared.values import iso_at
 from workflow.programme.staff import StaffRow
 from workflow.runtime import Runtime
 
@@ -54,12 +54,12 @@ def list_reminders(
                 "kind": r.kind,
                 "status": r.status,
                 "recipient": s.username,
-                "due_at": _at(r.due_at),
-                "sent_at": _at(r.sent_at),
-                "escalated_at": _at(r.escalated_at),
-                "acknowledged_at": _at(r.acknowledged_at),
+                "due_at": iso_at(r.due_at),
+                "sent_at": iso_at(r.sent_at),
+                "escalated_at": iso_at(r.escalated_at),
+                "acknowledged_at": iso_at(r.acknowledged_at),
                 "acknowledged_by": r.acknowledged_by,
-                "cancelled_at": _at(r.cancelled_at),
+                "cancelled_at": iso_at(r.cancelled_at),
                 "cancel_reason": r.cancel_reason,
                 "overdue": _is_overdue(r, now),
             }

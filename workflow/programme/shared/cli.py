@@ -10,21 +10,12 @@ from typing import Annotated, Any
 
 import typer
 
+from workflow.cli_context import print_json, runtime
 from workflow.clock import local_day
 from workflow.errors import InvalidInput
 from workflow.programme.shared.cases import CaseFileChanged
 from workflow.programme.shared.values import Collector, date_value, whole_number
-from workflow.runtime import Runtime
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
-ActorOption = Annotated[
-    str | None,
-    typer.Option(
-        "--actor",
-        help="Who is doing this: an active staff username (hogatar staff list), or "
-        "cli:NAME / system:NAME (default: cli:<your login name>).",
-    ),
-]
 VersionOption = Annotated[
     int | None,
     typer.Option(
@@ -56,23 +47,6 @@ INTAKE = {
         "register the family with `hogatar family register --data '{...}'` (see its --help)"
     ),
 }
-
-
-def runtime() -> Runtime:
-    # Imported here: workflow.cli imports this module while it is being built.
-    from workflow import cli_context
-
-    return cli_context.runtime()
-
-
-def actor_of(actor: str | None) -> str:
-    from workflow import cli_context
-
-    return cli_context._actor(actor)
-
-
-def print_json(value: Any) -> None:
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 def today() -> date:
@@ -125,7 +99,7 @@ def parse_amount(value: str | None, option: str, *, required: bool = False) -> i
 DateOption = Annotated[str, typer.Option("--date", help="e.g. 2024-03-15 or 15.03.2024")]
 
 
-def _changed(event: object, what: str) -> None:
+def echo_changed(event: object, what: str) -> None:
     assert isinstance(event, CaseFileChanged)
     record = f" #{event.record_id}" if event.record_id else ""
     typer.echo(f"case {event.case_id}: {what}{record} (version {event.version})")
@@ -135,7 +109,7 @@ CaseOption = Annotated[int | None, typer.Option("--case", help="Only this case."
 StatusOption = Annotated[str | None, typer.Option("--status", help="Only this status.")]
 
 
-def _show(rows: list[dict[str, Any]], as_json: bool, line: Any, empty: str) -> None:
+def show_rows(rows: list[dict[str, Any]], as_json: bool, line: Any, empty: str) -> None:
     if as_json:
         print_json(rows)
     elif not rows:

@@ -242,5 +242,5 @@ def phone_value(value: Any, field: str, problems: Collector) -> str | None:
     return phone
 
 
-def _at(value: Any) -> str | None:
+def iso_at(value: Any) -> str | None:
     return as_utc(value).isoformat() if value is not None else None

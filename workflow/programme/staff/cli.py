@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from workflow.programme.shared.cli import ActorOption, JsonFlag, actor_of, print_json, runtime
+from workflow.cli_context import ActorOption, JsonFlag, actor_of, print_json, runtime
 from workflow.programme.staff import queries
 from workflow.programme.staff.commands import (
     AddCommunity,
