@@ -62,24 +62,12 @@ class EndToEnd(Harness):
 
     def floor_round(self, floor: Group) -> dict[str, Any]:
         watermark = self.floor_watermark()
-        worker = self.workers["floor"]
-        cpu = worker.cpu_seconds()
-        items = floor.round(timeout=300)
-        ids = [f"floor-{oid}" for item in items for oid in item["outbox_ids"]]
-        runs = self.wait_tasks("floor", ids, 300)
-        wait_for(lambda: self.floor_done_since(watermark) == 0, 60, "floor rows to be done")
-        worker_cpu = worker.cpu_seconds() - cpu
-        started = min(item["started"] for item in items)
-        committed = max(item["ended"] for item in items)
-        done = max(end for _, end in runs.values())
-        return {
-            "rate": len(ids) / (done - started),
-            "commit_rate": len(ids) / (committed - started),
-            "committed_after": committed - started,
-            "done_after": done - started,
-            "worker_cpu_ms": worker_cpu * 1000 / len(ids),
-            "client_cpu_ms": sum(i["cpu_seconds"] for i in items) * 1000 / len(ids),
-        }
+        return self.measured_round(
+            floor,
+            worker_name="floor",
+            task_prefix="floor-",
+            unfinished=lambda: self.floor_done_since(watermark),
+        )
 
     def end_to_end(self) -> None:
         say = self.out.say

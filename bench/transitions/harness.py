@@ -170,12 +170,29 @@ class Harness:
 
     def hogatar_round(self, clients: Group) -> dict[str, Any]:
         watermark = self.outbox_watermark()
-        worker = self.workers["hogatar"]
+        return self.measured_round(
+            clients,
+            worker_name="hogatar",
+            task_prefix="outbox-",
+            unfinished=lambda: self.unfinished_since(watermark),
+        )
+
+    def measured_round(
+        self,
+        group: Group,
+        *,
+        worker_name: str,
+        task_prefix: str,
+        unfinished: Callable[[], int],
+    ) -> dict[str, Any]:
+        """One round of GROUP's clients, timed from the first start to the last effect done,
+        with the consumer's and the clients' CPU per effect; the same for every contender."""
+        worker = self.workers[worker_name]
         cpu = worker.cpu_seconds()
-        items = clients.round(timeout=300)
-        ids = [f"outbox-{oid}" for item in items for oid in item["outbox_ids"]]
-        runs = self.wait_tasks("hogatar", ids, 300)
-        wait_for(lambda: self.unfinished_since(watermark) == 0, 60, "outbox rows to be done")
+        items = group.round(timeout=300)
+        ids = [f"{task_prefix}{oid}" for item in items for oid in item["outbox_ids"]]
+        runs = self.wait_tasks(worker_name, ids, 300)
+        wait_for(lambda: unfinished() == 0, 60, f"{worker_name} rows to be done")
         worker_cpu = worker.cpu_seconds() - cpu
         started = min(item["started"] for item in items)
         committed = max(item["ended"] for item in items)
