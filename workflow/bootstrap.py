@@ -3,7 +3,10 @@ workflow definitions and the broker together, for CLI, worker, web and tests ali
 
 from __future__ import annotations
 
+import contextlib
 from importlib.metadata import entry_points
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from config.settings import Settings, get_settings
 from workflow.clock import Clock, SystemClock
@@ -16,6 +19,7 @@ from workflow.publish_marks import PublishMarks
 from workflow.registries import Registries
 from workflow.relay import Publisher
 from workflow.runtime import Runtime
+from workflow.versions import VersionsNotMigrated, WorkflowVersions
 
 
 def build_registries() -> Registries:
@@ -59,13 +63,16 @@ def bootstrap(
         publisher = CeleryPublisher(make_celery(settings), timeout=settings.publish_timeout_seconds)
     session_factory = make_session_factory(engine)
     clock = clock or SystemClock()
-    return Runtime(
+    rt = Runtime(
         settings=settings,
         engine=engine,
         session_factory=session_factory,
         clock=clock,
         definitions=definitions,
         machines={name: SharedMachine(d) for name, d in definitions.items()},
+        versions=WorkflowVersions(
+            definitions, guards=registries.guards.names(), effects=registries.effects.names()
+        ),
         guards=registries.guards,
         effects=registries.effects,
         publisher=publisher,
@@ -80,3 +87,10 @@ def bootstrap(
         if engine.dialect.name == "postgresql"
         else None,
     )
+    # Before any session opens: recording a changed file is a write, and on SQLite a
+    # write waits for every open transaction of the process. Not migrated yet (`hogatar
+    # db upgrade` is about to run) or not reachable (the command says so when it needs
+    # the database): the first unit of work records them.
+    with contextlib.suppress(VersionsNotMigrated, SQLAlchemyError):
+        rt.sync_versions()
+    return rt

@@ -7,6 +7,8 @@ registries built at bootstrap say whether those names exist.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from collections import deque
 from collections.abc import Collection, Mapping
@@ -32,6 +34,8 @@ class TransitionDef:
     dest: str
     guards: tuple[str, ...] = ()
     effects: tuple[str, ...] = ()
+    #: What the step is called, per language (``label = { en = "...", hy = "..." }``).
+    labels: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,9 @@ class WorkflowDefinition:
     initial: str
     states: tuple[StateDef, ...]
     transitions: tuple[TransitionDef, ...]
+    #: The parsed file as it was loaded, stored with each version, and where it came from.
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    origin: str = field(default="", compare=False)
     _by_trigger_source: dict[tuple[str, str], TransitionDef] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -49,6 +56,19 @@ class WorkflowDefinition:
         for transition in self.transitions:
             for source in transition.sources:
                 self._by_trigger_source[(transition.trigger, source)] = transition
+
+    @property
+    def content_hash(self) -> str:
+        """What makes a version: the parsed content, so a comment or a re-ordered table
+        key is the same version and any change of meaning is a new one."""
+        canonical = json.dumps(self.raw, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def has_state(self, name: str) -> bool:
+        return any(state.name == name for state in self.states)
+
+    def is_final(self, name: str) -> bool:
+        return any(state.name == name and state.final for state in self.states)
 
     @property
     def state_names(self) -> list[str]:
@@ -66,6 +86,19 @@ class WorkflowDefinition:
 
     def transition(self, trigger: str, source: str) -> TransitionDef | None:
         return self._by_trigger_source.get((trigger, source))
+
+    def trigger_label(self, trigger: str, language: str) -> str:
+        """The step's name in ``language`` from the definition, else the trigger itself."""
+        for transition in self.transitions:
+            if transition.trigger == trigger and transition.labels:
+                return transition.labels.get(language) or transition.labels.get("en") or trigger
+        return trigger
+
+    def state_label(self, name: str, language: str) -> str:
+        for state in self.states:
+            if state.name == name:
+                return state.labels.get(language) or state.labels.get("en") or name
+        return name
 
     def allowed_triggers(self, state: str) -> list[str]:
         return [t.trigger for t in self.transitions if state in t.sources]
@@ -127,6 +160,9 @@ def parse_definition(raw: Mapping[str, Any], *, origin: str) -> WorkflowDefiniti
     transitions = []
     for index, table in enumerate(_require(raw, "transitions", where, list), start=1):
         t_where = f"{where}, transition #{index}"
+        t_labels = table.get("label", {})
+        if not isinstance(t_labels, dict):
+            raise DefinitionError(f"{t_where}: 'label' must be a table of language = text")
         transitions.append(
             TransitionDef(
                 trigger=_require(table, "trigger", t_where, str),
@@ -134,6 +170,7 @@ def parse_definition(raw: Mapping[str, Any], *, origin: str) -> WorkflowDefiniti
                 dest=_require(table, "dest", t_where, str),
                 guards=_string_list(table, "guards", t_where),
                 effects=_string_list(table, "effects", t_where),
+                labels=dict(t_labels),
             )
         )
     return WorkflowDefinition(
@@ -142,6 +179,8 @@ def parse_definition(raw: Mapping[str, Any], *, origin: str) -> WorkflowDefiniti
         initial=_require(raw, "initial", where, str),
         states=tuple(states),
         transitions=tuple(transitions),
+        raw=dict(raw),
+        origin=origin,
     )
 
 
@@ -150,6 +189,8 @@ def validate_definition(
 ) -> None:
     """Refuse a definition that could not run as written. Each message names the culprit."""
     where = f"workflow {definition.name}"
+    if definition.origin:
+        where += f" ({definition.origin})"
     names = definition.state_names
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:

@@ -40,10 +40,11 @@ def case_view(rt: Runtime, *, case_id: int) -> dict[str, Any]:
             .where(CaseActivityRow.case_id == case_id)
             .order_by(CaseActivityRow.id)
         ).all()
-        machine = rt.machine(case.workflow)
+        machine = rt.machine_of(case)
         return {
             "id": case.id,
             "workflow": case.workflow,
+            "workflow_version": case.workflow_version,
             "state": case.state,
             "version": case.version,
             "family_name": case.family_name,

@@ -20,6 +20,7 @@ from workflow.notifications.mailer import Mailer
 from workflow.publish_marks import PublishMarks
 from workflow.relay import Publisher, RelayPolicy
 from workflow.unit_of_work import UnitOfWork
+from workflow.versions import SyncReport, WorkflowVersions
 
 #: Reads what a workflow's guards need to know about a case (its assessments, plan, ...)
 #: inside the transition's transaction, so that the guards themselves stay pure.
@@ -51,8 +52,11 @@ class Runtime:
     engine: Engine
     session_factory: sessionmaker[Session]
     clock: Clock
+    #: The newest definition of each workflow (its file), which new cases start on.
     definitions: dict[str, WorkflowDefinition]
     machines: dict[str, SharedMachine]
+    #: Every version cases are pinned to; ``machine_of(case)`` is the one to obey.
+    versions: WorkflowVersions
     guards: GuardRegistry
     effects: EffectRegistry
     publisher: Publisher
@@ -74,13 +78,38 @@ class Runtime:
         return self.facts_loaders.get(workflow, no_facts)
 
     def unit_of_work(self) -> UnitOfWork:
+        # The files' versions are recorded before the first change, in a transaction of
+        # their own (a case must know its version when it opens).
+        if not self.versions.synced:
+            self.sync_versions()
         return UnitOfWork(self.session_factory)
 
+    def sync_versions(self) -> list[SyncReport]:
+        return self.versions.sync(self.session_factory, self.clock.now)
+
     def machine(self, workflow: str) -> SharedMachine:
+        """The newest version of ``workflow``: what a new case starts on."""
         try:
             return self.machines[workflow]
         except KeyError:
             raise UnknownWorkflow(workflow, sorted(self.machines)) from None
+
+    def current_version(self, workflow: str) -> int:
+        if not self.versions.synced:
+            self.sync_versions()
+        return self.versions.current(workflow)
+
+    def machine_of(self, case: Any) -> SharedMachine:
+        """The machine of the version ``case`` runs on (a case row or anything with
+        ``workflow`` and ``workflow_version``)."""
+        return self.machine_at(case.workflow, case.workflow_version)
+
+    def machine_at(self, workflow: str, version: int) -> SharedMachine:
+        self.machine(workflow)  # an unknown workflow says which ones exist
+        # Read-only: a page may ask inside an open session, where a write would wait for
+        # that very session on SQLite. The versions were recorded at bootstrap or by the
+        # first unit of work.
+        return self.versions.machine(self.session_factory, workflow, version)
 
     @property
     def relay_policy(self) -> RelayPolicy:

@@ -196,6 +196,7 @@ def open_case_in(rt: Runtime, uow: UnitOfWork, command: OpenCase) -> CaseOpened:
     initial = machine.definition.initial
     case = CaseRow(
         workflow=command.workflow,
+        workflow_version=rt.current_version(command.workflow),
         state=initial,
         version=1,
         family_name=clean(command.family_name),
@@ -237,7 +238,7 @@ def advance_case_in(rt: Runtime, uow: UnitOfWork, command: AdvanceCase) -> CaseA
     if not isinstance(command.data, dict):
         raise InvalidInput('data must be a JSON object, e.g. {"note": "..."}')
     case = load_case(uow, command.case_id, command.expected_version)
-    machine = rt.machine(case.workflow)
+    machine = rt.machine_of(case)
     transition = machine.definition.transition(command.trigger, case.state)
     if transition is None:
         raise TriggerNotAllowed(

@@ -75,12 +75,35 @@ class CaseRow(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     workflow: Mapped[str] = mapped_column(String(64))
+    #: The definition version the case runs on (workflow_versions.version), kept until an
+    #: operator migrates the case on purpose: a changed file applies to new cases only.
+    workflow_version: Mapped[int] = mapped_column(Integer, default=1)
     state: Mapped[str] = mapped_column(String(64), index=True)
     version: Mapped[int] = mapped_column(Integer)
     family_name: Mapped[str | None] = mapped_column(String(200))
     community: Mapped[str | None] = mapped_column(String(120))
     opened_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class WorkflowVersionRow(Base):
+    """Every definition a workflow has had, numbered per workflow: the file that was loaded
+    (parsed, so comments and layout make no new version) and its content hash. A case
+    pinned to an old version keeps working after its file changed or was deleted."""
+
+    __tablename__ = "workflow_versions"
+    __table_args__ = (
+        UniqueConstraint("workflow", "version", name="uq_workflow_versions_workflow_version"),
+        UniqueConstraint("workflow", "content_hash", name="uq_workflow_versions_workflow_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    workflow: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(255))
+    recorded_at: Mapped[datetime]
 
 
 class CaseEventRow(Base):
