@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 from sqlalchemy.exc import SQLAlchemyError
 
 from config.settings import Settings, SettingsError, get_settings
-from workflow import processes, queries, services
+from workflow import cli_workflows, processes, queries, services
 from workflow.cli_context import ActorOption, JsonFlag, actor_of, print_json, runtime
 from workflow.commands import (
     AdvanceCase,
@@ -36,12 +36,11 @@ db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 case_app = typer.Typer(no_args_is_help=True, help="Family cases.")
 outbox_app = typer.Typer(no_args_is_help=True, help="Background work waiting to be delivered.")
 incidents_app = typer.Typer(no_args_is_help=True, help="Effects that failed every retry.")
-workflow_app = typer.Typer(no_args_is_help=True, help="Workflow definitions in config/workflows.")
 app.add_typer(db_app, name="db")
 app.add_typer(case_app, name="case")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(incidents_app, name="incidents")
-app.add_typer(workflow_app, name="workflow")
+app.add_typer(cli_workflows.app, name="workflow")
 
 
 @db_app.command("upgrade")
@@ -295,41 +294,11 @@ def metrics(
         time.sleep(3600)
 
 
-@workflow_app.command("check")
-def workflow_check() -> None:
-    """Validate the workflow definitions."""
-    from workflow.bootstrap import load_workflows
-
-    _, definitions = load_workflows(get_settings())
-    for definition in definitions.values():
-        typer.echo(
-            f"{definition.name}: {len(definition.states)} states, "
-            f"{len(definition.transitions)} transitions, ok"
-        )
-
-
-@workflow_app.command("diagram")
-def workflow_diagram(
-    name: Annotated[str, typer.Argument()] = "family_case",
-    highlight: Annotated[
-        str | None, typer.Option("--highlight", help="State to highlight.")
-    ] = None,
-    language: Annotated[str, typer.Option("--language", help="en or hy")] = "en",
-) -> None:
-    """Print the workflow as Graphviz DOT."""
-    from workflow.bootstrap import load_workflows
-
-    _, definitions = load_workflows(get_settings())
-    if name not in definitions:
-        raise InvalidInput(f"unknown workflow {name!r}; known: {', '.join(sorted(definitions))}")
-    typer.echo(definitions[name].to_dot(highlight=highlight, language=language), nl=False)
-
-
 def _checked_settings() -> Settings:
+    """Refuse to start on a bad definition, and say which running cases stay on an
+    older version of their workflow (and how to move them)."""
     settings = get_settings()
-    from workflow.bootstrap import load_workflows
-
-    load_workflows(settings)  # refuse to start on a bad definition
+    cli_workflows.report_versions_at_start_up(runtime())
     return settings
 
 

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
@@ -74,7 +75,12 @@ class WorkflowVersions:
         self._effects = set(effects)
         self._current: dict[str, int] = {}
         self._machines: dict[tuple[str, int], SharedMachine] = {}
+        #: Every stored version, read at ``sync``: a page asks for a case's machine inside
+        #: its own session, and on SQLite (BEGIN IMMEDIATE) a second one would wait for it.
+        self._stored_rows: dict[tuple[str, int], tuple[dict[str, Any], str]] = {}
         self._lock = threading.Lock()
+        #: Versions this process recorded (the file had changed since the last start).
+        self.recorded: list[SyncReport] = []
 
     @property
     def synced(self) -> bool:
@@ -108,7 +114,20 @@ class WorkflowVersions:
                 version, recorded = _record(session_factory, definition, now)
                 self._current[name] = version
                 self._machines.setdefault((name, version), SharedMachine(definition))
-                reports.append(SyncReport(workflow=name, version=version, recorded=recorded))
+                report = SyncReport(workflow=name, version=version, recorded=recorded)
+                reports.append(report)
+                if recorded:
+                    self.recorded.append(report)
+            with session_factory() as session:
+                for row in session.execute(
+                    select(
+                        WorkflowVersionRow.workflow,
+                        WorkflowVersionRow.version,
+                        WorkflowVersionRow.definition,
+                        WorkflowVersionRow.source,
+                    ).where(WorkflowVersionRow.workflow.in_(list(self._newest)))
+                ):
+                    self._stored_rows[(row.workflow, row.version)] = (row.definition, row.source)
             return reports
 
     def machine(
@@ -132,15 +151,21 @@ class WorkflowVersions:
     def _stored(
         self, session_factory: sessionmaker[Session], workflow: str, version: int
     ) -> WorkflowDefinition:
-        with session_factory() as session:
-            row = session.scalars(
-                select(WorkflowVersionRow).where(
-                    WorkflowVersionRow.workflow == workflow, WorkflowVersionRow.version == version
-                )
-            ).one_or_none()
-        if row is None:
-            raise DefinitionError(f"workflow {workflow!r} has no version {version}")
-        definition = parse_definition(row.definition, origin=f"{row.source}, version {version}")
+        stored = self._stored_rows.get((workflow, version))
+        if stored is None:
+            # Recorded by another process since this one started (a newer deploy).
+            with session_factory() as session:
+                row = session.scalars(
+                    select(WorkflowVersionRow).where(
+                        WorkflowVersionRow.workflow == workflow,
+                        WorkflowVersionRow.version == version,
+                    )
+                ).one_or_none()
+                if row is None:
+                    raise DefinitionError(f"workflow {workflow!r} has no version {version}")
+                stored = (row.definition, row.source)
+        raw, source = stored
+        definition = parse_definition(raw, origin=f"{source}, version {version}")
         validate_definition(definition, guards=self._guards, effects=self._effects)
         return definition
 
