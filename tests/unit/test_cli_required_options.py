@@ -16,6 +16,7 @@ import typer
 
 from config.settings import Settings
 from tests import programme_fixtures as pf
+from tests.foster_fixtures import foster_case_in
 from tests.support import RecordingPublisher
 from workflow import cli, cli_context
 from workflow.bootstrap import bootstrap
@@ -112,6 +113,30 @@ EXAMPLES = [
     ("procurement deliver", ["{ordered}"]),
     ("procurement cancel", ["{request}", "--reason", "no longer needed"]),
     ("procurement list", []),
+    ("foster inquire", ["--family-name", "Ղազարյան", "--community", "hrazdan", "--adults", "2"]),
+    ("foster apply", ["{foster_inquiry}", "--date", "{today}"]),
+    (
+        "foster home-assessment",
+        ["{foster_home}", "--assessor", pf.SOCIAL_WORKER, "--date", "{today}"]
+        + ["--outcome", "recommended", "--recommendation", "Տունը հարմար է"],
+    ),
+    (
+        "foster training",
+        ["{foster_training}", "--date", "{today}", "--modules", "child_development"]
+        + ["--trainer", "Լիլիթ Գրիգորյան"],
+    ),
+    ("foster decision", ["{foster_approval}", "--approved", "--number", "14", "--date", "{today}"]),
+    (
+        "foster match",
+        ["{foster_matching}", "--child-reference", "KOT-1", "--initials", "Ա.Հ."]
+        + ["--age", "6", "--date", "{today}"],
+    ),
+    ("foster place", ["{foster_placement}", "--date", "{today}"]),
+    (
+        "foster visit",
+        ["{foster_monitoring}", "--visitor", pf.SOCIAL_WORKER, "--date", "{today}"]
+        + ["--observations", "Երեխան հարմարվել է"],
+    ),
 ]
 
 
@@ -213,6 +238,11 @@ def seeded(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     for step in (["approve", "--actor", "officer"], ["order", "--actor", "officer"]):
         run_in(rt, ["procurement", step[0], str(goods["id"]), *step[1:]])
     ids["ordered"] = str(goods["id"])
+    for state in ("inquiry", "home_assessment", "training", "approval", "matching"):
+        ids[f"foster_{state.split('_')[0]}"] = str(foster_case_in(rt, state))
+    for state in ("placement", "monitoring"):
+        ids[f"foster_{state}"] = str(foster_case_in(rt, state))
+    work_off(rt, publisher)
     rt.engine.dispose()
     return directory / "db.sqlite3", ids
 

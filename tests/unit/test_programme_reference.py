@@ -28,7 +28,14 @@ def test_the_programme_as_configured():
         "severe_conditions",
     ]
     assert ref.min_additional == 1
-    assert set(ref.categories) == {"education", "health", "economic", "psychosocial", "rights"}
+    assert set(ref.categories) == {
+        "education",
+        "health",
+        "economic",
+        "psychosocial",
+        "rights",
+        "foster_care",
+    }
     assert {code: s.category for code, s in ref.services.items()} == {
         "clubs": "education",
         "preschool_fee": "education",
@@ -41,11 +48,13 @@ def test_the_programme_as_configured():
         "individual_counselling": "psychosocial",
         "group_counselling": "psychosocial",
         "rights_counselling": "rights",
+        "foster_starter_kit": "foster_care",
     }
     assert {c for c, s in ref.services.items() if s.procurement} == {
         "school_supplies",
         "medicines",
         "tools_equipment",
+        "foster_starter_kit",
     }
     assert {c for c, s in ref.services.items() if s.follow_up} == {
         "individual_counselling",

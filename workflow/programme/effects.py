@@ -4,6 +4,7 @@ once per outbox row (the ledger), and may queue further effects."""
 
 from __future__ import annotations
 
+from workflow.programme.foster_care import EFFECTS as FOSTER_EFFECTS
 from workflow.programme.procurement import orders, requests
 from workflow.programme.referrals import effects as referrals
 from workflow.programme.reminders import effects as reminders
@@ -22,6 +23,8 @@ HANDLERS: dict[str, EffectHandler] = {
     "reminders.send": reminders.send_reminder,
     "reminders.escalate": reminders.escalate_reminder,
     "procurement.send_purchase_order": orders.send_purchase_order,
+    # Declared by the foster-care workflow's transitions (workflow/programme/foster_care).
+    **FOSTER_EFFECTS,
 }
 
 

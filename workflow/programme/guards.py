@@ -1,7 +1,7 @@
-"""Guards of the family workflow. Pure: they read the context (its facts were loaded by
-``workflow.programme.facts``), never the database, and each returns the requirements
-still unmet, each as what to do next in words a social worker understands, with its
-stable code and the command that does it (``HINTS``)."""
+"""Guards of the family workflow (and, by name, the foster-care workflow's). Pure: they
+read the context (its facts were loaded by ``workflow.programme.facts``), never the
+database, and each returns the requirements still unmet, each as what to do next in words
+a social worker understands, with its stable code and the command that does it (``HINTS``)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from workflow.guards import GuardContext, GuardRegistry, Requirement, reason_given
+from workflow.programme.foster_care import GUARDS as FOSTER_GUARDS
 
 
 def _rules(context: GuardContext) -> Mapping[str, Any]:
@@ -162,6 +163,9 @@ GUARDS = {
     "stabilisation_evidence": stabilisation_evidence,
     "closure_reason_given": closure_reason_given,
     "reason_given": reason_given,
+    # The foster-care workflow's (workflow/programme/foster_care/guards.py); it closes
+    # with closure_reason_given above, over its own closure reasons.
+    **FOSTER_GUARDS,
 }
 
 

@@ -28,6 +28,21 @@ from workflow.programme.families.commands import (
     UpdateFamily,
     WithdrawConsent,
 )
+from workflow.programme.foster_care import INTAKE as FOSTER_INTAKE
+from workflow.programme.foster_care import services as foster
+from workflow.programme.foster_care import steps as foster_steps
+from workflow.programme.foster_care.commands import (
+    RecordApplication,
+    RecordCommissionDecision,
+    RecordHomeAssessment,
+    RecordMatch,
+    RecordMonitoringVisit,
+    RecordPlacement,
+    RecordTraining,
+    RegisterInquiry,
+)
+from workflow.programme.foster_care.config import foster_rules
+from workflow.programme.foster_care.facts import make_foster_facts_loader
 from workflow.programme.plans import services as plans
 from workflow.programme.plans.commands import (
     CancelService,
@@ -55,7 +70,7 @@ from workflow.programme.referrals.commands import (
 )
 from workflow.programme.reminders import services as reminders
 from workflow.programme.reminders.commands import AcknowledgeReminder, SweepReminders
-from workflow.programme.shared.cases import FAMILY_WORKFLOW
+from workflow.programme.shared.cases import FAMILY_WORKFLOW, FOSTER_WORKFLOW
 from workflow.programme.shared.cli import INTAKE
 from workflow.programme.shared.policies import policies
 from workflow.programme.shared.reference import reference
@@ -101,6 +116,15 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
     DeliverProcurement: requests.deliver,
     CancelProcurement: requests.cancel,
     ConsolidatePurchaseOrders: orders.consolidate,
+    # The foster-care pilot, a second workflow (config/workflows/foster_care.toml).
+    RegisterInquiry: foster.register_inquiry,
+    RecordApplication: foster.record_application,
+    RecordHomeAssessment: foster.record_home_assessment,
+    RecordTraining: foster.record_training,
+    RecordCommissionDecision: foster_steps.record_decision,
+    RecordMatch: foster_steps.record_match,
+    RecordPlacement: foster_steps.record_placement,
+    RecordMonitoringVisit: foster_steps.record_visit,
 }
 
 
@@ -112,10 +136,13 @@ def register(registries: Registries) -> None:
     guards.register(registries.guards)
     effects.register(registries.effects)
     registries.facts[FAMILY_WORKFLOW] = make_facts_loader(ref)
+    registries.facts[FOSTER_WORKFLOW] = make_foster_facts_loader(foster_rules())
     registries.transition_listeners.append(reminders.on_transition)
+    registries.transition_listeners.append(foster_steps.on_transition)
     # Who may act (``--actor``), and which workflows open their cases by an intake.
     registries.actor_check = staff.known_actor
     registries.intakes.update(INTAKE)
+    registries.intakes[FOSTER_WORKFLOW] = FOSTER_INTAKE
     # Goods planned for a case under way are requested; a session is a follow-up.
     registries.react(ServicePlanned, requests.after_service_planned)
     registries.react(CounsellingHeld, reminders.after_counselling)
@@ -131,6 +158,7 @@ def register_commands(app: typer.Typer) -> None:
     from workflow.programme.demo.cli import demo_app
     from workflow.programme.exchange.cli import export_app, import_app
     from workflow.programme.families.cli import assign, consent_app, family_app, reassign
+    from workflow.programme.foster_care.cli import foster_app
     from workflow.programme.inbox.cli import inbox
     from workflow.programme.plans.cli import income_app, plan_app
     from workflow.programme.procurement.cli import procurement_app
@@ -156,3 +184,4 @@ def register_commands(app: typer.Typer) -> None:
     app.add_typer(reminder_app, name="reminder")
     app.command("inbox")(inbox)
     app.add_typer(procurement_app, name="procurement")
+    app.add_typer(foster_app, name="foster")

@@ -22,6 +22,7 @@ from workflow.programme.plans.commands import (
 from workflow.programme.plans.errors import PlannedServiceNotFound, ServiceStatusRefused
 from workflow.programme.plans.models import DeliveryRow, IncomeSourceRow, PlannedServiceRow
 from workflow.programme.shared.cases import (
+    PLAN_WORKFLOWS,
     CaseFileChanged,
     case_for_change,
     not_in_future,
@@ -109,7 +110,7 @@ def _planned(
     row = uow.session.get(PlannedServiceRow, planned_service_id)
     if row is None:
         raise PlannedServiceNotFound(planned_service_id)
-    case = case_for_change(rt, uow, row.case_id, expected_version)
+    case = case_for_change(rt, uow, row.case_id, expected_version, workflows=PLAN_WORKFLOWS)
     if row.status not in STEPS[step]:
         raise ServiceStatusRefused(row.id, row.status, done)
     return row, case

@@ -17,6 +17,7 @@ from workflow.programme.procurement.errors import (
 )
 from workflow.programme.procurement.models import ProcurementRequestRow
 from workflow.programme.procurement.queries import budget, list_procurement, list_purchase_orders
+from workflow.programme.procurement.requests import new_request
 
 __all__ = [
     "ApproveProcurement",
@@ -33,4 +34,5 @@ __all__ = [
     "budget",
     "list_procurement",
     "list_purchase_orders",
+    "new_request",
 ]

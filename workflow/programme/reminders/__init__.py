@@ -5,18 +5,28 @@ from workflow.programme.reminders.commands import AcknowledgeReminder, SweepRemi
 from workflow.programme.reminders.errors import ReminderNotFound, ReminderNotOpen
 from workflow.programme.reminders.models import ReminderRow
 from workflow.programme.reminders.queries import OPEN_REMINDERS, list_reminders, overdue_reminders
-from workflow.programme.reminders.services import CLOSED, ENROLMENT_DECIDED, FOLLOW_UP_RECORDED
+from workflow.programme.reminders.services import (
+    CLOSED,
+    ENROLMENT_DECIDED,
+    FOLLOW_UP_RECORDED,
+    FOSTER_MONITORING_VISIT,
+    cancel_waiting,
+    schedule_reminder,
+)
 
 __all__ = [
     "AcknowledgeReminder",
     "CLOSED",
     "ENROLMENT_DECIDED",
     "FOLLOW_UP_RECORDED",
+    "FOSTER_MONITORING_VISIT",
     "OPEN_REMINDERS",
     "ReminderNotFound",
     "ReminderNotOpen",
     "ReminderRow",
     "SweepReminders",
+    "cancel_waiting",
     "list_reminders",
     "overdue_reminders",
+    "schedule_reminder",
 ]

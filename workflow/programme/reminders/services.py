@@ -13,7 +13,7 @@ follow-up session, or closing the case, cancels what is still waiting.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -39,10 +39,13 @@ from workflow.unit_of_work import UnitOfWork
 FAMILY_WORKFLOW = "family_case"
 FOLLOW_UP = "counselling_follow_up"
 ENROLMENT_DECISION = "enrolment_decision"
+#: A foster family's next monitoring visit (workflow/programme/foster_care schedules it).
+FOSTER_MONITORING_VISIT = "foster_monitoring_visit"
 #: kind -> (mail template to the recipient, mail template of the escalation)
 TEMPLATES = {
     FOLLOW_UP: ("counselling_follow_up", "counselling_escalation"),
     ENROLMENT_DECISION: ("enrolment_decision", "enrolment_decision_escalation"),
+    FOSTER_MONITORING_VISIT: ("foster_monitoring_visit", "foster_monitoring_visit_escalation"),
 }
 WAITING = ("scheduled", "sending", "sent")
 #: Reminders fall due at the start of the working day, Armenian time.
@@ -161,6 +164,43 @@ def on_transition(
             actor=actor,
             kinds=(ENROLMENT_DECISION,),
         )
+
+
+def schedule_reminder(
+    uow: UnitOfWork,
+    *,
+    case: CaseRow,
+    kind: str,
+    recipient_id: int,
+    due_day: date,
+    actor: str,
+    now: datetime,
+) -> ReminderRow:
+    """A reminder of ``kind`` for ``recipient_id``, due at the start of ``due_day``, in the
+    caller's transaction; beat's sweep sends it like every other reminder. Features with
+    reminders of their own (a foster family's monitoring visits) schedule them here."""
+    if kind not in TEMPLATES:
+        raise ValueError(f"no mail templates for reminders of kind {kind!r}")
+    row = ReminderRow(
+        case_id=case.id,
+        kind=kind,
+        session_id=None,
+        recipient_id=recipient_id,
+        status="scheduled",
+        due_at=datetime.combine(due_day, WORKDAY_STARTS, tzinfo=ARMENIA_TIME),
+        created_at=now,
+    )
+    uow.session.add(row)
+    uow.session.flush()
+    note_activity(
+        uow,
+        case=case,
+        kind="reminder_scheduled",
+        actor=actor,
+        now=now,
+        data={"reminder_id": row.id, "kind": kind, "due_on": due_day.isoformat()},
+    )
+    return row
 
 
 def schedule_enrolment_decision(context: EffectContext) -> Mapping[str, Any]:

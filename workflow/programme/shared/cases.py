@@ -16,6 +16,11 @@ from workflow.services import append_event, load_case
 from workflow.unit_of_work import UnitOfWork
 
 FAMILY_WORKFLOW = "family_case"
+#: The foster-care pilot's cases: prospective foster families (workflow/programme/foster_care).
+FOSTER_WORKFLOW = "foster_care"
+#: Workflows whose cases have a service plan: a foster family's plan holds its starter kit,
+#: whose delivery procurement records on it.
+PLAN_WORKFLOWS = (FAMILY_WORKFLOW, FOSTER_WORKFLOW)
 
 
 def final_states(rt: Runtime) -> set[str]:
@@ -29,13 +34,19 @@ def open_states(rt: Runtime) -> list[str]:
 
 
 def case_for_change(
-    rt: Runtime, uow: UnitOfWork, case_id: int, expected_version: int | None
+    rt: Runtime,
+    uow: UnitOfWork,
+    case_id: int,
+    expected_version: int | None,
+    *,
+    workflows: tuple[str, ...] = (FAMILY_WORKFLOW,),
 ) -> CaseRow:
-    """A family case that may be changed: it exists, the version is current, it is open."""
+    """A case of one of ``workflows`` (a family case unless told otherwise) that may be
+    changed: it exists, the version is current, it is open (by its own definition)."""
     case = load_case(uow, case_id, expected_version)
-    if case.workflow != FAMILY_WORKFLOW:
+    if case.workflow not in workflows:
         raise NotAFamilyCase(case.id, case.workflow)
-    if case.state in final_states(rt):
+    if rt.machine_of(case).definition.is_final(case.state):
         raise CaseIsClosed(case.id)
     return case
 
