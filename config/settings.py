@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     workflows_dir: Path = WORKFLOWS_DIR
 
+    # Spreadsheet imports (`hogatar import families`): larger files are refused at once,
+    # before a row is read. A zipped .xlsx is also refused when its parts would unpack to
+    # more than import_max_unpacked_bytes (a small file can inflate to gigabytes).
+    import_max_bytes: int = Field(default=10_000_000, ge=1_000)
+    import_max_unpacked_bytes: int = Field(default=100_000_000, ge=1_000)
+    import_max_rows: int = Field(default=5_000, ge=1)
+
     # Delivery of effects.
     effect_max_retries: int = Field(default=6, ge=0, le=50)
     retry_backoff_seconds: float = Field(default=2.0, gt=0)

@@ -88,3 +88,28 @@ def name_key(value: str) -> str:
     text = APOSTROPHES.sub("", unicodedata.normalize("NFC", value).casefold())
     words = (_folded(_in_latin(word)) for word in re.split(r"[\W_]+", text))
     return " ".join(sorted(word for word in words if word))
+
+
+#: What a spreadsheet takes for the start of a formula (or, for tab and CR, what it
+#: strips before looking): a family name "=HYPERLINK(...)" would run in the office's
+#: spreadsheet. OWASP's advice: such cells are written as text, with a leading quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A phone number ("+374 91 123456") is left as it is: it cannot hold a function call,
+#: and staff copy it from the sheet to dial.
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]*$|^\+[0-9 ()\-]+$")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """``value`` as it is safe to write into a CSV or XLSX cell: text a spreadsheet would
+    run as a formula gets a leading apostrophe; numbers, dates and phones are unchanged."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    if _PHONE.match(value):
+        return value
+    return "'" + value
+
+
+def looks_like_formula(value: str) -> bool:
+    """What an import refuses in a cell: text that starts as a formula (``=``, ``@``),
+    after the apostrophe this app's exports put in front of such text."""
+    return value.lstrip("'").startswith(("=", "@"))

@@ -44,6 +44,7 @@ def import_families(
             actor=actor_of(actor),
             skip_invalid=skip_invalid,
             confirm_duplicates=confirm_duplicates,
+            progress=lambda line: typer.echo(line, err=True),
         )
     except ImportProblems as refused:
         show(refused.report)  # row by row on stdout; the one-line verdict on stderr

@@ -6,6 +6,7 @@ UTF-8 with a byte-order mark, so Excel shows Armenian correctly; the import read
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from workflow.programme.shared.cases import FAMILY_WORKFLOW
 from workflow.programme.shared.reference import reference
 from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.runtime import Runtime
+from workflow.text import spreadsheet_cell
 
 COLUMNS = (
     "case_id",
@@ -56,12 +58,19 @@ def export_cases(rt: Runtime, *, path: Path, state: str | None = None) -> int:
     if state is not None and state not in states:
         raise InvalidInput(f"unknown state {state!r}; states: {', '.join(states)}")
     rows = case_rows(rt, state=state)
+    # Written beside the target and renamed at the end: a full disk or a broken pipe
+    # leaves the previous file (or none), never half a list.
+    partial = path.with_name(f".{path.name}.partial")
     try:
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        with partial.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=COLUMNS)
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows(
+                {column: spreadsheet_cell(value) for column, value in row.items()} for row in rows
+            )
+        os.replace(partial, path)
     except OSError as exc:
+        partial.unlink(missing_ok=True)
         raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
     return len(rows)
 

@@ -10,13 +10,14 @@ without problems are imported (all in one transaction) and the others are report
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from workflow.clock import local_day
-from workflow.programme.exchange.sheets import ImportRefused, Row, read_sheet
+from workflow.programme.exchange.sheets import ImportRefused, Limits, Row, read_sheet
 from workflow.programme.families import (
     FamilyInput,
     RegisterFamily,
@@ -28,7 +29,7 @@ from workflow.programme.shared.reference import reference
 from workflow.programme.shared.values import Problems, phone_key
 from workflow.programme.staff import community_lookup, find_community
 from workflow.runtime import Runtime
-from workflow.text import name_key, search_key
+from workflow.text import looks_like_formula, name_key, search_key
 
 FAMILY_COLUMNS = (
     "family_name",
@@ -46,6 +47,8 @@ COLUMNS = ("family_ref", *FAMILY_COLUMNS, *MEMBER_COLUMNS)
 REQUIRED_COLUMNS = ("family_ref", "family_name", "community", "role", "full_name")
 #: Where a problem found on a form field is shown in the sheet.
 FORM_TO_COLUMN = {"consent.purpose": "consent_purpose", "consent.given_on": "consent_date"}
+#: How often a long import says how far it is.
+PROGRESS_EVERY = 250
 MEMBER_FIELD = re.compile(r"^members\[(\d+)\]\.(\w+)$")
 
 
@@ -114,8 +117,19 @@ def import_families(
     actor: str,
     skip_invalid: bool = False,
     confirm_duplicates: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> ImportReport:
-    sheet = read_sheet(path)
+    """``progress`` hears how far a long import is (every PROGRESS_EVERY families)."""
+    settings = rt.settings
+    sheet = read_sheet(
+        path,
+        Limits(
+            max_bytes=settings.import_max_bytes,
+            max_unpacked_bytes=settings.import_max_unpacked_bytes,
+            max_rows=settings.import_max_rows,
+        ),
+    )
+    say = progress or (lambda _line: None)
     header_problems = _check_header(sheet.columns)
     missing = [p.column for p in header_problems if p.problem.startswith("is missing")]
     if missing:
@@ -127,8 +141,10 @@ def import_families(
     today = local_day(rt.clock.now())
     with rt.unit_of_work() as uow:
         lookup = community_lookup(uow.session)
-        for group in groups:
+        for done, group in enumerate(groups, start=1):
             _validate(rt, group, today=today, lookup=lookup, confirm=confirm_duplicates, uow=uow)
+            if done % PROGRESS_EVERY == 0:
+                say(f"checked {done} of {len(groups)} families")
         _within_file_duplicates(groups)
         problems = header_problems + [p for g in groups for p in g.problems]
         problems.sort(key=lambda p: (p.row, COLUMNS.index(p.column) if p.column in COLUMNS else 0))
@@ -144,7 +160,9 @@ def import_families(
         )
         if report.refused:
             raise ImportProblems(report)
-        for group in valid:
+        for done, group in enumerate(valid, start=1):
+            if done % PROGRESS_EVERY == 0:
+                say(f"registered {done} of {len(valid)} families")
             assert group.family is not None
             registered = register_family_in(
                 rt,
@@ -154,6 +172,8 @@ def import_families(
                 ),
             )
             report.imported_case_ids.append(registered.case_id)
+        if len(valid) >= PROGRESS_EVERY:
+            say(f"saving {len(valid)} families in one transaction")
         uow.commit()
     return report
 
@@ -235,6 +255,25 @@ def _validate(
     rt: Runtime, group: FamilyRows, *, today: date, lookup: Any, confirm: bool, uow: Any
 ) -> None:
     if group.problems:  # no family_ref: nothing to group by
+        return
+    for row in group.rows:
+        for column, value in row.cells.items():
+            if not isinstance(value, str):
+                continue
+            if looks_like_formula(value):
+                group.problems.append(
+                    RowProblem(
+                        row.number,
+                        column,
+                        f"starts with {value.lstrip(chr(39))[0]!r}, which a spreadsheet runs "
+                        "as a formula: write the text without it",
+                    )
+                )
+            elif "\x00" in value:
+                group.problems.append(
+                    RowProblem(row.number, column, "holds a NUL character (\\x00): remove it")
+                )
+    if group.problems:
         return
     where: dict[str, int] = {}
     form: dict[str, Any] = {}
