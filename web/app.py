@@ -13,7 +13,8 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from web.cases import api, casework, pages, registration
+from web.cases import api, casework, pages
+from web.cases.family import family_plugin
 from web.incidents import routes as incidents_routes
 from web.procurement import api as procurement_api
 from web.procurement import routes as procurement_routes
@@ -26,15 +27,30 @@ from web.session import public, routes
 from web.shared import errors
 from web.shared.auth import require_login, verify_csrf
 from web.shared.middleware import LanguageAndTiming
+from web.shared.plugins import WorkflowPlugin, WorkflowPlugins
+from web.workflows import routes as workflows_routes
 from workflow.runtime import Runtime
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 API_PREFIX = "/api/v1"
 
 
-def create_app(runtime: Runtime, *, secret_key: str | None = None) -> FastAPI:
-    """The app; ``secret_key`` defaults to HOGATAR_WEB_SECRET_KEY (required)."""
+def programme_plugins() -> list[WorkflowPlugin]:
+    """The programme's workflows that have more than the generic case page: their own
+    sections, forms and intake. A workflow not listed here gets the generic page."""
+    return [family_plugin()]
+
+
+def create_app(
+    runtime: Runtime,
+    *,
+    secret_key: str | None = None,
+    plugins: list[WorkflowPlugin] | None = None,
+) -> FastAPI:
+    """The app; ``secret_key`` defaults to HOGATAR_WEB_SECRET_KEY (required), ``plugins``
+    to the programme's (``programme_plugins``)."""
     key = secret_key or runtime.settings.require_web_secret_key()
+    registered = WorkflowPlugins(programme_plugins() if plugins is None else plugins)
     app = FastAPI(
         title="Hogatar back-office API",
         version="1",
@@ -47,6 +63,7 @@ def create_app(runtime: Runtime, *, secret_key: str | None = None) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.secret_key = key
+    app.state.plugins = registered
     errors.install(app)
     app.add_middleware(LanguageAndTiming)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -57,7 +74,10 @@ def create_app(runtime: Runtime, *, secret_key: str | None = None) -> FastAPI:
     app.include_router(routes.router, dependencies=protected)
     app.include_router(pages.router, dependencies=protected)
     app.include_router(casework.router, dependencies=protected)
-    app.include_router(registration.router, dependencies=protected)
+    for plugin in registered:
+        for router in plugin.routers:
+            app.include_router(router, dependencies=protected)
+    app.include_router(workflows_routes.router, dependencies=protected)
     app.include_router(reports_routes.router, dependencies=protected)
     app.include_router(reminders_routes.router, dependencies=protected)
     app.include_router(referrals_routes.router, dependencies=protected)

@@ -161,7 +161,14 @@ def refused_forms(
 ERRORS = ("/cases/abc", "/cases/999999", "/no-such-page", "/cases/1/forms/no-such-form")
 #: What HTMX asks for when a caseload filter changes: the results alone.
 RESULTS = {"HX-Request": "true", "HX-Target": "results"}
-CASELOAD_FILTERS = ("", "?state=closed", "?state=enrolled&sort=name", "?q=յան", "?q=nobody")
+CASELOAD_FILTERS = (
+    "",
+    "?state=closed",
+    "?state=enrolled&sort=name",
+    "?q=յան",
+    "?q=nobody",
+    "?workflow=family_case&state=all",
+)
 
 
 def partials(browser: Browser) -> Iterator[tuple[str, Any]]:
@@ -180,7 +187,7 @@ def test_every_page_speaks_one_language(demo, language):
     visited = 0
     for username in READERS:
         browser = reader(demo, username, language)
-        starts = ["/", "/cases", "/inbox", "/referrals", "/procurement", "/reports"]
+        starts = ["/", "/cases", "/inbox", "/referrals", "/procurement", "/reports", "/workflows"]
         starts += ["/families/new", *ERRORS]
         pages = list(walk(browser, starts))
         forms = [path for path, r in pages if "/forms/" in path and r.status_code == 200]

@@ -34,6 +34,7 @@ from web.shared.accounts import Staff
 from web.shared.auth import Forbidden, require, runtime
 from web.shared.lookups import today
 from web.shared.permissions import Permission, allowed, trigger_permission
+from web.shared.plugins import plugins
 from workflow import services
 from workflow.clock import as_utc
 from workflow.errors import NotFound
@@ -81,7 +82,7 @@ def list_cases(request: Request, staff: Staff = VIEW) -> JSONResponse:
 
 @router.get("/cases/{case_id}", summary="A case file with its timeline and transitions")
 def get_case(request: Request, case_id: int, staff: Staff = VIEW) -> JSONResponse:
-    return JSONResponse(_case_json(case_file(runtime(request), case_id)))
+    return JSONResponse(_case_json(case_file(runtime(request), case_id, plugins(request))))
 
 
 def _iso(value: Any) -> Any:
@@ -93,7 +94,8 @@ def _row(row: Any, *fields: str) -> dict[str, Any]:
 
 
 def _case_json(file: dict[str, Any]) -> dict[str, Any]:
-    family, staff = file["family"], file["staff"]
+    # A case of a workflow without the family's file has none of its parts.
+    family, staff = file.get("family"), file.get("staff", {})
 
     def username(staff_id: int | None) -> str | None:
         return staff[staff_id].username if staff_id in staff else None
@@ -112,16 +114,16 @@ def _case_json(file: dict[str, Any]) -> dict[str, Any]:
                 "referral_partner_name",
                 "state_benefit",
             ),
-            "community": file["community"].code if file["community"] else None,
+            "community": file["community"].code if file.get("community") else None,
             "social_worker": username(family.social_worker_id),
             "psychologist": username(family.psychologist_id),
         },
         "members": [
             _row(m, "id", "role", "full_name", "date_of_birth", "disability", "health_notes")
-            for m in file["members"]
+            for m in file.get("members", [])
         ],
         "consents": [
-            _row(c, "id", "purpose", "given_on", "withdrawn_on") for c in file["consents"]
+            _row(c, "id", "purpose", "given_on", "withdrawn_on") for c in file.get("consents", [])
         ],
         "assessments": [
             {
@@ -136,7 +138,7 @@ def _case_json(file: dict[str, Any]) -> dict[str, Any]:
                 ),
                 "assessor": username(a.assessor_id),
             }
-            for a in file["assessments"]
+            for a in file.get("assessments", [])
         ],
         "plan": [
             {
@@ -155,21 +157,21 @@ def _case_json(file: dict[str, Any]) -> dict[str, Any]:
                 "provider_staff": username(p.provider_staff_id),
                 "deliveries": [
                     _row(d, "id", "delivered_on", "quantity", "cost_amd", "notes")
-                    for d in file["deliveries"].get(p.id, [])
+                    for d in file.get("deliveries", {}).get(p.id, [])
                 ],
             }
-            for p in file["plan"]
+            for p in file.get("plan", [])
         ],
         "counselling": [
             {
                 **_row(c, "id", "kind", "held_on", "follow_up_needed", "notes"),
                 "psychologist": username(c.psychologist_id),
             }
-            for c in file["counselling"]
+            for c in file.get("counselling", [])
         ],
         "income": [
             _row(i, "id", "kind", "started_on", "description", "monthly_amount_amd")
-            for i in file["incomes"]
+            for i in file.get("incomes", [])
         ],
         "transitions": [
             {
@@ -198,9 +200,9 @@ def _case_json(file: dict[str, Any]) -> dict[str, Any]:
             fx for e in file["timeline"] if e["kind"] == "activity" for fx in e["effects"]
         ]
         + file["background"],
-        "referrals": file["referrals"],
+        "referrals": file.get("referrals", []),
         "reminders": file["reminders"],
-        "procurement": file["procurement"],
+        "procurement": file.get("procurement", []),
     }
 
 

@@ -1,7 +1,8 @@
-"""One case as the case page and the API show it: family, household, consent,
-assessments, service plan, counselling, income, the timeline (events and the work done
-around the case, with each effect's delivery), and the transitions from the current
-state with what each still needs."""
+"""One case as the case page and the API show it, whatever its workflow: the header, the
+definition version it runs on, the timeline (events and the work done around the case,
+with each effect's delivery), and the transitions from the current state with what each
+still needs. A workflow's own part of the file (the family's household, assessments,
+plan, ...) comes from its plug-in (``web.shared.plugins``)."""
 
 from __future__ import annotations
 
@@ -9,24 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from web.shared.lookups import FAMILY_WORKFLOW
 from web.shared.permissions import Permission, trigger_permission
+from web.shared.plugins import WorkflowPlugins
 from workflow import queries
 from workflow.clock import as_utc
 from workflow.errors import CaseNotFound
 from workflow.guards import GuardContext
 from workflow.persistence.models import CaseRow
-from workflow.programme import procurement as programme_procurement
-from workflow.programme import referrals as programme_referrals
 from workflow.programme import reminders as programme_reminders
-from workflow.programme.assessment import AssessmentRow
-from workflow.programme.counselling import CounsellingParticipantRow, CounsellingSessionRow
-from workflow.programme.families import ConsentRow, FamilyRow, MemberRow
-from workflow.programme.plans import DeliveryRow, IncomeSourceRow, PlannedServiceRow
-from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.runtime import Runtime
 from workflow.services import snapshot_of
 
@@ -49,6 +42,8 @@ class TransitionOption:
     needs_reason: bool
     #: What the reader's role must allow to take the step; the page names the roles that can.
     permission: Permission
+    #: The guards met by what the step's form asks for (``INPUT_GUARDS``).
+    asks: tuple[str, ...] = ()
 
     @property
     def allowed(self) -> bool:
@@ -58,7 +53,7 @@ class TransitionOption:
 def transition_options(rt: Runtime, session: Session, case: CaseRow) -> list[TransitionOption]:
     """Every transition from the case's state, each guard evaluated on its own so the page
     can say (in the reader's language) which requirement is still open."""
-    definition = rt.machine(case.workflow).definition
+    definition = rt.machine_of(case).definition
     snapshot = snapshot_of(case)
     facts = rt.facts_loader(case.workflow)(session, snapshot)
     options = []
@@ -79,6 +74,7 @@ def transition_options(rt: Runtime, session: Session, case: CaseRow) -> list[Tra
                 unmet=unmet,
                 needs_reason=any(guard in INPUT_GUARDS for guard in transition.guards),
                 permission=trigger_permission(trigger),
+                asks=tuple(guard for guard in transition.guards if guard in INPUT_GUARDS),
             )
         )
     return options
@@ -91,13 +87,6 @@ def unmet_requirements(rt: Runtime, case_id: int, trigger: str) -> tuple[Require
         case = session.get(CaseRow, case_id)
         options = transition_options(rt, session, case) if case is not None else []
     return next((option.unmet for option in options if option.trigger == trigger), ())
-
-
-def _staff_names(session: Session, ids: set[int]) -> dict[int, StaffRow]:
-    ids.discard(0)
-    if not ids:
-        return {}
-    return {row.id: row for row in session.scalars(select(StaffRow).where(StaffRow.id.in_(ids)))}
 
 
 def _effect(view: dict[str, Any]) -> dict[str, Any]:
@@ -147,110 +136,38 @@ def _timeline(rt: Runtime, case_id: int) -> tuple[list[dict[str, Any]], list[dic
     return entries, [fx for task, fx in background.items() if task not in shown]
 
 
-def case_file(rt: Runtime, case_id: int) -> dict[str, Any]:
+def case_file(rt: Runtime, case_id: int, plugins: WorkflowPlugins | None = None) -> dict[str, Any]:
+    """The case as every workflow has it (header, its definition version, the steps from
+    its state, timeline, reminders), then the workflow's own part from its plug-in."""
     with rt.session_factory() as session:
         case = session.get(CaseRow, case_id)
-        if case is None or case.workflow != FAMILY_WORKFLOW:
+        if case is None:
             raise CaseNotFound(case_id)
-        family = session.scalar(select(FamilyRow).where(FamilyRow.case_id == case_id))
-        community = session.get(CommunityRow, family.community_id) if family else None
-        members = (
-            list(
-                session.scalars(
-                    select(MemberRow).where(MemberRow.family_id == family.id).order_by(MemberRow.id)
-                )
-            )
-            if family
-            else []
-        )
-        assessments = list(
-            session.scalars(
-                select(AssessmentRow)
-                .where(AssessmentRow.case_id == case_id)
-                .order_by(AssessmentRow.assessed_on.desc(), AssessmentRow.id.desc())
-            )
-        )
-        plan = list(
-            session.scalars(
-                select(PlannedServiceRow)
-                .where(PlannedServiceRow.case_id == case_id)
-                .order_by(PlannedServiceRow.id)
-            )
-        )
-        deliveries: dict[int, list[DeliveryRow]] = {}
-        if plan:
-            for delivery in session.scalars(
-                select(DeliveryRow)
-                .where(DeliveryRow.planned_service_id.in_([p.id for p in plan]))
-                .order_by(DeliveryRow.delivered_on, DeliveryRow.id)
-            ):
-                deliveries.setdefault(delivery.planned_service_id, []).append(delivery)
-        counselling = list(
-            session.scalars(
-                select(CounsellingSessionRow)
-                .join(
-                    CounsellingParticipantRow,
-                    CounsellingParticipantRow.session_id == CounsellingSessionRow.id,
-                )
-                .where(CounsellingParticipantRow.case_id == case_id)
-                .order_by(CounsellingSessionRow.held_on.desc(), CounsellingSessionRow.id.desc())
-            )
-        )
-        consents = list(
-            session.scalars(
-                select(ConsentRow).where(ConsentRow.case_id == case_id).order_by(ConsentRow.id)
-            )
-        )
-        incomes = list(
-            session.scalars(
-                select(IncomeSourceRow)
-                .where(IncomeSourceRow.case_id == case_id)
-                .order_by(IncomeSourceRow.id)
-            )
-        )
-        staff = _staff_names(
-            session,
-            {
-                family.social_worker_id or 0 if family else 0,
-                family.psychologist_id or 0 if family else 0,
-                *(a.assessor_id for a in assessments),
-                *(p.provider_staff_id or 0 for p in plan),
-                *(c.psychologist_id for c in counselling),
-            },
-        )
+        definition = rt.machine_of(case).definition
         options = transition_options(rt, session, case)
-        definition = rt.machine(case.workflow).definition
-        file: dict[str, Any] = {
-            "case": {
-                "id": case.id,
-                "state": case.state,
-                "version": case.version,
-                "final": definition.state(case.state).final,
-                "opened_at": as_utc(case.opened_at),
-                "updated_at": as_utc(case.updated_at),
-                "family_name": family.family_name if family else case.family_name,
-            },
-            "family": family,
-            "community": community,
-            "members": members,
-            "consents": consents,
-            "active_consent": any(c.withdrawn_on is None for c in consents),
-            "assessments": assessments,
-            "plan": plan,
-            "deliveries": deliveries,
-            "counselling": counselling,
-            "incomes": incomes,
-            "staff": staff,
-            "transitions": options,
+        header: dict[str, Any] = {
+            "id": case.id,
+            "workflow": case.workflow,
+            "workflow_version": case.workflow_version,
+            "state": case.state,
+            "version": case.version,
+            "final": definition.is_final(case.state),
+            "opened_at": as_utc(case.opened_at),
+            "updated_at": as_utc(case.updated_at),
+            "family_name": case.family_name or "",
         }
+    plugin = (plugins or WorkflowPlugins()).of(header["workflow"])
     # Each read below opens its own session: one at a time (on SQLite every session
     # begins IMMEDIATE, so a second one inside the first would wait for it forever).
+    own = plugin.load(rt, case_id) if plugin.load is not None else {}
     timeline, background = _timeline(rt, case_id)
     return {
-        **file,
+        "case": {**header, **own.pop("case", {})},
+        "definition": definition,
+        "plugin": plugin,
+        "transitions": options,
         "timeline": timeline,
         "background": background,
-        "referrals": programme_referrals.list_referrals(rt, case_id=case_id),
         "reminders": programme_reminders.list_reminders(rt, case_id=case_id),
-        "procurement": programme_procurement.list_procurement(rt, case_id=case_id),
+        **own,
     }

@@ -1,5 +1,5 @@
-"""The caseload: the family cases a member of staff may see, filtered, searched, sorted
-and paged.
+"""The caseload: the cases of every workflow a member of staff may see, filtered (by
+workflow too), searched, sorted and paged.
 
 Plain data for templates and the JSON API; nothing here changes the database. Written
 for 100,000 cases: the caseload reads one page (plus one row, to know whether there is
@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, exists, func, or_, select
+from sqlalchemy import String, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from web.shared.lookups import FAMILY_WORKFLOW, final_states
+from workflow.definition import WorkflowDefinition
 from workflow.persistence.models import CaseRow
 from workflow.programme.assessment import AssessmentRow
 from workflow.programme.families import FamilyRow, MemberRow
@@ -40,6 +40,8 @@ ALL = "all"
 
 @dataclass(frozen=True)
 class CaseloadFilter:
+    #: None: the cases of every workflow.
+    workflow: str | None = None
     state: str = OPEN
     community: int | None = None
     worker: int | None = None
@@ -54,6 +56,10 @@ class CaseloadRow:
     id: int
     family_name: str
     community: dict[str, str]
+    workflow: str
+    workflow_version: int
+    #: The definition of the case's own version: its state is named as that version names it.
+    definition: WorkflowDefinition
     state: str
     social_worker: str | None
     psychologist: str | None
@@ -82,6 +88,8 @@ def caseload(rt: Runtime, wanted: CaseloadFilter) -> Caseload:
     query = (
         select(
             CaseRow.id,
+            CaseRow.workflow,
+            CaseRow.workflow_version,
             CaseRow.state,
             CaseRow.updated_at,
             func.coalesce(FamilyRow.family_name, CaseRow.family_name, ""),
@@ -96,10 +104,11 @@ def caseload(rt: Runtime, wanted: CaseloadFilter) -> Caseload:
         .outerjoin(CommunityRow, CommunityRow.id == FamilyRow.community_id)
         .outerjoin(social, social.id == FamilyRow.social_worker_id)
         .outerjoin(psych, psych.id == FamilyRow.psychologist_id)
-        .where(CaseRow.workflow == FAMILY_WORKFLOW)
     )
+    if wanted.workflow is not None:
+        query = query.where(CaseRow.workflow == wanted.workflow)
     if wanted.state == OPEN:
-        query = query.where(CaseRow.state.not_in(final_states(rt)))
+        query = query.where(_open(rt, wanted.workflow))
     elif wanted.state != ALL:
         query = query.where(CaseRow.state == wanted.state)
     if wanted.community is not None:
@@ -125,14 +134,45 @@ def caseload(rt: Runtime, wanted: CaseloadFilter) -> Caseload:
             id=case_id,
             family_name=name,
             community={"hy": hy, "en": en} if hy else {"hy": legacy or "", "en": legacy or ""},
+            workflow=workflow,
+            workflow_version=version,
+            definition=rt.machine_at(workflow, version).definition,
             state=state,
             social_worker=worker,
             psychologist=psychologist,
             updated_at=updated,
         )
-        for case_id, state, updated, name, hy, en, legacy, worker, psychologist in found[:PAGE_SIZE]
+        for (
+            case_id,
+            workflow,
+            version,
+            state,
+            updated,
+            name,
+            hy,
+            en,
+            legacy,
+            worker,
+            psychologist,
+        ) in found[:PAGE_SIZE]
     ]
     return Caseload(rows=rows, filter=wanted, has_next=len(found) > PAGE_SIZE, first=offset + 1)
+
+
+def _open(rt: Runtime, workflow: str | None) -> Any:
+    """Cases not in a final state of their workflow (as its newest version has them)."""
+    names = [workflow] if workflow is not None else sorted(rt.definitions)
+    return or_(
+        *(
+            and_(
+                CaseRow.workflow == name,
+                CaseRow.state.not_in(
+                    [s.name for s in rt.machine(name).definition.states if s.final]
+                ),
+            )
+            for name in names
+        )
+    )
 
 
 def _latest_assessment_has(criterion: str) -> Any:
@@ -166,4 +206,14 @@ def _matches(text: str) -> Any:
     member = exists().where(
         MemberRow.family_id == FamilyRow.id, MemberRow.name_key.like(pattern, escape="\\")
     )
-    return or_(FamilyRow.name_key.like(pattern, escape="\\"), member)
+    # A case without a family file (another workflow's) is found by the name on the case:
+    # as typed, or lower-cased (SQLite's lower() folds ASCII letters only).
+    typed = _like_escape(text.strip())
+    bare = and_(
+        FamilyRow.id.is_(None),
+        or_(
+            CaseRow.family_name.like(f"%{typed}%", escape="\\"),
+            func.lower(CaseRow.family_name).like(f"%{typed.lower()}%", escape="\\"),
+        ),
+    )
+    return or_(FamilyRow.name_key.like(pattern, escape="\\"), member, bare)

@@ -1,6 +1,7 @@
-"""The forms that change a case file: assessment, consent, staff, service plan and
-deliveries, counselling, income, transitions, close and reopen, and a referral to a
-partner (registering a family is ``web.cases.registration``).
+"""The forms of a case page, whatever its workflow: the forms its plug-in registers
+(``web.shared.plugins``; the family's are in ``web.cases.form_specs``), the generic form
+of a step that needs a reason, and the steps' buttons. A planned service's forms are
+``web.cases.service_routes``, registering a family ``web.cases.registration``.
 
 GET shows a form; POST reads it (``web.cases.forms``), hands the command to the service
 layer and redirects to the case. A refused form comes back with each problem beside its
@@ -13,6 +14,7 @@ first one's result.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
@@ -20,18 +22,18 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
 
 from web.cases import forms
-from web.cases.casefile import unmet_requirements
-from web.cases.form_specs import CASE_FORMS, SERVICE_FORMS, CaseForm
+from web.cases.casefile import INPUT_GUARDS, unmet_requirements
 from web.cases.pages import render_case
 from web.shared import forms as shared_forms
 from web.shared import labels, once
 from web.shared.accounts import Staff
-from web.shared.auth import Forbidden, require, require_login, runtime
+from web.shared.auth import Forbidden, require_login, runtime
 from web.shared.i18n import gettext
-from web.shared.lookups import FAMILY_WORKFLOW, lookups, today
+from web.shared.lookups import lookups, today
 from web.shared.meanwhile import events_since
 from web.shared.messages import error_message, field_errors
 from web.shared.permissions import Permission, allowed, trigger_permission
+from web.shared.plugins import CaseForm, plugins
 from web.shared.templating import render
 from workflow import services
 from workflow.errors import (
@@ -43,7 +45,6 @@ from workflow.errors import (
     TriggerNotAllowed,
 )
 from workflow.persistence.models import CaseRow
-from workflow.programme.plans import PlannedServiceNotFound, PlannedServiceRow
 from workflow.programme.shared.reference import reference
 from workflow.programme.shared.values import Problems
 from workflow.runtime import Runtime
@@ -59,22 +60,17 @@ def ensure(staff: Staff, permission: Permission) -> None:
 def case_header(rt: Runtime, case_id: int) -> dict[str, Any]:
     with rt.session_factory() as session:
         case = session.get(CaseRow, case_id)
-        if case is None or case.workflow != FAMILY_WORKFLOW:
+        if case is None:
             raise CaseNotFound(case_id)
         return {
             "id": case.id,
             "family_name": case.family_name or "",
+            "workflow": case.workflow,
+            "workflow_version": case.workflow_version,
             "state": case.state,
             "version": case.version,
+            "definition": rt.machine_of(case).definition,
         }
-
-
-def planned_service(rt: Runtime, service_id: int) -> dict[str, Any]:
-    with rt.session_factory() as session:
-        row = session.get(PlannedServiceRow, service_id)
-        if row is None:
-            raise PlannedServiceNotFound(service_id)
-        return {"id": row.id, "service": row.service, "status": row.status, "case_id": row.case_id}
 
 
 def form_context(rt: Runtime) -> dict[str, Any]:
@@ -166,9 +162,10 @@ def case_form(
     name: str,
     staff: Staff = Depends(require_login),  # noqa: B008
 ) -> Response:
-    spec = _spec(CASE_FORMS, name)
+    case = case_header(runtime(request), case_id)
+    spec = case_form_spec(request, case, name)
     ensure(staff, spec.permission)
-    return show_form(request, spec, case=case_header(runtime(request), case_id), staff=staff)
+    return show_form(request, spec, case=case, staff=staff)
 
 
 @router.post("/cases/{case_id}/forms/{name}")
@@ -178,10 +175,10 @@ async def submit_case_form(
     name: str,
     staff: Staff = Depends(require_login),  # noqa: B008
 ) -> Response:
-    spec = _spec(CASE_FORMS, name)
+    rt = runtime(request)
+    spec = case_form_spec(request, case_header(rt, case_id), name)
     ensure(staff, spec.permission)
     values = shared_forms.form_values(await request.form())
-    rt = runtime(request)
 
     def save() -> Response:
         try:
@@ -199,87 +196,6 @@ async def submit_case_form(
         return done(case_id, spec.anchor, spec.notice)
 
     return once.submit_once(rt, staff, values, save, fallback=f"/cases/{case_id}")
-
-
-@router.get("/services/{service_id}/forms/{name}")
-def service_form(
-    request: Request,
-    service_id: int,
-    name: str,
-    staff: Staff = Depends(require_login),  # noqa: B008
-) -> Response:
-    spec = _spec(SERVICE_FORMS, name)
-    ensure(staff, spec.permission)
-    rt = runtime(request)
-    planned = planned_service(rt, service_id)
-    case = case_header(rt, planned["case_id"])
-    return show_form(request, spec, case=case, staff=staff, extra={"planned": planned})
-
-
-@router.post("/services/{service_id}/forms/{name}")
-async def submit_service_form(
-    request: Request,
-    service_id: int,
-    name: str,
-    staff: Staff = Depends(require_login),  # noqa: B008
-) -> Response:
-    spec = _spec(SERVICE_FORMS, name)
-    ensure(staff, spec.permission)
-    rt = runtime(request)
-    planned = planned_service(rt, service_id)
-    values = shared_forms.form_values(await request.form())
-    case_id = planned["case_id"]
-
-    def save() -> Response:
-        try:
-            command = spec.read(values, planned_service_id=service_id, actor=staff.username)
-            services.handle(rt, command)
-        except ConcurrentUpdate as exc:
-            return show_stale_form(
-                request,
-                spec,
-                values=values,
-                staff=staff,
-                exc=exc,
-                case_id=case_id,
-                extra={"planned": planned},
-            )
-        except InvalidInput as exc:
-            return show_form(
-                request,
-                spec,
-                case=case_header(rt, case_id),
-                staff=staff,
-                values=values,
-                error=exc,
-                extra={"planned": planned},
-            )
-        return done(case_id, spec.anchor)
-
-    return once.submit_once(rt, staff, values, save, fallback=f"/cases/{case_id}")
-
-
-@router.post("/services/{service_id}/start")
-async def start_service(
-    request: Request,
-    service_id: int,
-    staff: Staff = Depends(require(Permission.EDIT_CASES)),  # noqa: B008
-) -> Response:
-    rt = runtime(request)
-    planned = planned_service(rt, service_id)
-    values = shared_forms.form_values(await request.form())
-
-    def save() -> Response:
-        try:
-            command = forms.start(values, planned_service_id=service_id, actor=staff.username)
-            services.handle(rt, command)
-        except InvalidInput as exc:
-            return render_case(
-                request, planned["case_id"], error=error_message(exc), status_code=422
-            )
-        return done(planned["case_id"], "plan")
-
-    return once.submit_once(rt, staff, values, save, fallback=f"/cases/{planned['case_id']}")
 
 
 @router.post("/cases/{case_id}/transitions/{trigger}")
@@ -319,11 +235,31 @@ def _advance(
     return done(case_id, "top", "advanced")
 
 
-def _spec(table: dict[str, CaseForm], name: str) -> CaseForm:
+def spec_of(table: Mapping[str, CaseForm], name: str) -> CaseForm:
     spec = table.get(name)
     if spec is None:
         raise FormNotFound(name)
     return spec
+
+
+def case_form_spec(request: Request, case: dict[str, Any], name: str) -> CaseForm:
+    """The form ``name`` of the case's workflow (its plug-in's), else, for a step from the
+    case's state whose guard needs what a person types (a reason), the generic step form."""
+    own = plugins(request).of(case["workflow"]).forms.get(name)
+    if own is not None:
+        return own
+    transition = case["definition"].transition(name, case["state"])
+    asks = tuple(g for g in transition.guards if g in INPUT_GUARDS) if transition else ()
+    if transition is None or not asks:
+        raise FormNotFound(name)
+    return CaseForm(
+        "cases/forms/step.html",
+        trigger_permission(name),
+        partial(forms.step, trigger=name, asks=asks),
+        notice="advanced",
+        trigger=name,
+        context=lambda _rt: {"step": name, "asks": asks},
+    )
 
 
 class FormNotFound(NotFound):

@@ -95,7 +95,7 @@ def render_diagram(definition: WorkflowDefinition, current: str | None) -> Marku
     ]
     labelled: set[tuple[str, str]] = set()
     for transition in definition.transitions:
-        name = labels.trigger(transition.trigger)
+        name = labels.trigger_in(transition.trigger, definition)
         for source in transition.sources:
             path, label_at = _edge(boxes[source], boxes[transition.dest])
             parts.append(

@@ -1,36 +1,18 @@
-"""The forms of a case page and of a planned service: for each, its template, who may use
-it, the reader of what it sends, where on the case page it returns, and what a new form
-starts with."""
+"""The family workflow's forms of a case page and of a planned service: for each, its
+template, who may use it, the reader of what it sends, where on the case page it
+returns, and what a new form starts with (``web.shared.plugins.CaseForm``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from web.cases import forms
 from web.referrals import forms as referrals_forms
 from web.shared.permissions import Permission
+from web.shared.plugins import CaseForm
 from workflow.programme import referrals as programme_referrals
 from workflow.runtime import Runtime
-
-
-@dataclass(frozen=True)
-class CaseForm:
-    template: str
-    permission: Permission
-    read: Callable[..., Any]
-    anchor: str = ""
-    #: The notice on the case page after the form is saved (a code of web.shared.messages).
-    notice: str = "saved"
-    #: What else the form offers to choose from (beyond staff, communities, services).
-    context: Callable[[Runtime], dict[str, Any]] | None = None
-    #: Date fields of something that happens now: a new form starts them at today.
-    today_fields: tuple[str, ...] = ()
-    #: Staff fields a new form starts at the logged-in member of staff, if they are one
-    #: of its choices (field -> which list of ``lookups`` it chooses from).
-    self_fields: tuple[tuple[str, str], ...] = ()
 
 
 def _partners(rt: Runtime) -> dict[str, Any]:
@@ -71,12 +53,14 @@ CASE_FORMS = {
         Permission.CLOSE_CASES,
         partial(forms.transition, trigger="close"),
         notice="advanced",
+        trigger="close",
     ),
     "reopen": CaseForm(
         "cases/forms/reopen.html",
         Permission.CLOSE_CASES,
         partial(forms.transition, trigger="reopen"),
         notice="advanced",
+        trigger="reopen",
     ),
     "referral": CaseForm(
         "referrals/new.html",

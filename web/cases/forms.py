@@ -289,3 +289,32 @@ def transition(values: Mapping[str, Any], *, case_id: int, trigger: str, actor: 
         data=data,
         expected_version=version,
     )
+
+
+def step(
+    values: Mapping[str, Any], *, case_id: int, trigger: str, asks: tuple[str, ...], actor: str
+) -> AdvanceCase:
+    """The generic form of a step whose guards need what a person types: a reason
+    (``reason_given``), a closure reason from the list (``closure_reason_given``)."""
+    problems = Collector()
+    reason = text_value(values.get("reason"), "reason", problems, max_length=2000)
+    version = read_version(values, problems)
+    data: dict[str, Any] = {}
+    if "closure_reason_given" in asks:
+        closure_reason = values.get("closure_reason")
+        if not closure_reason:
+            problems.add("closure_reason", "is required (choose a closure reason)")
+        elif reference().closure_reason_needs_text(str(closure_reason)) and not reason:
+            problems.add("reason", "is required for this closure reason")
+        data["closure_reason"] = closure_reason
+    elif "reason_given" in asks and not reason:
+        problems.add("reason", "is required (give a reason)")
+    problems.check()
+    return AdvanceCase(
+        case_id=case_id,
+        trigger=trigger,
+        actor=actor,
+        reason=reason,
+        data=data,
+        expected_version=version,
+    )

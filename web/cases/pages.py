@@ -16,11 +16,12 @@ from web.reminders.queries import overdue_reminders_for
 from web.reports import reporting
 from web.shared.accounts import Staff
 from web.shared.auth import require, require_login, runtime
-from web.shared.lookups import FAMILY_WORKFLOW, lookups, staff_names, today
+from web.shared.lookups import lookups, staff_names, today
 from web.shared.messages import message
 from web.shared.permissions import Permission, allowed
+from web.shared.plugins import plugins, workflow_labels
 from web.shared.templating import render
-from workflow.programme import referrals
+from workflow.definition import StateDef
 from workflow.programme.shared.reference import reference
 from workflow.runtime import Runtime
 
@@ -62,10 +63,39 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+def workflow_choices(request: Request) -> list[dict[str, Any]]:
+    """Every loaded workflow with what it is called (its newest definition, its plug-in)."""
+    rt = runtime(request)
+    registered = plugins(request)
+    return [
+        {
+            "name": name,
+            "labels": workflow_labels(registered.of(name), rt.machine(name).definition),
+            "definition": rt.machine(name).definition,
+        }
+        for name in sorted(rt.definitions)
+    ]
+
+
+def state_choices(rt: Runtime, workflow: str | None) -> list[StateDef]:
+    """The states the filter offers: the chosen workflow's, else every workflow's (a
+    state two workflows share is offered once)."""
+    names = [workflow] if workflow else sorted(rt.definitions)
+    seen: dict[str, StateDef] = {}
+    for name in names:
+        for state in rt.machine(name).definition.states:
+            seen.setdefault(state.name, state)
+    return list(seen.values())
+
+
 def caseload_filter(request: Request, staff: Staff) -> CaseloadFilter:
     """The filters in the query string; a worker's first view is their own caseload."""
     params = request.query_params
-    states = [OPEN, ALL, *runtime(request).machine(FAMILY_WORKFLOW).definition.state_names]
+    rt = runtime(request)
+    workflow = params.get("workflow") or None
+    if workflow not in rt.definitions:
+        workflow = None
+    states = [OPEN, ALL, *(s.name for s in state_choices(rt, workflow))]
     state = params.get("state") or OPEN
     worker_param = params.get("worker")
     if worker_param is None and staff.role in CASE_ROLES:
@@ -74,6 +104,7 @@ def caseload_filter(request: Request, staff: Staff) -> CaseloadFilter:
         worker = _int(worker_param)
     sort = params.get("sort") or "-id"
     return CaseloadFilter(
+        workflow=workflow,
         state=state if state in states else OPEN,
         community=_int(params.get("community")),
         worker=worker,
@@ -91,11 +122,13 @@ def cases(
 ) -> Response:
     rt = runtime(request)
     wanted = caseload_filter(request, staff)
+    workflows = workflow_choices(request)
     context = {
         "caseload": caseload(rt, wanted),
         "lookups": lookups(rt),
-        "states": rt.machine(FAMILY_WORKFLOW).definition.states,
-        "state_labels": {s.name: s.labels for s in rt.machine(FAMILY_WORKFLOW).definition.states},
+        "workflows": workflows,
+        "workflow_names": {wf["name"]: wf["labels"] for wf in workflows},
+        "states": state_choices(rt, wanted.workflow),
         "criteria": [reference().primary_criterion, *reference().additional_criteria],
         "sorts": SORTS,
     }
@@ -124,16 +157,23 @@ def render_case(
     unmet: list[str] | None = None,
     status_code: int = 200,
 ) -> Response:
+    """The case page of any workflow: drawn from the case's own definition version, with
+    the sections and forms its workflow's plug-in adds."""
     rt = runtime(request)
-    file = case_file(rt, case_id)
-    definition = rt.machine(FAMILY_WORKFLOW).definition
+    file = case_file(rt, case_id, plugins(request))
+    definition, plugin = file["definition"], file["plugin"]
     context = {
         **file,
-        "partners": referrals.list_partners(rt),
         "staff_names": staff_names(rt),
         "today": today(rt),
         "diagram": render_diagram(definition, file["case"]["state"]),
-        "state_labels": {s.name: s.labels for s in definition.states},
+        "workflow_labels": workflow_labels(plugin, definition),
+        # The form that takes each step: the plug-in's, else the generic one when a guard
+        # needs what a person types (a reason); a step without one is a button.
+        "step_forms": {
+            t.trigger: plugin.form_for(t.trigger) or (t.trigger if t.asks else None)
+            for t in file["transitions"]
+        },
         "flower_url": rt.settings.flower_url,
         "notice": notice,
         "error": error,

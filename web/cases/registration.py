@@ -16,7 +16,7 @@ from web.shared import forms as shared_forms
 from web.shared import once
 from web.shared.accounts import Staff
 from web.shared.auth import require, runtime
-from web.shared.lookups import FAMILY_WORKFLOW, today
+from web.shared.lookups import today
 from web.shared.messages import error_message, field_errors
 from web.shared.permissions import Permission
 from web.shared.templating import render
@@ -103,12 +103,16 @@ def _duplicates(rt: Runtime, exc: InvalidInput) -> list[dict[str, Any]]:
     """The open cases a new family may duplicate, each with why (who matches whom)."""
     if not isinstance(exc, PossibleDuplicate):
         return []
-    states = {s.name: s.labels for s in rt.machine(FAMILY_WORKFLOW).definition.states}
     with rt.session_factory() as session:
         rows = session.execute(
-            select(CaseRow.id, CaseRow.family_name, CaseRow.community, CaseRow.state).where(
-                CaseRow.id.in_(exc.case_ids)
-            )
+            select(
+                CaseRow.id,
+                CaseRow.family_name,
+                CaseRow.community,
+                CaseRow.state,
+                CaseRow.workflow,
+                CaseRow.workflow_version,
+            ).where(CaseRow.id.in_(exc.case_ids))
         ).all()
     return [
         {
@@ -116,8 +120,9 @@ def _duplicates(rt: Runtime, exc: InvalidInput) -> list[dict[str, Any]]:
             "family_name": name,
             "community": community,
             "state": state,
-            "state_labels": states.get(state, {}),
+            # Named as the case's own version of its workflow names it.
+            "definition": rt.machine_at(workflow, version).definition,
             "why": [match for match in exc.found if match.case_id == case_id],
         }
-        for case_id, name, community, state in rows
+        for case_id, name, community, state, workflow, version in rows
     ]

@@ -1,5 +1,8 @@
 """Figures for the dashboard and the reports: cases per state and community, criteria
-of the latest assessments, services delivered by category. Read-only."""
+of the latest assessments, services delivered by category. Read-only.
+
+They are the family strengthening programme's: cases of the family workflow
+(``REPORTED_WORKFLOW``); only the cases per state can be asked of another workflow."""
 
 from __future__ import annotations
 
@@ -9,11 +12,12 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from web.shared.lookups import FAMILY_WORKFLOW, final_states
+from web.shared.lookups import final_states
 from workflow.persistence.models import CaseRow, IncidentRow
 from workflow.programme.assessment import AssessmentRow
 from workflow.programme.families import FamilyRow
 from workflow.programme.plans import DeliveryRow, PlannedServiceRow
+from workflow.programme.shared.cases import FAMILY_WORKFLOW
 from workflow.programme.shared.reference import reference
 from workflow.programme.staff import CommunityRow
 from workflow.runtime import Runtime
@@ -27,13 +31,17 @@ class Bar:
     extra: int = 0
 
 
-def states(rt: Runtime) -> list[Bar]:
-    definition = rt.machine(FAMILY_WORKFLOW).definition
+REPORTED_WORKFLOW = FAMILY_WORKFLOW
+
+
+def states(rt: Runtime, workflow: str = REPORTED_WORKFLOW) -> list[Bar]:
+    """Cases of ``workflow`` per state of its newest version."""
+    definition = rt.machine(workflow).definition
     with rt.session_factory() as session:
         counts = dict(
             session.execute(
                 select(CaseRow.state, func.count())
-                .where(CaseRow.workflow == FAMILY_WORKFLOW)
+                .where(CaseRow.workflow == workflow)
                 .group_by(CaseRow.state)
             ).all()
         )
@@ -50,7 +58,7 @@ def communities(rt: Runtime) -> list[Bar]:
             select(CommunityRow.code, CommunityRow.name_hy, CommunityRow.name_en, func.count())
             .join(FamilyRow, FamilyRow.community_id == CommunityRow.id)
             .join(CaseRow, CaseRow.id == FamilyRow.case_id)
-            .where(CaseRow.state.not_in(final_states(rt)))
+            .where(CaseRow.state.not_in(final_states(rt, REPORTED_WORKFLOW)))
             .group_by(CommunityRow.code, CommunityRow.name_hy, CommunityRow.name_en)
             .order_by(func.count().desc(), CommunityRow.code)
         ).all()
@@ -85,7 +93,7 @@ def criteria(rt: Runtime) -> list[Bar]:
             select(AssessmentRow.risk_of_abandonment, AssessmentRow.criteria)
             .join(latest, latest.c.id == AssessmentRow.id)
             .join(CaseRow, CaseRow.id == AssessmentRow.case_id)
-            .where(CaseRow.state.not_in(final_states(rt)))
+            .where(CaseRow.state.not_in(final_states(rt, REPORTED_WORKFLOW)))
         ).all()
     counts: Counter[str] = Counter()
     ref = reference()
@@ -144,7 +152,7 @@ def my_open_cases(rt: Runtime, staff_id: int) -> int:
                         FamilyRow.social_worker_id == staff_id,
                         FamilyRow.psychologist_id == staff_id,
                     ),
-                    CaseRow.state.not_in(final_states(rt)),
+                    CaseRow.state.not_in(final_states(rt, REPORTED_WORKFLOW)),
                 )
             )
             or 0

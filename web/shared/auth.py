@@ -160,4 +160,10 @@ def page_context(request: Request) -> dict[str, Any]:
         "can": lambda permission: can(request, permission),
         "path": request.url.path,
         "query": str(request.url.query),
+        # The "new case" forms of the workflows (the family's registration, ...).
+        "intakes": [
+            intake
+            for intake in request.app.state.plugins.intakes(sorted(runtime(request).definitions))
+            if staff is not None and allowed(staff.role, intake.permission)
+        ],
     }

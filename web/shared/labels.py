@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from web.shared.i18n import N_, gettext, label
+from web.shared.i18n import N_, current_language, gettext, label
 from web.shared.permissions import ROLES, Permission, allowed
+from workflow.definition import WorkflowDefinition
 from workflow.programme import reminders
 from workflow.programme.inbox import SYSTEM_ACTOR
 from workflow.programme.shared.policies import policies
@@ -172,6 +173,27 @@ def _known(table: dict[str, str], code: str) -> str:
 
 def trigger(code: str) -> str:
     return _known(TRIGGERS, code) if code in TRIGGERS else _known(TIMELINE, code)
+
+
+def trigger_in(code: str, definition: WorkflowDefinition | None) -> str:
+    """A step's name as the case's own definition calls it in the page's language; where
+    the definition names it not, the programme's translated name of the trigger."""
+    if definition is not None:
+        named = definition.trigger_label(code, current_language())
+        if named != code:
+            return named
+    return trigger(code)
+
+
+def state_in(code: str | None, definition: WorkflowDefinition | None) -> str:
+    """A state's name from the case's own definition, in the page's language."""
+    if not code:
+        return ""
+    if definition is not None:
+        named = definition.state_label(code, current_language())
+        if named != code:
+            return named
+    return code.replace("_", " ")
 
 
 def activity(code: str) -> str:

@@ -1,5 +1,5 @@
 """What many pages look up: communities and staff to choose from, names of families
-and staff, today in Yerevan, the family workflow's final states."""
+and staff, today in Yerevan, a workflow's final states."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.runtime import Runtime
 
 
-def final_states(rt: Runtime) -> list[str]:
-    definition = rt.machine(FAMILY_WORKFLOW).definition
+def final_states(rt: Runtime, workflow: str) -> list[str]:
+    """The final states of ``workflow`` as its newest version has them."""
+    definition = rt.machine(workflow).definition
     return [state.name for state in definition.states if state.final]
 
 
@@ -100,6 +101,3 @@ def staff_names(rt: Runtime) -> dict[str, str]:
     """Username -> full name of every member of staff (for lists that name recipients)."""
     with rt.session_factory() as session:
         return dict(session.execute(select(StaffRow.username, StaffRow.full_name)).all())
-
-
-FAMILY_WORKFLOW = "family_case"

@@ -25,6 +25,7 @@ class Permission(StrEnum):
     VIEW_PROCUREMENT = "view_procurement"
     MANAGE_PROCUREMENT = "manage_procurement"
     OPERATE_INCIDENTS = "operate_incidents"
+    VIEW_WORKFLOWS = "view_workflows"
 
 
 GRANTS: dict[Permission, frozenset[str]] = {
@@ -44,6 +45,8 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.MANAGE_PROCUREMENT: frozenset({"admin", "manager", "procurement_officer"}),
     # Background work that failed every retry: run it again, or resolve it with a reason.
     Permission.OPERATE_INCIDENTS: frozenset({"admin", "manager"}),
+    # Which versions of each workflow are in use, by how many cases.
+    Permission.VIEW_WORKFLOWS: frozenset({"admin", "manager"}),
 }
 
 #: Transitions that need more than EDIT_CASES.

@@ -50,6 +50,8 @@ def environment() -> Environment:
         money=i18n.format_money,
         number=i18n.format_number,
         trigger=labels.trigger,
+        trigger_in=labels.trigger_in,
+        state_in=labels.state_in,
         effect=labels.effect,
         outbox_status=labels.outbox_status,
         service=labels.service,
