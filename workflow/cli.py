@@ -10,8 +10,8 @@ from importlib.metadata import entry_points
 from typing import Annotated, Any, NoReturn
 
 import typer
+from sqlalchemy.exc import DataError, SQLAlchemyError
 from sqlalchemy.exc import OperationalError as DatabaseUnavailable
-from sqlalchemy.exc import SQLAlchemyError
 
 from config.settings import Settings, SettingsError, get_settings
 from workflow import cli_workflows, processes, queries, services
@@ -88,7 +88,19 @@ def _parse_data(data: str | None) -> dict[str, Any]:
         raise InvalidInput(f"--data is not valid JSON: {exc.msg} at position {exc.pos}") from None
     if not isinstance(parsed, dict):
         raise InvalidInput('--data must be a JSON object, e.g. \'{"note": "..."}\'')
+    if _holds_nul(parsed):
+        raise InvalidInput("--data holds a NUL character (\\u0000): remove it")
     return parsed
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _with_closure_reason(data: dict[str, Any], closure_reason: str | None) -> dict[str, Any]:
@@ -294,11 +306,17 @@ def metrics(
         time.sleep(3600)
 
 
-def _checked_settings() -> Settings:
-    """Refuse to start on a bad definition, and say which running cases stay on an
-    older version of their workflow (and how to move them)."""
+def _checked_settings(*, versions: bool = False) -> Settings:
+    """Refuse to start on a bad definition; with ``versions`` (the processes that run
+    cases), also record changed files and say which running cases stay on an older
+    version of their workflow, and how to move them."""
     settings = get_settings()
-    cli_workflows.report_versions_at_start_up(runtime())
+    if versions:
+        cli_workflows.report_versions_at_start_up(runtime())
+    else:
+        from workflow.bootstrap import load_workflows
+
+        load_workflows(settings)
     return settings
 
 
@@ -311,7 +329,9 @@ def worker(
 ) -> None:
     """Run a Celery worker for the effect and relay queues."""
     processes.exec_process(
-        processes.worker_argv(_checked_settings(), queues=queues, concurrency=concurrency)
+        processes.worker_argv(
+            _checked_settings(versions=True), queues=queues, concurrency=concurrency
+        )
     )
 
 
@@ -335,7 +355,7 @@ def flower() -> None:
 @app.command("run")
 def run() -> None:
     """Run worker, beat and Flower together (and a private Redis if none answers)."""
-    raise typer.Exit(processes.run_all(_checked_settings()))
+    raise typer.Exit(processes.run_all(_checked_settings(versions=True)))
 
 
 def register_plugins(typer_app: typer.Typer) -> None:
@@ -353,9 +373,26 @@ def _fail(message: str, code: int) -> NoReturn:
     raise SystemExit(code)
 
 
+#: The largest id or count the database holds (a signed 64-bit integer).
+LARGEST_NUMBER = 2**63 - 1
+
+
+def refuse_impossible_numbers(argv: list[str]) -> None:
+    """A number no id or count can be (``case show 99999999999999999999999``) is bad
+    input, said here rather than as the database's "bigint out of range"."""
+    for argument in argv:
+        value = argument.partition("=")[2] if argument.startswith("--") else argument
+        digits = value.removeprefix("-")
+        if digits.isdigit() and int(digits) > LARGEST_NUMBER:
+            raise InvalidInput(
+                f"{value} is larger than any id or count can be (at most {LARGEST_NUMBER})"
+            )
+
+
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
+        refuse_impossible_numbers(sys.argv[1:] if argv is None else argv)
         code = app(args=argv, standalone_mode=False)
     except HogatarError as exc:
         _fail(exc.cli_message(), 2 if exc.bad_input else 1)
@@ -371,6 +408,9 @@ def main(argv: list[str] | None = None) -> None:
         _fail(" ".join(message.split()), exit_code)
     except DatabaseUnavailable as exc:
         _fail(f"cannot reach the database: {str(exc.orig).splitlines()[0]}", 1)
+    except DataError as exc:
+        # The database refused a value that got past the checks: still the input's fault.
+        _fail(f"a value was refused by the database: {str(exc.orig).splitlines()[0]}", 2)
     except SQLAlchemyError as exc:
         _fail(f"database error: {type(exc).__name__}: {str(exc).splitlines()[0]}", 1)
     except Exception as exc:  # noqa: BLE001 - never a traceback to a user
