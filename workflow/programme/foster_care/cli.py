@@ -210,8 +210,7 @@ def decision(
     actor: ActorOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Record the guardianship and trusteeship commission's decision; a refusal closes
-    the case."""
+    """Record the commission's decision; a refusal closes the case."""
     event = handle(
         runtime(),
         RecordCommissionDecision(
