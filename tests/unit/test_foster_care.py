@@ -147,7 +147,9 @@ def test_from_inquiry_to_placement_the_effects_reuse_mail_reminders_and_procurem
     # The kit follows procurement's own steps, down to the delivery on the family's plan.
     handle(rt, ApproveProcurement(request_id=request.id, actor="mgr-ruzanna"))
     handle(rt, OrderProcurement(request_id=request.id, actor="mgr-ruzanna"))
-    handle(rt, DeliverProcurement(request_id=request.id, actor="mgr-ruzanna", delivered_on=today(rt)))
+    handle(
+        rt, DeliverProcurement(request_id=request.id, actor="mgr-ruzanna", delivered_on=today(rt))
+    )
     with rt.session_factory() as session:
         assert session.get(PlannedServiceRow, planned.id).status == "delivered"
 
