@@ -26,6 +26,7 @@ from web.reports import routes as reports_routes
 from web.session import public, routes
 from web.shared import errors
 from web.shared.auth import require_login, verify_csrf
+from web.shared.edge import refuse_impossible_input
 from web.shared.middleware import LanguageAndTiming
 from web.shared.plugins import WorkflowPlugin, WorkflowPlugins
 from web.workflows import routes as workflows_routes
@@ -60,6 +61,8 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        # Before every route's own: ids above 2**63, absurd pages, NUL characters.
+        dependencies=[Depends(refuse_impossible_input)],
     )
     app.state.runtime = runtime
     app.state.secret_key = key

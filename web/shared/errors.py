@@ -10,7 +10,7 @@ from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -185,6 +185,26 @@ async def database_down(request: Request, exc: Exception) -> Response:
     )
 
 
+async def value_refused(request: Request, exc: Exception) -> Response:
+    """A value the edge checks let through and the database still refused (out of range,
+    NUL): the request's fault, said as such, and the transaction rolled back."""
+    log.warning("the database refused a value on %s: %s", request.url.path, exc)
+    if is_api(request):
+        return problem(
+            request,
+            422,
+            "invalid-input",
+            "The request cannot be carried out",
+            "a value is out of the range the database can hold",
+        )
+    return error_page(
+        request,
+        422,
+        N_("The request cannot be carried out"),
+        gettext("The page received a value it cannot read. Go back, check it and try again."),
+    )
+
+
 async def unexpected(request: Request, exc: Exception) -> Response:
     # Logged with its traceback for operators; the user sees one plain sentence.
     log.exception("unexpected error on %s", request.url.path, exc_info=exc)
@@ -206,4 +226,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(OperationalError, database_down)
+    app.add_exception_handler(DataError, value_refused)
     app.add_exception_handler(Exception, unexpected)

@@ -1,0 +1,91 @@
+"""Out-of-range input as an attacker sends it, over real HTTP: ids above 2**63, absurd
+pages and NUL characters used to answer 500 ("DataError") and drop the keep-alive
+connection. An impossible id is a page that does not exist (404); an impossible value
+is a 422 that names the field; nothing is written and the connection stays usable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+import pytest
+
+from tests import programme_fixtures as pf
+from tests.web.conftest import PASSWORD
+
+HUGE = "99999999999999999999999"
+
+
+@contextmanager
+def api_client(url: str) -> Iterator[httpx.Client]:
+    client = httpx.Client(base_url=url, timeout=10)
+    login = client.post("/api/v1/login", json={"username": "manager", "password": PASSWORD})
+    assert login.status_code == 200
+    client.headers["X-CSRF-Token"] = login.json()["csrf_token"]
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/cases/{HUGE}",
+        f"/api/v1/cases/-{HUGE}",
+        "/api/v1/cases/18446744073709551616",
+    ],
+)
+def test_an_impossible_id_is_not_found_and_the_connection_stays(live_server, path):
+    with api_client(live_server) as client:
+        answer = client.get(path)
+        assert answer.status_code == 404, answer.text
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        # The same keep-alive connection still serves the next request.
+        assert client.get("/api/v1/cases").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("page=400000000000000000", "page"),
+        (f"community={HUGE}", "community"),
+        ("q=a%00b", "q"),
+    ],
+)
+def test_an_impossible_query_value_is_422_naming_the_field(live_server, query, field):
+    with api_client(live_server) as client:
+        answer = client.get(f"/api/v1/cases?{query}")
+        assert answer.status_code == 422, answer.text
+        body = answer.json()
+        assert body["type"] == "urn:hogatar:problem:validation"
+        assert body["errors"][0]["field"] == field
+        assert client.get("/api/v1/cases").status_code == 200
+
+
+def test_a_nul_in_a_json_body_is_refused_and_nothing_is_written(live_server, rt):
+    case_id = pf.case_in(rt, "assessed")
+    with api_client(live_server) as client:
+        before = client.get(f"/api/v1/cases/{case_id}").json()["version"]
+        answer = client.post(
+            f"/api/v1/cases/{case_id}/transitions",
+            json={"trigger": "close", "reason": "a\u0000b", "data": {"closure_reason": "other"}},
+        )
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["errors"][0]["field"] == "reason"
+        assert client.get(f"/api/v1/cases/{case_id}").json()["version"] == before
+
+
+def test_pages_answer_impossible_input_in_the_readers_language(browser, rt):
+    b = browser(pf.SOCIAL_WORKER)
+    page = b.get(f"/cases/{HUGE}")
+    assert page.status_code == 404
+    assert "Traceback" not in page.text and "DataError" not in page.text
+    listing = b.get("/cases?page=400000000000000000")
+    assert listing.status_code == 422
+    assert "Էջը ստացել է արժեք, որը չի կարող կարդալ" in listing.text
+    case_id = pf.case_in(rt, "referred")
+    refused = b.post(f"/cases/{case_id}/transitions/close", {"reason": "a\x00b"})
+    assert refused.status_code == 422
+    assert "Traceback" not in refused.text
