@@ -89,3 +89,16 @@ def test_pages_answer_impossible_input_in_the_readers_language(browser, rt):
     refused = b.post(f"/cases/{case_id}/transitions/close", {"reason": "a\x00b"})
     assert refused.status_code == 422
     assert "Traceback" not in refused.text
+
+
+def test_report_csvs_write_a_formula_name_as_text(browser, rt):
+    from workflow.programme.staff import AddCommunity
+    from workflow.services import handle
+
+    formula = '=HYPERLINK("http://example.invalid","x")'
+    handle(rt, AddCommunity(code="evil", name_hy=formula, name_en=formula, actor="admin"))
+    pf.case_in(rt, "referred", community="evil")
+    csv = browser("manager").get("/reports/state-by-community.csv").text
+    quoted = "'" + formula.replace('"', '""')
+    assert f'evil,"{quoted}",referred,1' in csv
+    assert ",=HYPERLINK" not in csv and ',"=HYPERLINK' not in csv

@@ -24,6 +24,7 @@ from web.shared.templating import render
 from workflow.errors import NotFound
 from workflow.programme import procurement as programme_procurement
 from workflow.runtime import Runtime
+from workflow.text import spreadsheet_cell
 
 router = APIRouter(include_in_schema=False)
 
@@ -156,7 +157,9 @@ def export(
     if rows:
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
+        # A cell that starts like a formula is written as text (a family or supplier
+        # name "=HYPERLINK(...)" would run in the office's spreadsheet).
+        writer.writerows({k: spreadsheet_cell(v) for k, v in row.items()} for row in rows)
     # A BOM so that spreadsheet programs read the Armenian names as UTF-8.
     return Response(
         "\ufeff" + buffer.getvalue(),
