@@ -113,6 +113,7 @@ EXAMPLES = [
     ("procurement deliver", ["{ordered}"]),
     ("procurement cancel", ["{request}", "--reason", "no longer needed"]),
     ("procurement list", []),
+    ("workflow migrate", ["family_case", "--to", "1"]),
     ("foster inquire", ["--family-name", "Ղազարյան", "--community", "hrazdan", "--adults", "2"]),
     ("foster apply", ["{foster_inquiry}", "--date", "{today}"]),
     (
