@@ -18,7 +18,9 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Every branch to its newest revision: features developed side by side may each add
+    a migration on the same parent until a merge revision joins them."""
     with engine.begin() as connection:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
