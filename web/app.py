@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from web.cases import api, casework, pages
 from web.cases.family import family_plugin
+from web.foster_care.plugin import foster_plugin
 from web.incidents import routes as incidents_routes
 from web.procurement import api as procurement_api
 from web.procurement import routes as procurement_routes
@@ -39,7 +40,7 @@ API_PREFIX = "/api/v1"
 def programme_plugins() -> list[WorkflowPlugin]:
     """The programme's workflows that have more than the generic case page: their own
     sections, forms and intake. A workflow not listed here gets the generic page."""
-    return [family_plugin()]
+    return [family_plugin(), foster_plugin()]
 
 
 def create_app(

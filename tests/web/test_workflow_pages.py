@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -131,7 +132,7 @@ def open_pilot(rt: Runtime, name: str = "Սարգսյան") -> int:
 
 
 def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def test_a_workflow_without_a_plug_in_gets_a_working_case_page(pilot_app, pilot_rt):

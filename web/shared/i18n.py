@@ -113,6 +113,11 @@ def format_iso_datetime(value: str | None) -> str:
     return format_datetime(datetime.fromisoformat(value)) if value else ""
 
 
+def format_iso_date(value: str | None) -> str:
+    """A date the read side gives as ISO 8601 text."""
+    return format_date(date.fromisoformat(value)) if value else ""
+
+
 def format_number(value: int | float | None) -> str:
     if value is None:
         return ""

@@ -14,6 +14,7 @@ from web.shared.i18n import N_, current_language, gettext, label
 from web.shared.permissions import ROLES, Permission, allowed
 from workflow.definition import WorkflowDefinition
 from workflow.programme import reminders
+from workflow.programme.foster_care import foster_rules
 from workflow.programme.inbox import SYSTEM_ACTOR
 from workflow.programme.shared.policies import policies
 from workflow.programme.shared.reference import Item, reference
@@ -44,6 +45,15 @@ TIMELINE = {
     "record_counselling": N_("Counselling session recorded"),
     "assign": N_("Staff assigned"),
     "reassign": N_("Case reassigned"),
+    # The foster-care pilot's records.
+    "register_foster_inquiry": N_("Foster family inquiry registered"),
+    "record_foster_application": N_("Application recorded"),
+    "record_foster_home_assessment": N_("Home assessment recorded"),
+    "record_foster_training": N_("Training session recorded"),
+    "record_commission_decision": N_("Commission's decision recorded"),
+    "record_foster_match": N_("Child matched"),
+    "record_foster_placement": N_("Placement recorded"),
+    "record_foster_visit": N_("Monitoring visit recorded"),
 }
 
 EFFECTS = {
@@ -60,6 +70,9 @@ EFFECTS = {
     "reminders.send": N_("Reminder to staff"),
     "reminders.escalate": N_("Unacknowledged reminder: mail to the manager"),
     "procurement.send_purchase_order": N_("Purchase order mail to the supplier"),
+    "referrals.foster_commission_submission": N_("Submission mailed to the commission"),
+    "reminders.foster_monitoring_visit": N_("Reminder: first monitoring visit"),
+    "procurement.foster_starter_kit": N_("Starter kit requested"),
 }
 
 #: Work done around a case without changing it (``case_activities``), on the timeline.
@@ -117,6 +130,7 @@ REMINDER_KINDS = {
     "enrolment_decision": N_("Enrolment decision due"),
     "reminder_escalation": N_("A reminder was not acknowledged"),
     "referral_escalation": N_("A partner has not answered a referral"),
+    "foster_monitoring_visit": N_("Monitoring visit due"),
 }
 
 PROCUREMENT_STATUSES = {
@@ -163,6 +177,22 @@ GUARDS = {
     ),
     "closure_reason_given": N_("Choose a closure reason from the list"),
     "reason_given": N_("Give a reason"),
+    # The foster-care pilot's.
+    "foster_application_recorded": N_("Record the family's written application"),
+    "foster_documents_complete": N_(
+        "Record the application documents still missing (the case page lists them)"
+    ),
+    "foster_home_assessment_recommends": N_(
+        "Record a home assessment that recommends the family, or close the case"
+    ),
+    "foster_training_completed": N_(
+        "Record the training sessions of the modules not attended yet (the case page lists them)"
+    ),
+    "foster_commission_approved": N_(
+        "Record the commission's decision approving the family, with its number and date"
+    ),
+    "foster_child_matched": N_("Record the child matched with the family"),
+    "foster_placement_recorded": N_("Record the placement of the matched child with its date"),
 }
 
 
@@ -264,6 +294,7 @@ SYSTEM_REASONS = {
     "case closed": N_("the case is closed"),
     "enrolment decided": N_("the enrolment is decided"),
     "follow-up session recorded": N_("the follow-up session is recorded"),
+    "monitoring_visit_recorded": N_("the monitoring visit is recorded"),
 }
 
 
@@ -327,7 +358,20 @@ def partner_type(code: str | None) -> str:
 
 
 def closure_reason(code: str | None) -> str:
-    return _item_label(reference().closure_reasons, code)
+    """A closure reason of the family programme's list or of the foster-care pilot's."""
+    return _item_label([*reference().closure_reasons, *foster_rules().closure_reasons], code)
+
+
+def foster_document(code: str) -> str:
+    return _item_label(foster_rules().required_documents, code)
+
+
+def foster_module(code: str) -> str:
+    return _item_label(foster_rules().modules, code)
+
+
+def foster_outcome(code: str) -> str:
+    return _item_label(foster_rules().outcomes, code)
 
 
 def income_kind(code: str) -> str:

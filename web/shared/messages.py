@@ -19,7 +19,7 @@ from workflow.errors import (
     TriggerNotAllowed,
 )
 from workflow.programme import families as programme_errors
-from workflow.programme import plans, referrals, reminders
+from workflow.programme import foster_care, plans, referrals, reminders
 from workflow.programme import procurement as programme_procurement
 from workflow.programme import staff as programme_staff
 from workflow.programme.shared import errors as shared_errors
@@ -77,6 +77,20 @@ FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
         N_("A completed referral needs the partner's feedback."),
     ),
     (r"^say why the request is cancelled", N_("Say why the request is cancelled.")),
+    # The foster-care pilot's records.
+    (r"^give the initials only", N_("Give the initials only, not the name.")),
+    (
+        r"^must be a whole number of years from 0 to (?P<maximum>\d+)",
+        N_("The age must be a whole number of years from 0 to %(maximum)s."),
+    ),
+    (r"^name the modules", N_("Tick the modules the session covered.")),
+    (r"^must be at most (?P<maximum>\d+)", N_("The number must be at most %(maximum)s.")),
+    (r"is before the match", N_("The child cannot move in before the match.")),
+    (r"must be after the visit", N_("The next visit must be after this one.")),
+    (
+        r"must be within a year of the visit",
+        N_("The next visit must be within a year of this one."),
+    ),
 )
 
 MESSAGES = {
@@ -133,6 +147,8 @@ def error_message(exc: HogatarError) -> str:
             "Someone else changed this case while you were working on it. Your change was "
             "not saved: reload the case to see the latest version, then try again."
         )
+    if isinstance(exc, foster_care.WrongStep):
+        return gettext("This is not recorded at the step the case is at now.")
     if isinstance(exc, shared_errors.CaseIsClosed):
         return gettext("The case is closed: reopen it before changing its file.")
     if isinstance(exc, programme_errors.PossibleDuplicate):

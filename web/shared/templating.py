@@ -85,6 +85,10 @@ def environment() -> Environment:
         supplier=labels.supplier,
         budget_line=labels.budget_line,
         iso_datetime=i18n.format_iso_datetime,
+        iso_date=i18n.format_iso_date,
+        foster_document=labels.foster_document,
+        foster_module=labels.foster_module,
+        foster_outcome=labels.foster_outcome,
         ticked=ticked,
         form_date=forms.form_date,
     )
