@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from config.settings import Settings
+from tests.foster_fixtures import foster_case_in
 from tests.support import RecordingPublisher
 from tests.web.conftest import SECRET, Browser
 from tests.web.page_language import DataText, foreign_words
@@ -70,6 +71,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
     seed_demo(settings, families=24)
     clock = FixedClock(datetime.now(UTC))
     rt = bootstrap(settings, clock=clock, publisher=RecordingPublisher(), mailer=MemoryMailer())
+    # Foster families of the pilot at steps of its own workflow: its pages are walked too.
+    for state in ("inquiry", "training", "approval", "monitoring"):
+        foster_case_in(rt, state)
     _deliver_everything(rt)
     # Time passes: reminders fall due and are escalated, partners stay silent.
     for days in (8, 4, 10):

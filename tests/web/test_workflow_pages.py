@@ -292,7 +292,9 @@ def test_the_caseload_api_keeps_its_shape_for_every_workflow(pilot_app, pilot_rt
     pilot_case = open_pilot(pilot_rt)
     browser = reader(pilot_app, "manager", "en")
     items = browser.get("/api/v1/cases?worker=&workflow=pilot").json()["items"]
-    assert [item["id"] for item in items] == [pilot_case]
+    assert [(item["id"], item["workflow"], item["workflow_version"]) for item in items] == [
+        (pilot_case, "pilot", 1)
+    ]
     case = browser.get(f"/api/v1/cases/{pilot_case}").json()
     assert case["workflow"] == "pilot" and case["workflow_version"] == 1
     assert case["family"] is None and case["members"] == []

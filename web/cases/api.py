@@ -67,6 +67,8 @@ def list_cases(request: Request, staff: Staff = VIEW) -> JSONResponse:
             "items": [
                 {
                     "id": row.id,
+                    "workflow": row.workflow,
+                    "workflow_version": row.workflow_version,
                     "family_name": row.family_name,
                     "community": row.community,
                     "state": row.state,

@@ -96,6 +96,7 @@ ACTIVITIES = {
     "procurement_cancelled": N_("Procurement request cancelled"),
     "incident_retried": N_("Failed background work run again by an operator"),
     "incident_skipped": N_("Failed background work skipped by an operator"),
+    "foster_commission_mailed": N_("Submission mailed to the commission"),
 }
 
 REFERRAL_STATUSES = {
