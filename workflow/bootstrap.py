@@ -9,6 +9,7 @@ from importlib.metadata import entry_points
 from sqlalchemy.exc import SQLAlchemyError
 
 from config.settings import Settings, get_settings
+from workflow.approvals import APPROVAL_HANDLERS
 from workflow.clock import Clock, SystemClock
 from workflow.definition import WorkflowDefinition, load_definitions
 from workflow.errors import DefinitionError
@@ -19,6 +20,7 @@ from workflow.publish_marks import PublishMarks
 from workflow.registries import Registries
 from workflow.relay import Publisher
 from workflow.runtime import Runtime
+from workflow.services import register_handler
 from workflow.versions import VersionsNotMigrated, WorkflowVersions
 
 
@@ -26,6 +28,8 @@ def build_registries() -> Registries:
     """What the installed programmes (``hogatar.programmes`` entry points in
     pyproject.toml) plug in: the engine imports none of them by name."""
     registries = Registries()
+    for command_type, handler in APPROVAL_HANDLERS.items():
+        register_handler(command_type, handler)
     programmes = entry_points(group="hogatar.programmes")
     if not programmes:
         raise DefinitionError(
@@ -43,6 +47,7 @@ def load_workflows(settings: Settings) -> tuple[Registries, dict[str, WorkflowDe
         settings.workflows_dir,
         guards=registries.guards.names(),
         effects=registries.effects.names(),
+        approval_roles=registries.approval_roles,
     )
     return registries, definitions
 
@@ -71,7 +76,10 @@ def bootstrap(
         definitions=definitions,
         machines={name: SharedMachine(d) for name, d in definitions.items()},
         versions=WorkflowVersions(
-            definitions, guards=registries.guards.names(), effects=registries.effects.names()
+            definitions,
+            guards=registries.guards.names(),
+            effects=registries.effects.names(),
+            approval_roles=registries.approval_roles,
         ),
         guards=registries.guards,
         effects=registries.effects,
@@ -83,6 +91,7 @@ def bootstrap(
         reactions=registries.reactions,
         actor_check=registries.actor_check,
         intakes=registries.intakes,
+        approver_check=registries.approver_check,
         publish_marks=PublishMarks(session_factory, clock)
         if engine.dialect.name == "postgresql"
         else None,

@@ -18,6 +18,7 @@ from workflow import cli_workflows, processes, queries, services
 from workflow.cli_context import ActorOption, JsonFlag, actor_of, print_json, runtime
 from workflow.commands import (
     AdvanceCase,
+    ApprovalRequested,
     CaseAdvanced,
     CaseOpened,
     OpenCase,
@@ -155,6 +156,9 @@ def case_advance(
             expected_version=expected_version,
         ),
     )
+    if isinstance(event, ApprovalRequested):
+        _print_requested(event, as_json)
+        return
     assert isinstance(event, CaseAdvanced)
     if as_json:
         print_json(
@@ -171,6 +175,27 @@ def case_advance(
             f"case {event.case_id}: {event.from_state} -> {event.to_state} "
             f"(version {event.version})"
         )
+
+
+def _print_requested(event: ApprovalRequested, as_json: bool) -> None:
+    """The step needs approval: the case did not move, a request waits for a decision."""
+    if as_json:
+        print_json(
+            {
+                "id": event.case_id,
+                "requested": event.trigger,
+                "approval_id": event.approval_id,
+                "awaiting": event.awaiting,
+                "tiers": list(event.tiers),
+                "deadline_at": event.deadline_at.isoformat(),
+            }
+        )
+        return
+    typer.echo(
+        f"case {event.case_id}: '{event.trigger}' requested (approval {event.approval_id}), "
+        f"awaiting {event.awaiting.replace('_', ' ')} by {event.deadline_at:%d.%m.%Y}; "
+        "the case moves once it is approved (hogatar approval list)"
+    )
 
 
 @case_app.command("show")

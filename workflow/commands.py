@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 
@@ -69,3 +70,72 @@ class IncidentRetried:
 class IncidentSkipped:
     incident_id: int
     outbox_id: int
+
+
+@dataclass(frozen=True)
+class DecideApproval:
+    """Approve or reject the tier an approval request awaits (reject needs a reason)."""
+
+    approval_id: int
+    decision: str  # "approve" | "reject"
+    actor: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class CancelApproval:
+    """The requester withdraws a pending approval request."""
+
+    approval_id: int
+    actor: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ApprovalRequested:
+    """Firing a transition that needs approval recorded a request: the case did not move."""
+
+    approval_id: int
+    case_id: int
+    trigger: str
+    #: The role whose decision is awaited now, its place (1-based) among ``tiers``.
+    awaiting: str
+    tier: int
+    tiers: tuple[str, ...]
+    deadline_at: datetime
+
+
+@dataclass(frozen=True)
+class ApprovalAwaiting:
+    """Announced to the features (reactions) when a tier starts waiting: at the request
+    and after each approval but the last. ``excluded`` may not decide it."""
+
+    approval_id: int
+    case_id: int
+    role: str
+    tier: int
+    deadline_at: datetime
+    excluded: tuple[str, ...]
+    actor: str
+
+
+@dataclass(frozen=True)
+class ApprovalClosed:
+    """Announced when a request stops waiting: approved, rejected, cancelled, lapsed."""
+
+    approval_id: int
+    case_id: int
+    status: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class ApprovalDecided:
+    """What a decision did: the request's status now, the role awaited next (if any) and
+    the transition fired by the last approval (if that was it)."""
+
+    approval_id: int
+    case_id: int
+    status: str
+    awaiting: str | None = None
+    advanced: CaseAdvanced | None = None

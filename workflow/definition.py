@@ -28,6 +28,17 @@ class StateDef:
 
 
 @dataclass(frozen=True)
+class ApprovalDef:
+    """``approval = { tiers = ["manager"], deadline_days = 3 }`` on a transition: firing it
+    records a request instead of moving the case; each tier (a role, in order) is decided
+    by someone other than the requester and the earlier approvers, and the last approval
+    fires the transition. ``deadline_days`` is how long each tier has before reminders."""
+
+    tiers: tuple[str, ...]
+    deadline_days: int = 3
+
+
+@dataclass(frozen=True)
 class TransitionDef:
     trigger: str
     sources: tuple[str, ...]
@@ -36,6 +47,8 @@ class TransitionDef:
     effects: tuple[str, ...] = ()
     #: What the step is called, per language (``label = { en = "...", hy = "..." }``).
     labels: Mapping[str, str] = field(default_factory=dict, compare=False)
+    #: Who must approve before the transition happens; None: it happens when fired.
+    approval: ApprovalDef | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +153,37 @@ def _string_list(table: Mapping[str, Any], key: str, where: str) -> tuple[str, .
     return tuple(value)
 
 
+def _approval(table: Mapping[str, Any], where: str) -> ApprovalDef | None:
+    value = table.get("approval")
+    if value is None:
+        return None
+    example = 'approval = { tiers = ["manager"], deadline_days = 3 }'
+    if not isinstance(value, dict):
+        raise DefinitionError(f"{where}: 'approval' must be a table, e.g. {example}")
+    unknown = sorted(set(value) - {"tiers", "deadline_days"})
+    if unknown:
+        raise DefinitionError(
+            f"{where}: 'approval' has unknown key {unknown[0]!r}; it takes tiers and deadline_days"
+        )
+    tiers = value.get("tiers")
+    if (
+        not isinstance(tiers, list)
+        or not tiers
+        or not all(isinstance(tier, str) and tier.strip() for tier in tiers)
+    ):
+        raise DefinitionError(
+            f"{where}: approval 'tiers' must be a non-empty list of roles, in the order they "
+            f"decide, e.g. {example}; got {tiers!r}"
+        )
+    days = value.get("deadline_days", 3)
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 365:
+        raise DefinitionError(
+            f"{where}: approval 'deadline_days' must be a whole number of days from 1 to 365, "
+            f"got {days!r}"
+        )
+    return ApprovalDef(tiers=tuple(tiers), deadline_days=days)
+
+
 def parse_definition(raw: Mapping[str, Any], *, origin: str) -> WorkflowDefinition:
     """Build a definition from parsed TOML; structural problems name the file and item."""
     name = _require(raw, "name", origin, str)
@@ -171,6 +215,7 @@ def parse_definition(raw: Mapping[str, Any], *, origin: str) -> WorkflowDefiniti
                 guards=_string_list(table, "guards", t_where),
                 effects=_string_list(table, "effects", t_where),
                 labels=dict(t_labels),
+                approval=_approval(table, f"{t_where} {table.get('trigger')!r}"),
             )
         )
     return WorkflowDefinition(
@@ -185,9 +230,16 @@ def parse_definition(raw: Mapping[str, Any], *, origin: str) -> WorkflowDefiniti
 
 
 def validate_definition(
-    definition: WorkflowDefinition, *, guards: Collection[str], effects: Collection[str]
+    definition: WorkflowDefinition,
+    *,
+    guards: Collection[str],
+    effects: Collection[str],
+    approval_roles: Collection[str] | None = None,
 ) -> None:
-    """Refuse a definition that could not run as written. Each message names the culprit."""
+    """Refuse a definition that could not run as written. Each message names the culprit.
+
+    ``approval_roles`` are the roles the programme knows (None: not checked, for callers
+    that validate structure only)."""
     where = f"workflow {definition.name}"
     if definition.origin:
         where += f" ({definition.origin})"
@@ -224,6 +276,14 @@ def validate_definition(
                 )
             if effect not in effects:
                 raise DefinitionError(f"{t_where} names unknown effect {effect!r}")
+        if transition.approval is not None and approval_roles is not None:
+            for role in transition.approval.tiers:
+                if role not in approval_roles:
+                    known_roles = ", ".join(sorted(approval_roles)) or "none"
+                    raise DefinitionError(
+                        f"{t_where}: approval tier {role!r} is not a role that can approve; "
+                        f"known roles: {known_roles}"
+                    )
     unreachable = known - _reachable(definition)
     if unreachable:
         first = next(n for n in names if n in unreachable)
@@ -245,7 +305,11 @@ def _reachable(definition: WorkflowDefinition) -> set[str]:
 
 
 def load_definitions(
-    directory: Path, *, guards: Collection[str], effects: Collection[str]
+    directory: Path,
+    *,
+    guards: Collection[str],
+    effects: Collection[str],
+    approval_roles: Collection[str] | None = None,
 ) -> dict[str, WorkflowDefinition]:
     """Read and validate every ``*.toml`` in ``directory``."""
     files = sorted(directory.glob("*.toml"))
@@ -258,7 +322,9 @@ def load_definitions(
         except tomllib.TOMLDecodeError as exc:
             raise DefinitionError(f"{path.name}: not valid TOML: {exc}") from None
         definition = parse_definition(raw, origin=path.name)
-        validate_definition(definition, guards=guards, effects=effects)
+        validate_definition(
+            definition, guards=guards, effects=effects, approval_roles=approval_roles
+        )
         if definition.name in definitions:
             raise DefinitionError(f"{path.name}: workflow {definition.name!r} is defined twice")
         definitions[definition.name] = definition

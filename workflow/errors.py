@@ -102,3 +102,46 @@ class IncidentNotOpen(HogatarError):
 
 class PermanentEffectError(Exception):
     """Raised by a handler when retrying cannot help: an incident is opened at once."""
+
+
+class ApprovalNotFound(NotFound):
+    def __init__(self, approval_id: int) -> None:
+        super().__init__(f"approval request {approval_id} does not exist")
+
+
+class ApprovalRefused(HogatarError):
+    """A decision or request the approval rules do not allow (self-approval, wrong role,
+    a tier decided already, a request no longer pending); nothing was written."""
+
+    def __init__(self, approval_id: int | None, why: str) -> None:
+        prefix = f"approval request {approval_id}: " if approval_id is not None else ""
+        super().__init__(prefix + why)
+        self.approval_id = approval_id
+
+
+class ApprovalLapsed(HogatarError):
+    """The last approval came when the transition could no longer happen (the case moved
+    on, or was moved to another workflow version): the request is closed as lapsed."""
+
+    def __init__(self, approval_id: int, why: str) -> None:
+        super().__init__(
+            f"approval request {approval_id} lapsed: {why}; the request is closed, "
+            "request the step again if it is still wanted"
+        )
+        self.approval_id = approval_id
+
+
+class ApprovalBlocked(HogatarError):
+    """The last approval came, but the transition's guards now refuse it: nothing was
+    decided and the request stays pending (approve once the requirement is met, or reject)."""
+
+    def __init__(self, approval_id: int, refusal: GuardFailed) -> None:
+        self.approval_id = approval_id
+        self.refusal = refusal
+        super().__init__(self._text(str(refusal)))
+
+    def _text(self, refusal: str) -> str:
+        return f"approval request {self.approval_id} stays pending: {refusal}"
+
+    def cli_message(self) -> str:
+        return self._text(self.refusal.cli_message())

@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workflow.guards import GuardRegistry
-from workflow.runtime import ActorCheck, EffectRegistry, FactsLoader, Reaction, TransitionListener
+from workflow.runtime import (
+    ActorCheck,
+    ApproverCheck,
+    EffectRegistry,
+    FactsLoader,
+    Reaction,
+    TransitionListener,
+)
 
 
 @dataclass
@@ -19,6 +26,9 @@ class Registries:
     reactions: dict[type[Any], list[Reaction]] = field(default_factory=dict)
     actor_check: ActorCheck | None = None
     intakes: dict[str, str] = field(default_factory=dict)
+    #: Roles a workflow's ``approval`` tiers may name, and who counts as one of them.
+    approval_roles: set[str] = field(default_factory=set)
+    approver_check: ApproverCheck | None = None
 
     def react(self, event_type: type[Any], reaction: Reaction) -> None:
         self.reactions.setdefault(event_type, []).append(reaction)

@@ -45,6 +45,10 @@ Reaction = Callable[["Runtime", UnitOfWork, Any], None]
 #: is recorded, or raises a domain error. Without one, any given name is taken.
 ActorCheck = Callable[["Runtime", str], str]
 
+#: Whether ``actor`` may decide an approval tier of ``role``, read in the decision's
+#: session: returns None if so, else the refusal in words staff understand.
+ApproverCheck = Callable[[Session, str, str], str | None]
+
 
 @dataclass
 class Runtime:
@@ -67,6 +71,8 @@ class Runtime:
     actor_check: ActorCheck | None = None
     #: Workflows whose cases are opened by an intake of their own, with how to do it.
     intakes: dict[str, str] = field(default_factory=dict)
+    #: Who may decide an approval tier of a role; without one nobody can approve.
+    approver_check: ApproverCheck | None = None
     #: Batched publish marks (PostgreSQL); None marks in a short transaction after each
     #: publish (SQLite, where a second writer would only wait for the first).
     publish_marks: PublishMarks | None = None

@@ -14,8 +14,10 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from workflow.activity import require_actor
+from workflow.approval_requests import CheckedTransition, request_approval
 from workflow.commands import (
     AdvanceCase,
+    ApprovalRequested,
     CaseAdvanced,
     CaseOpened,
     IncidentRetried,
@@ -223,10 +225,21 @@ def open_case_in(rt: Runtime, uow: UnitOfWork, command: OpenCase) -> CaseOpened:
     return CaseOpened(case_id=case.id, state=initial, version=1)
 
 
-def advance_case(rt: Runtime, uow: UnitOfWork, command: AdvanceCase) -> CaseAdvanced:
-    advanced = advance_case_in(rt, uow, command)
+def advance_case(
+    rt: Runtime, uow: UnitOfWork, command: AdvanceCase
+) -> CaseAdvanced | ApprovalRequested:
+    """The command of staff (CLI, web, API): a transition that needs approval is recorded
+    as a request instead (``workflow.approval_requests``); the last approval fires it.
+    Features moving a case as part of a larger change (consent withdrawn) call
+    ``advance_case_in``, which is the programme's own rule, not a person's step."""
+    checked = check_transition(rt, uow, command)
+    result: CaseAdvanced | ApprovalRequested
+    if checked.transition.approval is not None:
+        result = request_approval(rt, uow, command, checked)
+    else:
+        result = fire_checked(rt, uow, command, checked)
     uow.commit()
-    return advanced
+    return result
 
 
 def advance_case_in(rt: Runtime, uow: UnitOfWork, command: AdvanceCase) -> CaseAdvanced:
@@ -234,6 +247,13 @@ def advance_case_in(rt: Runtime, uow: UnitOfWork, command: AdvanceCase) -> CaseA
     event and outbox rows, with the messages handed to the relay only once the caller
     commits. A feature that must move the case as part of a larger change (consent
     withdrawn closes the case) calls this instead of repeating the rules."""
+    return fire_checked(rt, uow, command, check_transition(rt, uow, command))
+
+
+def check_transition(rt: Runtime, uow: UnitOfWork, command: AdvanceCase) -> CheckedTransition:
+    """Everything that must hold before ``command`` may fire (or be requested): a known
+    actor and case, the caller's version current, the trigger allowed from the case's
+    state by the case's own definition version, and every guard met."""
     actor = require_actor(command.actor)
     if not isinstance(command.data, dict):
         raise InvalidInput('data must be a JSON object, e.g. {"note": "..."}')
@@ -259,7 +279,16 @@ def advance_case_in(rt: Runtime, uow: UnitOfWork, command: AdvanceCase) -> CaseA
     unmet = rt.guards.requirements(transition.guards, context)
     if unmet:
         raise GuardFailed(case_id=case.id, trigger=command.trigger, unmet=unmet)
+    return CheckedTransition(
+        case=case, machine=machine, transition=transition, actor=actor, reason=reason
+    )
 
+
+def fire_checked(
+    rt: Runtime, uow: UnitOfWork, command: AdvanceCase, checked: CheckedTransition
+) -> CaseAdvanced:
+    case, machine, transition = checked.case, checked.machine, checked.transition
+    actor, reason = checked.actor, checked.reason
     from_state = case.state
     to_state = machine.fire(state=from_state, trigger=command.trigger)
     now = rt.clock.now()

@@ -69,10 +69,12 @@ class WorkflowVersions:
         *,
         guards: Collection[str],
         effects: Collection[str],
+        approval_roles: Collection[str] | None = None,
     ) -> None:
         self._newest = dict(newest)
         self._guards = set(guards)
         self._effects = set(effects)
+        self._approval_roles = None if approval_roles is None else set(approval_roles)
         self._current: dict[str, int] = {}
         self._machines: dict[tuple[str, int], SharedMachine] = {}
         #: Every stored version, read at ``sync``: a page asks for a case's machine inside
@@ -166,7 +168,12 @@ class WorkflowVersions:
                 stored = (row.definition, row.source)
         raw, source = stored
         definition = parse_definition(raw, origin=f"{source}, version {version}")
-        validate_definition(definition, guards=self._guards, effects=self._effects)
+        validate_definition(
+            definition,
+            guards=self._guards,
+            effects=self._effects,
+            approval_roles=self._approval_roles,
+        )
         return definition
 
     def check_versions_in_use(self, session_factory: sessionmaker[Session]) -> None:

@@ -215,3 +215,53 @@ class MailHandoverRow(Base):
     message_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     outbox_id: Mapped[int | None] = mapped_column(Id)
     handed_at: Mapped[datetime]
+
+
+class ApprovalRow(Base):
+    """A transition that needs approval, requested and waiting for its tiers in order.
+
+    pending -> approved (the transition fired) | rejected | cancelled (withdrawn by the
+    requester) | lapsed (the case moved on and the trigger is no longer allowed).
+    ``tiers`` are roles in the order they decide; ``approved_tiers`` counts those decided
+    so far, so the tier awaited is ``tiers[approved_tiers]`` and a later tier cannot be
+    decided before an earlier one. ``decisions`` keeps who decided each tier, when, how.
+    """
+
+    __tablename__ = "approval_requests"
+    __table_args__ = (
+        # One pending request per case and trigger: a second request is refused, even
+        # when two are made at the same moment.
+        Index(
+            "ix_approval_requests_pending_case_trigger",
+            "case_id",
+            "trigger",
+            unique=True,
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    #: The definition version the request was judged against (the case's own).
+    workflow_version: Mapped[int] = mapped_column(Integer)
+    trigger: Mapped[str] = mapped_column(String(64))
+    from_state: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    requested_by: Mapped[str] = mapped_column(String(120))
+    requested_at: Mapped[datetime]
+    tiers: Mapped[list[str]] = mapped_column(JSON)
+    approved_tiers: Mapped[int] = mapped_column(Integer, default=0)
+    decisions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    #: When the tier now awaited is due (reminders go to its approvers then); each tier
+    #: gets ``deadline_days`` from the moment it starts waiting.
+    deadline_days: Mapped[int] = mapped_column(Integer)
+    deadline_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(120))
+    #: Why it was rejected, cancelled or lapsed.
+    outcome_reason: Mapped[str | None] = mapped_column(Text)
+    #: The timeline event of the transition, once the last tier approved it.
+    case_event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id"))

@@ -12,7 +12,14 @@ from typing import Any
 
 import typer
 
+from workflow.commands import ApprovalAwaiting, ApprovalClosed
 from workflow.programme import effects, guards
+from workflow.programme.approvals import (
+    after_approval_awaiting,
+    after_approval_closed,
+    approval_roles,
+    approver_refusal,
+)
 from workflow.programme.assessment import services as assessment
 from workflow.programme.assessment.commands import RecordAssessment
 from workflow.programme.counselling import services as counselling
@@ -143,6 +150,11 @@ def register(registries: Registries) -> None:
     registries.actor_check = staff.known_actor
     registries.intakes.update(INTAKE)
     registries.intakes[FOSTER_WORKFLOW] = FOSTER_INTAKE
+    # Approvals: a tier names a staff role; its approvers are reminded while it waits.
+    registries.approval_roles.update(approval_roles())
+    registries.approver_check = approver_refusal
+    registries.react(ApprovalAwaiting, after_approval_awaiting)
+    registries.react(ApprovalClosed, after_approval_closed)
     # Goods planned for a case under way are requested; a session is a follow-up.
     registries.react(ServicePlanned, requests.after_service_planned)
     registries.react(CounsellingHeld, reminders.after_counselling)
@@ -153,6 +165,7 @@ def register(registries: Registries) -> None:
 def register_commands(app: typer.Typer) -> None:
     """Add the programme's command groups to the ``hogatar`` app, in the order of its help."""
     # Imported here: workers and the web app load ``register`` only, never the commands.
+    from workflow.programme.approvals.cli import approval_app
     from workflow.programme.assessment.cli import assessment_app
     from workflow.programme.counselling.cli import counselling_app
     from workflow.programme.demo.cli import demo_app
@@ -184,4 +197,5 @@ def register_commands(app: typer.Typer) -> None:
     app.add_typer(reminder_app, name="reminder")
     app.command("inbox")(inbox)
     app.add_typer(procurement_app, name="procurement")
+    app.add_typer(approval_app, name="approval")
     app.add_typer(foster_app, name="foster")

@@ -42,6 +42,10 @@ class ProcurementRequestRow(Base):
     requested_at: Mapped[datetime]
     approved_by: Mapped[str | None] = mapped_column(String(120))
     approved_at: Mapped[datetime | None]
+    #: Above HOGATAR_PROCUREMENT_SECOND_APPROVAL_AMD: who approved first; ``approved_by``
+    #: is then the second approver, a different person.
+    first_approved_by: Mapped[str | None] = mapped_column(String(120))
+    first_approved_at: Mapped[datetime | None]
     purchase_order_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_orders.id"))
     ordered_at: Mapped[datetime | None]
     delivered_by: Mapped[str | None] = mapped_column(String(120))

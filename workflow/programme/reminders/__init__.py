@@ -6,6 +6,8 @@ from workflow.programme.reminders.errors import ReminderNotFound, ReminderNotOpe
 from workflow.programme.reminders.models import ReminderRow
 from workflow.programme.reminders.queries import OPEN_REMINDERS, list_reminders, overdue_reminders
 from workflow.programme.reminders.services import (
+    APPROVAL_DECIDED,
+    APPROVAL_DECISION,
     CLOSED,
     ENROLMENT_DECIDED,
     FOLLOW_UP_RECORDED,
@@ -15,6 +17,8 @@ from workflow.programme.reminders.services import (
 )
 
 __all__ = [
+    "APPROVAL_DECIDED",
+    "APPROVAL_DECISION",
     "AcknowledgeReminder",
     "CLOSED",
     "ENROLMENT_DECIDED",

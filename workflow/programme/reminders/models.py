@@ -37,6 +37,8 @@ class ReminderRow(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     session_id: Mapped[int | None] = mapped_column(ForeignKey("counselling_sessions.id"))
+    #: The approval request whose tier this reminds of (kind ``approval_decision``).
+    approval_id: Mapped[int | None] = mapped_column(Id, index=True)
     recipient_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
     due_at: Mapped[datetime] = mapped_column(index=True)

@@ -41,11 +41,14 @@ FOLLOW_UP = "counselling_follow_up"
 ENROLMENT_DECISION = "enrolment_decision"
 #: A foster family's next monitoring visit (workflow/programme/foster_care schedules it).
 FOSTER_MONITORING_VISIT = "foster_monitoring_visit"
+#: A pending approval request awaiting a tier (workflow/programme/approvals schedules it).
+APPROVAL_DECISION = "approval_decision"
 #: kind -> (mail template to the recipient, mail template of the escalation)
 TEMPLATES = {
     FOLLOW_UP: ("counselling_follow_up", "counselling_escalation"),
     ENROLMENT_DECISION: ("enrolment_decision", "enrolment_decision_escalation"),
     FOSTER_MONITORING_VISIT: ("foster_monitoring_visit", "foster_monitoring_visit_escalation"),
+    APPROVAL_DECISION: ("approval_decision", "approval_decision_escalation"),
 }
 WAITING = ("scheduled", "sending", "sent")
 #: Reminders fall due at the start of the working day, Armenian time.
@@ -67,6 +70,7 @@ def recipient_for(uow: UnitOfWork, case_id: int, session: CounsellingSessionRow)
 CLOSED = "case_closed"
 ENROLMENT_DECIDED = "enrolment_decided"
 FOLLOW_UP_RECORDED = "follow_up_recorded"
+APPROVAL_DECIDED = "approval_decided"
 
 
 def cancel_waiting(
@@ -77,18 +81,19 @@ def cancel_waiting(
     reason: str,
     actor: str,
     kinds: tuple[str, ...] = tuple(TEMPLATES),
+    approval_id: int | None = None,
 ) -> list[int]:
-    """Cancel the case's reminders (of these kinds) still waiting to be sent or answered."""
+    """Cancel the case's reminders (of these kinds; of this approval request) still
+    waiting to be sent or answered."""
     now = rt.clock.now()
-    rows = uow.session.scalars(
-        select(ReminderRow)
-        .where(
-            ReminderRow.case_id == case.id,
-            ReminderRow.status.in_(WAITING),
-            ReminderRow.kind.in_(kinds),
-        )
-        .with_for_update()
-    ).all()
+    query = select(ReminderRow).where(
+        ReminderRow.case_id == case.id,
+        ReminderRow.status.in_(WAITING),
+        ReminderRow.kind.in_(kinds),
+    )
+    if approval_id is not None:
+        query = query.where(ReminderRow.approval_id == approval_id)
+    rows = uow.session.scalars(query.with_for_update()).all()
     for row in rows:
         row.status = "cancelled"
         row.cancelled_at = now
@@ -175,6 +180,7 @@ def schedule_reminder(
     due_day: date,
     actor: str,
     now: datetime,
+    approval_id: int | None = None,
 ) -> ReminderRow:
     """A reminder of ``kind`` for ``recipient_id``, due at the start of ``due_day``, in the
     caller's transaction; beat's sweep sends it like every other reminder. Features with
@@ -185,6 +191,7 @@ def schedule_reminder(
         case_id=case.id,
         kind=kind,
         session_id=None,
+        approval_id=approval_id,
         recipient_id=recipient_id,
         status="scheduled",
         due_at=datetime.combine(due_day, WORKDAY_STARTS, tzinfo=ARMENIA_TIME),
