@@ -89,7 +89,7 @@ def beat_schedule(settings: Settings) -> dict[str, Any]:
     missed or doubled run changes nothing: the rows are claimed atomically."""
     sweep = settings.outbox_sweep_seconds
     reminders = settings.reminder_sweep_seconds
-    return {
+    schedule: dict[str, Any] = {
         "outbox-sweep": {
             "task": "outbox.sweep",
             "schedule": sweep,
@@ -113,3 +113,12 @@ def beat_schedule(settings: Settings) -> dict[str, Any]:
             "options": {"queue": "procurement", "expires": 6 * 3600},
         },
     }
+    if settings.retention_schedule_enabled:
+        # 03:00 in Yerevan: anonymise cases past HOGATAR_RETENTION_YEARS, purge the old
+        # access log. Each case is re-checked under its lock, so a doubled run is harmless.
+        schedule["privacy-retention"] = {
+            "task": "privacy.retention",
+            "schedule": crontab(hour=23, minute=0),
+            "options": {"queue": RELAY_QUEUE, "expires": 6 * 3600},
+        }
+    return schedule

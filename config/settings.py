@@ -109,6 +109,13 @@ class Settings(BaseSettings):
     # Unset: the address of HOGATAR_MAIL_SENDER.
     programme_email: str | None = None
 
+    # Data protection (workflow/programme/privacy). Closed family cases are anonymised this
+    # many years after closure; access-log entries older than this many days are purged;
+    # beat runs both daily unless the schedule is switched off.
+    retention_years: int = Field(default=5, ge=1, le=100)
+    access_log_retention_days: int = Field(default=1825, ge=30)
+    retention_schedule_enabled: bool = True
+
     log_level: str = "INFO"
 
     @field_validator("database_url")

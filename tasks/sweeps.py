@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tasks.runtime import app, runtime
+from workflow.programme.privacy import RunRetention, run_retention
 from workflow.programme.procurement import ConsolidatePurchaseOrders
 from workflow.programme.referrals import SweepReferralDeadlines
 from workflow.programme.reminders import SweepReminders
@@ -25,3 +26,10 @@ def sweep_referral_deadlines() -> Any:
 @app.task(name="procurement.consolidate", queue="procurement", ignore_result=True)
 def consolidate_purchase_orders() -> Any:
     return handle(runtime(), ConsolidatePurchaseOrders())
+
+
+@app.task(name="privacy.retention", queue="relay", ignore_result=True)
+def retention() -> Any:
+    """Anonymise the cases past their retention and purge the old access log."""
+    report = run_retention(runtime(), RunRetention(actor="system:retention", dry_run=False))
+    return {"anonymised": len(report.due), "purged": report.access_entries_purged}

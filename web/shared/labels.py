@@ -45,6 +45,8 @@ TIMELINE = {
     "record_counselling": N_("Counselling session recorded"),
     "assign": N_("Staff assigned"),
     "reassign": N_("Case reassigned"),
+    # An operator moved the case to another version of its workflow.
+    "migrate_workflow": N_("Moved to another version of the workflow"),
     # The foster-care pilot's records.
     "register_foster_inquiry": N_("Foster family inquiry registered"),
     "record_foster_application": N_("Application recorded"),

@@ -59,6 +59,8 @@ from workflow.programme.plans.commands import (
     ServicePlanned,
     StartService,
 )
+from workflow.programme.privacy import retention as privacy_retention
+from workflow.programme.privacy import services as privacy
 from workflow.programme.procurement import orders, requests
 from workflow.programme.procurement.commands import (
     ApproveProcurement,
@@ -77,6 +79,7 @@ from workflow.programme.referrals.commands import (
 )
 from workflow.programme.reminders import services as reminders
 from workflow.programme.reminders.commands import AcknowledgeReminder, SweepReminders
+from workflow.programme.shared.access import FileAccessed
 from workflow.programme.shared.cases import FAMILY_WORKFLOW, FOSTER_WORKFLOW
 from workflow.programme.shared.cli import INTAKE
 from workflow.programme.shared.policies import policies
@@ -146,6 +149,8 @@ def register(registries: Registries) -> None:
     registries.facts[FOSTER_WORKFLOW] = make_foster_facts_loader(foster_rules())
     registries.transition_listeners.append(reminders.on_transition)
     registries.transition_listeners.append(foster_steps.on_transition)
+    # An anonymised case is never reopened: its family file is gone.
+    registries.transition_listeners.append(privacy_retention.refuse_reopening)
     # Who may act (``--actor``), and which workflows open their cases by an intake.
     registries.actor_check = staff.known_actor
     registries.intakes.update(INTAKE)
@@ -158,6 +163,8 @@ def register(registries: Registries) -> None:
     # Goods planned for a case under way are requested; a session is a follow-up.
     registries.react(ServicePlanned, requests.after_service_planned)
     registries.react(CounsellingHeld, reminders.after_counselling)
+    # A family file shown or exported is written to the access log.
+    registries.react(FileAccessed, privacy.after_file_accessed)
     for command_type, handler in HANDLERS.items():
         register_handler(command_type, handler)
 
@@ -174,6 +181,7 @@ def register_commands(app: typer.Typer) -> None:
     from workflow.programme.foster_care.cli import foster_app
     from workflow.programme.inbox.cli import inbox
     from workflow.programme.plans.cli import income_app, plan_app
+    from workflow.programme.privacy.cli import access_app, privacy_app, retention_app
     from workflow.programme.procurement.cli import procurement_app
     from workflow.programme.referrals.cli import partner_app, referral_app
     from workflow.programme.reminders.cli import reminder_app
@@ -199,3 +207,6 @@ def register_commands(app: typer.Typer) -> None:
     app.add_typer(procurement_app, name="procurement")
     app.add_typer(approval_app, name="approval")
     app.add_typer(foster_app, name="foster")
+    app.add_typer(access_app, name="access")
+    app.add_typer(retention_app, name="retention")
+    app.add_typer(privacy_app, name="privacy")

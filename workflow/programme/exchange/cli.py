@@ -56,9 +56,10 @@ def import_families(
 def export_cases(
     path: Annotated[Path, typer.Argument(help="The CSV file to write.")],
     state: Annotated[str | None, typer.Option("--state", help="Only cases in this state.")] = None,
+    actor: ActorOption = None,
 ) -> None:
-    """Write every family case to CSV (UTF-8, opens in Excel)."""
+    """Write every family case to CSV (UTF-8, opens in Excel); the access log records it."""
     from workflow.programme.exchange.export import export_cases as run_export
 
-    count = run_export(runtime(), path=path, state=state)
+    count = run_export(runtime(), path=path, state=state, actor=actor_of(actor))
     typer.echo(f"{count} case(s) written to {path}")

@@ -18,6 +18,7 @@ from workflow.persistence.models import CaseEventRow, CaseRow
 from workflow.programme.assessment import AssessmentRow
 from workflow.programme.families import ConsentRow, FamilyRow, MemberRow
 from workflow.programme.plans import DeliveryRow, PlannedServiceRow
+from workflow.programme.shared.access import FileAccessed, announce_access
 from workflow.programme.shared.cases import FAMILY_WORKFLOW
 from workflow.programme.shared.reference import reference
 from workflow.programme.staff import CommunityRow, StaffRow
@@ -53,7 +54,15 @@ COLUMNS = (
 )
 
 
-def export_cases(rt: Runtime, *, path: Path, state: str | None = None) -> int:
+def export_cases(
+    rt: Runtime,
+    *,
+    path: Path,
+    state: str | None = None,
+    actor: str = "system:export",
+    source: str = "cli",
+) -> int:
+    """Write the family cases (of ``state``) to ``path``; the export is access-logged."""
     states = rt.machine(FAMILY_WORKFLOW).definition.state_names
     if state is not None and state not in states:
         raise InvalidInput(f"unknown state {state!r}; states: {', '.join(states)}")
@@ -72,6 +81,15 @@ def export_cases(rt: Runtime, *, path: Path, state: str | None = None) -> int:
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
+    detail = f"{path.name}: {len(rows)} case(s)" + (f", state {state}" if state else "")
+    try:
+        announce_access(
+            rt, FileAccessed(actor=actor, kind="export_cases", source=source, detail=detail)
+        )
+    except BaseException:
+        # An export nobody can see in the access log is not left behind.
+        path.unlink(missing_ok=True)
+        raise
     return len(rows)
 
 

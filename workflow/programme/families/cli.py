@@ -22,6 +22,7 @@ from workflow.programme.families.commands import (
     WithdrawConsent,
 )
 from workflow.programme.families.forms import read_family, read_member
+from workflow.programme.shared.access import FileAccessed, announce_access
 from workflow.programme.shared.cases import CaseFileChanged
 from workflow.programme.shared.cli import (
     ConfirmOption,
@@ -73,9 +74,14 @@ def register_family(
 
 
 @family_app.command("show")
-def show_family(case_id: int, as_json: JsonFlag = False) -> None:
-    """The family's file: household, consent, assessments, plan, counselling."""
+def show_family(case_id: int, actor: ActorOption = None, as_json: JsonFlag = False) -> None:
+    """The family's file: household, consent, assessments, plan, counselling (the access
+    log records who looked)."""
     view = queries.family_view(runtime(), case_id=case_id)
+    announce_access(
+        runtime(),
+        FileAccessed(actor=actor_of(actor), kind="view_family", source="cli", case_id=case_id),
+    )
     if as_json:
         print_json(view)
         return
