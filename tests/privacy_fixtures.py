@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from tests.programme_fixtures import PSYCHOLOGIST, case_in, today
+from web.reports import reporting
 from workflow.commands import AdvanceCase, ApprovalRequested, DecideApproval
 from workflow.programme.counselling import RecordCounselling
 from workflow.programme.families import MemberInput
@@ -18,7 +19,6 @@ from workflow.programme.referrals import CreateReferral
 from workflow.programme.staff import AddStaff, StaffRow
 from workflow.runtime import Runtime
 from workflow.services import handle
-from web.reports import reporting
 
 PARTNER = "kotayk_iss_hrazdan"
 MANAGER = "mgr-privacy"
