@@ -22,6 +22,7 @@ from web.shared.permissions import Permission, allowed
 from web.shared.plugins import plugins, workflow_labels
 from web.shared.templating import render
 from workflow.definition import StateDef
+from workflow.programme.privacy import VIEW_CASE, record_access
 from workflow.programme.shared.reference import reference
 from workflow.runtime import Runtime
 
@@ -145,7 +146,16 @@ def case_page(
     staff: Staff = Depends(require(Permission.VIEW_CASES)),  # noqa: B008
 ) -> Response:
     params = request.query_params
-    return render_case(request, case_id, notice=message(params.get("msg"), params.get("saved_at")))
+    page = render_case(request, case_id, notice=message(params.get("msg"), params.get("saved_at")))
+    # Logged once the page is drawn: an unknown case (404) showed no one's file.
+    record_access(
+        runtime(request),
+        actor=staff.username,
+        kind=VIEW_CASE,
+        source=request.client.host if request.client else "unknown",
+        case_id=case_id,
+    )
+    return page
 
 
 def render_case(

@@ -23,6 +23,7 @@ from web.shared.plugins import plugins, workflow_labels
 from web.shared.templating import render
 from workflow.errors import NotFound
 from workflow.programme import procurement as programme_procurement
+from workflow.programme.privacy import EXPORT_REPORT, record_access
 from workflow.runtime import Runtime
 from workflow.text import spreadsheet_cell
 
@@ -152,7 +153,15 @@ def export(
     producer = EXPORTS.get(name)
     if producer is None:
         raise NotFound(f"there is no report {name!r}")
-    rows = producer(runtime(request))
+    rt = runtime(request)
+    rows = producer(rt)
+    record_access(
+        rt,
+        actor=staff.username,
+        kind=EXPORT_REPORT,
+        source=request.client.host if request.client else "unknown",
+        detail=f"{name}.csv",
+    )
     buffer = io.StringIO()
     if rows:
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))

@@ -1,0 +1,22 @@
+"""The web app writes the access log: a case page viewed and a report downloaded, with who
+and from where; an unknown case shows no one's file and is not logged."""
+
+from __future__ import annotations
+
+from tests import programme_fixtures as pf
+from workflow.programme.privacy import list_access
+
+
+def test_case_pages_and_report_csvs_are_logged(browser, rt):
+    case_id = pf.case_in(rt, "referred")
+    b = browser("manager")
+    assert b.get(f"/cases/{case_id}").status_code == 200
+    assert b.get("/cases/999999").status_code == 404
+    assert b.get("/reports/state-by-community.csv").status_code == 200
+    assert b.get("/reports/x.csv").status_code == 404
+    entries = list_access(rt, actor="manager").entries
+    assert [(e["kind"], e["case_id"], e["detail"]) for e in entries] == [
+        ("export_report", None, "state-by-community.csv"),
+        ("view_case", case_id, None),
+    ]
+    assert {e["source"] for e in entries} == {"testclient"}
