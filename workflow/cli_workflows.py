@@ -239,7 +239,7 @@ def start_up_lines(rows: list[VersionInUse]) -> list[str]:
         if row.stranded_cases:
             maps = " ".join(f"--map {state}=<state>" for state in row.stranded_states)
             line += (
-                f"; {row.stranded_cases} of them are in states version {to} lacks "
+                f"; {row.stranded_cases} of them in a state version {to} lacks "
                 f"({', '.join(row.stranded_states)}). To move them on purpose: "
                 f"hogatar workflow migrate {row.workflow} --to {to} {maps} --dry-run"
             )
