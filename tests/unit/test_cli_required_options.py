@@ -61,6 +61,8 @@ EXAMPLES = [
     ("workflow diagram", ["family_case"]),
     # Refused: there is no incident 999 (tests/unit/test_delivery.py skips a real one).
     ("incidents skip", ["999", "--reason", "sent by hand"], 2),
+    ("access list", []),
+    ("retention run", ["--dry-run"]),
     ("family register", ["--data", FAMILY]),
     ("family search", ["Սարգսյան"]),
     ("family update", ["{referred}", "--data", '{"phone": "+374 91 000009"}']),
