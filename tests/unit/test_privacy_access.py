@@ -21,6 +21,7 @@ from workflow.programme.exchange import export_cases
 from workflow.programme.privacy import (
     AccessLogRow,
     CaseAnonymised,
+    RetentionRunRow,
     RunRetention,
     export_subject_file,
     list_access,
@@ -188,3 +189,18 @@ def test_beat_runs_retention_daily_unless_switched_off():
     schedule = beat_schedule(Settings())
     assert schedule["privacy-retention"]["task"] == "privacy.retention"
     assert "privacy-retention" not in beat_schedule(Settings(retention_schedule_enabled=False))
+
+
+def test_the_beat_task_anonymises_as_system_retention(sqlite_runtime, monkeypatch):
+    import tasks.runtime
+    from tasks.sweeps import retention
+
+    rt = sqlite_runtime
+    monkeypatch.setattr(tasks.runtime, "_runtime", rt)
+    case_id = case_in(rt, "referred")
+    close(rt, case_id)
+    rt.clock.advance(timedelta(days=5 * 366))
+    assert retention() == {"anonymised": 1, "purged": 0}
+    with rt.session_factory() as session:
+        run = session.scalar(select(RetentionRunRow))
+        assert (run.actor, run.dry_run, run.case_ids) == ("system:retention", False, [case_id])
