@@ -109,6 +109,10 @@ class Settings(BaseSettings):
     # Unset: the address of HOGATAR_MAIL_SENDER.
     programme_email: str | None = None
 
+    # Procurement above this amount (whole dram) needs a second approver after the first,
+    # another person; at or below it one approval is enough.
+    procurement_second_approval_amd: int = Field(default=200_000, ge=0)
+
     # Data protection (workflow/programme/privacy). Closed family cases are anonymised this
     # many years after closure; access-log entries older than this many days are purged;
     # beat runs both daily unless the schedule is switched off.

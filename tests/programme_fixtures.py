@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from workflow.clock import local_day
-from workflow.commands import AdvanceCase
+from workflow.commands import AdvanceCase, ApprovalRequested, CaseAdvanced, DecideApproval
 from workflow.programme.assessment import RecordAssessment
 from workflow.programme.families import (
     AssignCase,
@@ -29,6 +29,8 @@ PATH = ["referred", "assessed", "enrolled", "receiving_services", "economically_
 CLOSE = {"closure_reason": "moved_away"}
 SOCIAL_WORKER = "sw-anahit"
 PSYCHOLOGIST = "psy-gohar"
+#: Approves closures (added by ``ensure_manager`` when a test first closes a case).
+MANAGER = "mgr-closing"
 
 
 def today(rt: Runtime) -> date:
@@ -160,13 +162,53 @@ def prepare(rt: Runtime, case_id: int, trigger: str, *, actor: str = "worker-1")
         step(rt, case_id, actor=actor)
 
 
+def ensure_manager(rt: Runtime) -> str:
+    """A manager to approve what needs approval (closing a case), added when first needed."""
+    with rt.session_factory() as session:
+        exists = session.scalar(select(StaffRow.id).where(StaffRow.username == MANAGER))
+    if exists is None:
+        handle(
+            rt,
+            AddStaff(
+                username=MANAGER, full_name="Լուսինե Հովհաննիսյան", role="manager", actor="admin"
+            ),
+        )
+    return MANAGER
+
+
+def close_case(
+    rt: Runtime,
+    case_id: int,
+    *,
+    actor: str = "worker-1",
+    reason: str | None = "test",
+    data: dict[str, Any] | None = None,
+    approver: str | None = None,
+) -> CaseAdvanced:
+    """Close a case as staff do: the worker requests it, a manager approves it."""
+    requested = handle(
+        rt,
+        AdvanceCase(
+            case_id=case_id, trigger="close", actor=actor, reason=reason, data=data or CLOSE
+        ),
+    )
+    assert isinstance(requested, ApprovalRequested), requested
+    decided = handle(
+        rt,
+        DecideApproval(
+            approval_id=requested.approval_id,
+            decision="approve",
+            actor=approver or ensure_manager(rt),
+        ),
+    )
+    assert decided.advanced is not None, decided
+    return decided.advanced
+
+
 def bring_to(rt: Runtime, case_id: int, state: str, *, actor: str = "worker-1") -> None:
     """Advance a referred case along the main path until it is in ``state``."""
     if state == "closed":
-        handle(
-            rt,
-            AdvanceCase(case_id=case_id, trigger="close", actor=actor, reason="test", data=CLOSE),
-        )
+        close_case(rt, case_id, actor=actor)
         return
     for target in PATH[1 : PATH.index(state) + 1]:
         trigger = TRIGGER_INTO[target]

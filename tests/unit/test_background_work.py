@@ -11,7 +11,14 @@ from email import message_from_bytes
 import pytest
 from sqlalchemy import func, select
 
-from tests.programme_fixtures import PSYCHOLOGIST, SOCIAL_WORKER, case_in, ensure_staff, today
+from tests.programme_fixtures import (
+    PSYCHOLOGIST,
+    SOCIAL_WORKER,
+    case_in,
+    close_case,
+    ensure_staff,
+    today,
+)
 from workflow import queries
 from workflow.commands import AdvanceCase
 from workflow.delivery import deliver_effect
@@ -280,16 +287,7 @@ def test_the_follow_up_session_or_closing_cancels_the_reminder(staff, publisher,
     statuses = [r["status"] for r in programme_reminders.list_reminders(staff, case_id=case_id)]
     assert "scheduled" not in statuses and "cancelled" in statuses
     counselling(staff, case_id)
-    handle(
-        staff,
-        AdvanceCase(
-            case_id=case_id,
-            trigger="close",
-            actor="m",
-            reason="moved",
-            data={"closure_reason": "moved_away"},
-        ),
-    )
+    close_case(staff, case_id, actor="m", reason="moved", approver="mgr-ruzanna")
     clock.advance(timedelta(days=60))
     assert handle(staff, SweepReminders()) == {"sent": 0, "escalated": 0}
     reasons = {

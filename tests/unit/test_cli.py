@@ -174,6 +174,11 @@ def test_work_queued_with_the_broker_down_still_commits(migrated):
     closing = ["--reason", "moved to Yerevan", "--data", '{"closure_reason": "moved_away"}']
     result = hogatar(migrated, "case", "advance", "1", "close", *closing)
     assert result.returncode == 0, result.stderr
+    assert "'close' requested (approval 1), awaiting manager" in result.stdout
+    manager = ["mgr.lusine", "--name", "Լուսինե", "--role", "manager"]
+    assert hogatar(migrated, "staff", "add", *manager).returncode == 0
+    result = hogatar(migrated, "approval", "approve", "1", "--actor", "mgr.lusine")
+    assert result.returncode == 0, result.stderr
     assert json.loads(hogatar(migrated, "case", "show", "1", "--json").stdout)["state"] == "closed"
 
 

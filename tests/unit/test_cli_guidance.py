@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.programme_fixtures import SOCIAL_WORKER, case_in, ensure_staff, register
+from tests.programme_fixtures import SOCIAL_WORKER, case_in, ensure_manager, ensure_staff, register
 from workflow import cli, cli_context, queries
 from workflow.programme.staff import DeactivateStaff
 from workflow.services import handle
@@ -73,6 +73,13 @@ def test_closing_has_its_own_option_and_the_refusal_names_it(hogatar, sqlite_run
     code, out, err = hogatar(
         "case", "advance", str(case_id), "close", "--closure-reason", "moved_away"
     )
+    assert code == 0, err
+    # Closing is requested; a manager's approval closes the case.
+    assert "'close' requested (approval 1), awaiting manager" in out
+    manager = ensure_manager(sqlite_runtime)
+    self_approval = refused(hogatar("approval", "approve", "1", "--actor", SOCIAL_WORKER))
+    assert "is a social worker: this tier needs a manager" in self_approval
+    code, out, err = hogatar("approval", "approve", "1", "--actor", manager)
     assert code == 0, err
     assert "-> closed" in out
     view = queries.case_view(sqlite_runtime, case_id=case_id)

@@ -20,6 +20,7 @@ from tests.foster_fixtures import foster_case_in
 from tests.support import RecordingPublisher
 from workflow import cli, cli_context
 from workflow.bootstrap import bootstrap
+from workflow.commands import AdvanceCase
 from workflow.clock import FixedClock
 from workflow.delivery import deliver_effect
 from workflow.notifications import MemoryMailer
@@ -63,6 +64,10 @@ EXAMPLES = [
     ("incidents skip", ["999", "--reason", "sent by hand"], 2),
     ("access list", []),
     ("retention run", ["--dry-run"]),
+    ("approval list", ["--mine", "--actor", pf.MANAGER]),
+    ("approval approve", ["{approval_1}", "--actor", pf.MANAGER]),
+    ("approval reject", ["{approval_2}", "--reason", "the family stays", "--actor", pf.MANAGER]),
+    ("approval cancel", ["{approval_3}", "--actor", pf.SOCIAL_WORKER]),
     ("family register", ["--data", FAMILY]),
     ("family search", ["Սարգսյան"]),
     ("family update", ["{referred}", "--data", '{"phone": "+374 91 000009"}']),
@@ -245,6 +250,14 @@ def seeded(tmp_path_factory) -> tuple[Path, dict[str, str]]:
         ids[f"foster_{state.split('_')[0]}"] = str(foster_case_in(rt, state))
     for state in ("placement", "monitoring"):
         ids[f"foster_{state}"] = str(foster_case_in(rt, state))
+    pf.ensure_manager(rt)
+    for number in (1, 2, 3):  # closing requests to approve, reject and withdraw
+        case_id = pf.register(rt, family_name=f"Հ{number}", phone=f"+374 91 00010{number}")
+        requested = handle(
+            rt,
+            AdvanceCase(case_id=case_id, trigger="close", actor=pf.SOCIAL_WORKER, data=pf.CLOSE),
+        )
+        ids[f"approval_{number}"] = str(requested.approval_id)
     work_off(rt, publisher)
     rt.engine.dispose()
     return directory / "db.sqlite3", ids

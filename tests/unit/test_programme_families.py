@@ -8,9 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tests.programme_fixtures import CLOSE, family, register, today
+from tests.programme_fixtures import close_case, family, register, today
 from workflow import queries
-from workflow.commands import AdvanceCase
 from workflow.persistence.models import CaseEventRow, CaseRow
 from workflow.programme import families as programme_queries
 from workflow.programme.families import (
@@ -116,10 +115,7 @@ def test_same_parent_name_and_phone_is_a_possible_duplicate(sqlite_runtime):
 
 def test_closed_cases_are_not_duplicates(sqlite_runtime):
     first = register(sqlite_runtime)
-    handle(
-        sqlite_runtime,
-        AdvanceCase(case_id=first, trigger="close", actor="w", reason="left", data=CLOSE),
-    )
+    close_case(sqlite_runtime, first, actor="w", reason="left")
     register(sqlite_runtime)  # the same family again: its earlier case is closed
 
 

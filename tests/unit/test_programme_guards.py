@@ -13,6 +13,7 @@ from tests.programme_fixtures import (
     assess,
     bring_to,
     case_in,
+    close_case,
     consent,
     ensure_staff,
     income,
@@ -308,7 +309,7 @@ def test_close_needs_a_listed_reason_and_reopen_a_reason(sqlite_runtime):
     assert unmet_for(
         sqlite_runtime, case_id, "close", data={"closure_reason": "other"}, reason=" "
     ) == ["explain the closure reason 'other' in words"]
-    closed = advance(sqlite_runtime, case_id, "close", data={"closure_reason": "stabilised"})
+    closed = close_case(sqlite_runtime, case_id, data={"closure_reason": "stabilised"})
     assert closed.to_state == "closed"
     assert unmet_for(sqlite_runtime, case_id, "reopen") == ["give the reason to reopen"]
     assert advance(sqlite_runtime, case_id, "reopen", reason="job lost").to_state == "referred"

@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 from sqlalchemy import func, select
 
-from tests.programme_fixtures import CLOSE, case_in, prepare, register
+from tests.programme_fixtures import case_in, close_case, prepare, register
 from workflow import queries
 from workflow.commands import AdvanceCase, OpenCase
 from workflow.errors import (
@@ -142,7 +142,7 @@ def test_a_failed_guard_lists_every_unmet_requirement(sqlite_runtime):
 
 def test_closed_case_allows_only_reopen_with_reason(sqlite_runtime):
     case_id = open_case(sqlite_runtime)
-    advance(sqlite_runtime, case_id, "close", reason="to Yerevan", data=CLOSE)
+    close_case(sqlite_runtime, case_id, reason="to Yerevan")
     with pytest.raises(TriggerNotAllowed, match="allowed: reopen"):
         advance(sqlite_runtime, case_id, "assess")
     advance(sqlite_runtime, case_id, "reopen", reason="came back to Hrazdan")

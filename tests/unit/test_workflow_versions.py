@@ -9,13 +9,11 @@ from pathlib import Path
 import pytest
 
 from config.settings import Settings
-from tests.programme_fixtures import case_in
+from tests.programme_fixtures import case_in, close_case
 from workflow import queries
 from workflow.bootstrap import bootstrap
-from workflow.commands import AdvanceCase
 from workflow.definition import parse_definition
 from workflow.errors import DefinitionError
-from workflow.services import handle
 from workflow.versions import VersionsNotMigrated
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,16 +66,7 @@ def test_a_comment_is_no_new_version_and_a_changed_guard_is(sqlite_runtime, tmp_
     old_enrol = changed.machine_at("family_case", 1).definition.transition("enrol", "assessed")
     new_enrol = changed.machine_at("family_case", 2).definition.transition("enrol", "assessed")
     assert "enough_criteria" in old_enrol.guards and "enough_criteria" not in new_enrol.guards
-    handle(
-        changed,
-        AdvanceCase(
-            case_id=case_id,
-            trigger="close",
-            actor="worker-1",
-            reason="moved",
-            data={"closure_reason": "moved_away"},
-        ),
-    )
+    close_case(changed, case_id, reason="moved")
     changed.engine.dispose()
     commented.engine.dispose()
 

@@ -66,7 +66,13 @@ def procurement_approve(
             actor=actor_of(actor),
         ),
     )
-    typer.echo(f"procurement request {changed.request_id} is {changed.status}")
+    if changed.awaiting_second_approval:
+        typer.echo(
+            f"procurement request {changed.request_id} approved once: above "
+            "HOGATAR_PROCUREMENT_SECOND_APPROVAL_AMD it needs a second approver, another person"
+        )
+    else:
+        typer.echo(f"procurement request {changed.request_id} is {changed.status}")
 
 
 @procurement_app.command("order")

@@ -47,6 +47,8 @@ class ProcurementChanged:
     request_id: int
     status: str
     purchase_order_id: int | None = None
+    #: Approved once, above the second-approval amount: a second approver is needed.
+    awaiting_second_approval: bool = False
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,9 @@ def _amd(amount: int) -> str:
     return f"{amount:,} AMD".replace(",", " ")
 
 
+amd = _amd
+
+
 class ProcurementRequestNotFound(NotFound):
     def __init__(self, request_id: int) -> None:
         super().__init__(f"procurement request {request_id} does not exist")
@@ -55,3 +58,10 @@ class NotAllowedToApprove(InvalidInput):
 class NothingToBuy(InvalidInput):
     def __init__(self, service: str) -> None:
         super().__init__(f"the service {service!r} needs no goods: there is nothing to request")
+
+
+class SecondApprovalRefused(InvalidInput):
+    """Who may not approve: the requester, or the first approver a second time."""
+
+    def __init__(self, request_id: int, why: str) -> None:
+        super().__init__(f"procurement request {request_id} cannot be approved by them: {why}")

@@ -37,6 +37,8 @@ def list_procurement(
                 "requested_at": iso_at(r.requested_at),
                 "approved_by": r.approved_by,
                 "approved_at": iso_at(r.approved_at),
+                "first_approved_by": r.first_approved_by,
+                "first_approved_at": iso_at(r.first_approved_at),
                 "purchase_order_id": r.purchase_order_id,
                 "ordered_at": iso_at(r.ordered_at),
                 "delivered_at": iso_at(r.delivered_at),

@@ -40,6 +40,8 @@ from workflow.programme.procurement.errors import (
     NothingToBuy,
     ProcurementRequestNotFound,
     ProcurementStatusRefused,
+    SecondApprovalRefused,
+    amd,
 )
 from workflow.programme.procurement.models import ProcurementRequestRow
 from workflow.programme.shared.policies import policies
@@ -200,6 +202,9 @@ def case_of_request(uow: UnitOfWork, row: ProcurementRequestRow) -> CaseRow:
 
 
 def approve(rt: Runtime, uow: UnitOfWork, command: ApproveProcurement) -> ProcurementChanged:
+    """Approve within the budget. Above ``HOGATAR_PROCUREMENT_SECOND_APPROVAL_AMD`` the
+    first approval fixes the amount and a second approver, another person, approves it
+    after; nobody approves a request they made."""
     actor = require_actor(command.actor)
     problems = Collector()
     check_amd(command.amount_amd, "amount_amd", problems)
@@ -208,10 +213,42 @@ def approve(rt: Runtime, uow: UnitOfWork, command: ApproveProcurement) -> Procur
     if approver.role not in APPROVER_ROLES:
         raise NotAllowedToApprove(approver.username, approver.role)
     row = locked_request(uow, command.request_id, ("requested",), "approved")
+    if approver.username == row.requested_by.casefold():
+        raise SecondApprovalRefused(
+            row.id, f"{approver.username} requested it: another approver must"
+        )
     amount = row.amount_amd if command.amount_amd is None else command.amount_amd
+    threshold = rt.settings.procurement_second_approval_amd
+    first = row.first_approved_by
+    if first is not None:
+        if approver.username == first:
+            raise SecondApprovalRefused(
+                row.id,
+                f"{first} approved it first: above {amd(threshold)} a second approver, "
+                "another person, approves it",
+            )
+        if amount != row.amount_amd:
+            raise SecondApprovalRefused(
+                row.id,
+                f"{first} approved {amd(row.amount_amd)}: the second approval is for that "
+                "amount (cancel the request to change it)",
+            )
     check_budget(uow, rules=policies(), line=row.budget_line, case_id=row.case_id, amount=amount)
     now = rt.clock.now()
     row.amount_amd = amount
+    if first is None and amount > threshold:
+        row.first_approved_by = approver.username
+        row.first_approved_at = now
+        note_activity(
+            uow,
+            case=case_of_request(uow, row),
+            kind="procurement_first_approved",
+            actor=actor,
+            now=now,
+            data={"request_id": row.id, "amount_amd": amount, "threshold_amd": threshold},
+        )
+        uow.commit()
+        return ProcurementChanged(row.id, row.status, awaiting_second_approval=True)
     row.status = "approved"
     row.approved_by = approver.username
     row.approved_at = now
@@ -221,7 +258,8 @@ def approve(rt: Runtime, uow: UnitOfWork, command: ApproveProcurement) -> Procur
         kind="procurement_approved",
         actor=actor,
         now=now,
-        data={"request_id": row.id, "amount_amd": amount},
+        data={"request_id": row.id, "amount_amd": amount}
+        | ({"first_approved_by": first} if first else {}),
     )
     uow.commit()
     return ProcurementChanged(row.id, row.status)
