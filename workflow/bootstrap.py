@@ -91,6 +91,7 @@ def bootstrap(
         reactions=registries.reactions,
         actor_check=registries.actor_check,
         intakes=registries.intakes,
+        metric_sources=registries.metric_sources,
         approver_check=registries.approver_check,
         publish_marks=PublishMarks(session_factory, clock)
         if engine.dialect.name == "postgresql"

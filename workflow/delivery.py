@@ -108,6 +108,7 @@ MARK_DONE = (
     .values(
         status="done",
         attempts=bindparam("new_attempts"),
+        started_at=bindparam("started"),
         finished_at=bindparam("now"),
         last_error=None,
         task_id=func.coalesce(bindparam("new_task_id", type_=String), OUTBOX.c.task_id),
@@ -167,7 +168,13 @@ def _apply(
         )
         connection.execute(
             MARK_DONE,
-            {"row_id": row.id, "new_attempts": attempt, "now": now, "new_task_id": task_id or None},
+            {
+                "row_id": row.id,
+                "new_attempts": attempt,
+                "started": now,
+                "now": rt.clock.now(),
+                "new_task_id": task_id or None,
+            },
         )
         uow.commit()
         return DeliveryOutcome("applied", outbox_id, attempt), uow.committed_messages

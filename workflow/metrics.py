@@ -2,9 +2,10 @@
 
 Everything comes from rows the engine keeps anyway, so every process agrees and a
 restart loses nothing: outbox rows by status, open incidents, retries, transitions by
-workflow and trigger, the age of the oldest waiting row, and a histogram of effect
-latency (committed to done) by effect. ``hogatar metrics`` serves them on a port of
-their own (127.0.0.1 by default); point Prometheus at it.
+workflow and trigger, the age of the oldest waiting row, histograms of effect latency
+(committed to done) and of effect duration (the worker's own time) by effect, and what
+the programme adds (``metric_sources``: its reminders). ``hogatar metrics`` serves them
+on a port of their own (127.0.0.1 by default); point Prometheus at it.
 
 The histogram is computed over every done row at each scrape, so it stays cumulative
 as Prometheus expects; on a very large outbox, archive old rows or scrape less often.
@@ -29,6 +30,8 @@ from workflow.runtime import Runtime
 
 #: Seconds from the commit of an effect's outbox row to the effect done.
 LATENCY_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 30.0, 60.0, 300.0, 900.0, 3600.0)
+#: Seconds a worker spent on one effect (a mail is a round trip to the SMTP server).
+DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
 class EngineCollector(Collector):
@@ -66,9 +69,12 @@ class EngineCollector(Collector):
                 .group_by(CaseRow.workflow, CaseEventRow.trigger)
             ).all()
             done = session.execute(
-                select(OutboxRow.effect, OutboxRow.created_at, OutboxRow.finished_at).where(
-                    OutboxRow.status == "done", OutboxRow.finished_at.is_not(None)
-                )
+                select(
+                    OutboxRow.effect,
+                    OutboxRow.created_at,
+                    OutboxRow.finished_at,
+                    OutboxRow.started_at,
+                ).where(OutboxRow.status == "done", OutboxRow.finished_at.is_not(None))
             ).all()
         yield GaugeMetricFamily(
             "hogatar_incidents_open", "Effects that failed every retry", value=incidents or 0
@@ -89,22 +95,46 @@ class EngineCollector(Collector):
         for workflow, trigger, count in transitions:
             moved.add_metric([workflow, trigger], int(count))
         yield moved
-        yield latency_histogram(done)
+        yield latency_histogram(
+            [(effect, created, finished) for effect, created, finished, _ in done]
+        )
+        yield duration_histogram(
+            [(effect, started, finished) for effect, _, finished, started in done if started]
+        )
+        for source in rt.metric_sources:
+            yield from source(rt)
 
 
 def latency_histogram(rows: Sequence[Any]) -> HistogramMetricFamily:
-    by_effect: dict[str, list[float]] = {}
-    for effect, created_at, finished_at in rows:
-        by_effect.setdefault(effect, []).append(
-            max(0.0, (finished_at - created_at).total_seconds())
-        )
-    histogram = HistogramMetricFamily(
+    """(effect, committed at, done at): the wait in the queue and the run together."""
+    return _histogram(
+        rows,
         "hogatar_effect_latency_seconds",
         "Seconds from an effect's commit to the effect done, by effect",
-        labels=["effect"],
+        LATENCY_BUCKETS,
     )
+
+
+def duration_histogram(rows: Sequence[Any]) -> HistogramMetricFamily:
+    """(effect, started at, done at): the effect's own work (an SMTP conversation, a
+    purchase order), apart from its wait; rows done before migration 0015 have no start."""
+    return _histogram(
+        rows,
+        "hogatar_effect_duration_seconds",
+        "Seconds a worker spent applying an effect, by effect",
+        DURATION_BUCKETS,
+    )
+
+
+def _histogram(
+    rows: Sequence[Any], name: str, documentation: str, bounds: Sequence[float]
+) -> HistogramMetricFamily:
+    by_effect: dict[str, list[float]] = {}
+    for effect, start, end in rows:
+        by_effect.setdefault(effect, []).append(max(0.0, (end - start).total_seconds()))
+    histogram = HistogramMetricFamily(name, documentation, labels=["effect"])
     for effect, values in sorted(by_effect.items()):
-        buckets = [(str(le), sum(1 for v in values if v <= le)) for le in LATENCY_BUCKETS]
+        buckets = [(str(le), sum(1 for v in values if v <= le)) for le in bounds]
         buckets.append(("+Inf", len(values)))
         histogram.add_metric([effect], buckets, sum_value=sum(values))
     return histogram

@@ -12,6 +12,7 @@ from workflow.runtime import (
     ApproverCheck,
     EffectRegistry,
     FactsLoader,
+    MetricSource,
     Reaction,
     TransitionListener,
 )
@@ -26,6 +27,8 @@ class Registries:
     reactions: dict[type[Any], list[Reaction]] = field(default_factory=dict)
     actor_check: ActorCheck | None = None
     intakes: dict[str, str] = field(default_factory=dict)
+    #: What the programme adds to ``hogatar metrics`` (reminders due and overdue, ...).
+    metric_sources: list[MetricSource] = field(default_factory=list)
     #: Roles a workflow's ``approval`` tiers may name, and who counts as one of them.
     approval_roles: set[str] = field(default_factory=set)
     approver_check: ApproverCheck | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -41,6 +41,10 @@ TransitionListener = Callable[["Runtime", UnitOfWork, Any, str, str, str], None]
 #: for a case are requested for procurement). Arguments: runtime, unit of work, event.
 Reaction = Callable[["Runtime", UnitOfWork, Any], None]
 
+#: Metric families (prometheus_client) a programme adds to ``hogatar metrics``, read from
+#: its own rows at each scrape.
+MetricSource = Callable[["Runtime"], Iterable[Any]]
+
 #: Who may be named as the actor of a command (``--actor``): returns the actor as it
 #: is recorded, or raises a domain error. Without one, any given name is taken.
 ActorCheck = Callable[["Runtime", str], str]
@@ -76,6 +80,7 @@ class Runtime:
     #: Batched publish marks (PostgreSQL); None marks in a short transaction after each
     #: publish (SQLite, where a second writer would only wait for the first).
     publish_marks: PublishMarks | None = None
+    metric_sources: list[MetricSource] = field(default_factory=list)
 
     def known_actor(self, actor: str) -> str:
         return self.actor_check(self, actor) if self.actor_check else actor

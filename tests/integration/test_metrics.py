@@ -9,14 +9,15 @@ from datetime import timedelta
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from tests.integration.conftest import service_env
-from tests.programme_fixtures import prepare, register
+from tests.programme_fixtures import SOCIAL_WORKER, ensure_staff, prepare, register
 from tests.support import ROOT, free_port, wait_for
 from workflow.commands import AdvanceCase
 from workflow.delivery import deliver_effect
 from workflow.persistence.models import OutboxRow
+from workflow.programme.reminders import ReminderRow
 from workflow.services import handle
 
 pytestmark = [pytest.mark.postgres]
@@ -35,14 +36,20 @@ def test_the_metrics_endpoint_reports_the_outbox_incidents_and_latency(
     clean_db, runtime_for, tmp_path
 ):
     rt = runtime_for(clean_db, "redis://127.0.0.1:1/0")  # no broker: rows stay pending
-    case_id = register(rt, family_name="Ընտանիք", community="Աբովյան")
+    ensure_staff(rt)  # the registering social worker is reminded of the enrolment decision
+    case_id = register(rt, actor=SOCIAL_WORKER, family_name="Ընտանիք", community="Աբովյան")
     prepare(rt, case_id, "assess")
     first = handle(rt, AdvanceCase(case_id=case_id, trigger="assess", actor="w")).outbox_ids[0]
     with rt.session_factory.begin() as session:  # committed two seconds ago
         session.execute(
             update(OutboxRow).values(created_at=OutboxRow.created_at - timedelta(seconds=2))
         )
-    assert deliver_effect(rt, outbox_id=first, task_id="t1").status == "applied"
+    outcome = deliver_effect(rt, outbox_id=first, task_id="t1")
+    assert outcome.status == "applied", outcome
+    with rt.session_factory.begin() as session:  # the reminder went out and is now overdue
+        [reminder] = session.scalars(select(ReminderRow)).all()
+        reminder.status, reminder.due_at = "sent", rt.clock.now() - timedelta(hours=1)
+        kind = reminder.kind
 
     port = free_port()
     env = service_env(clean_db, "redis://127.0.0.1:1/0", tmp_path / "var")
@@ -74,5 +81,10 @@ def test_the_metrics_endpoint_reports_the_outbox_incidents_and_latency(
     assert latency[(*effect, ("le", "1.0"))] == 0  # it took two seconds
     assert latency[(*effect, ("le", "5.0"))] == 1
     assert metrics["hogatar_effect_latency_seconds_count"][effect] == 1
+    # The worker's own time on it, apart from the wait.
+    assert metrics["hogatar_effect_duration_seconds_count"][effect] == 1
+    assert metrics["hogatar_effect_duration_seconds_bucket"][(*effect, ("le", "+Inf"))] == 1
+    assert metrics["hogatar_reminders_open"][(("kind", kind), ("status", "sent"))] == 1
+    assert metrics["hogatar_reminders_overdue"][(("kind", kind),)] == 1
     transitions = metrics["hogatar_transitions_total"]
     assert transitions[(("trigger", "assess"), ("workflow", "family_case"))] == 1

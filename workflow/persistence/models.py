@@ -169,6 +169,8 @@ class OutboxRow(Base):
     # A failed attempt waits here for its backoff; the sweep republishes it when due.
     not_before: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
+    #: When the worker that applied it began (finished_at - started_at: its own run time).
+    started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
 

@@ -79,6 +79,7 @@ from workflow.programme.referrals.commands import (
 )
 from workflow.programme.reminders import services as reminders
 from workflow.programme.reminders.commands import AcknowledgeReminder, SweepReminders
+from workflow.programme.reminders.metrics import reminder_metrics
 from workflow.programme.shared.access import FileAccessed
 from workflow.programme.shared.cases import FAMILY_WORKFLOW, FOSTER_WORKFLOW
 from workflow.programme.shared.cli import INTAKE
@@ -148,6 +149,7 @@ def register(registries: Registries) -> None:
     registries.facts[FAMILY_WORKFLOW] = make_facts_loader(ref)
     registries.facts[FOSTER_WORKFLOW] = make_foster_facts_loader(foster_rules())
     registries.transition_listeners.append(reminders.on_transition)
+    registries.metric_sources.append(reminder_metrics)
     registries.transition_listeners.append(foster_steps.on_transition)
     # An anonymised case is never reopened: its family file is gone.
     registries.transition_listeners.append(privacy_retention.refuse_reopening)

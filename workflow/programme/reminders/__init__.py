@@ -3,6 +3,7 @@ else in the package is its inside (pyproject.toml: import-linter contracts)."""
 
 from workflow.programme.reminders.commands import AcknowledgeReminder, SweepReminders
 from workflow.programme.reminders.errors import ReminderNotFound, ReminderNotOpen
+from workflow.programme.reminders.metrics import reminder_metrics
 from workflow.programme.reminders.models import ReminderRow
 from workflow.programme.reminders.queries import OPEN_REMINDERS, list_reminders, overdue_reminders
 from workflow.programme.reminders.services import (
@@ -32,5 +33,6 @@ __all__ = [
     "cancel_waiting",
     "list_reminders",
     "overdue_reminders",
+    "reminder_metrics",
     "schedule_reminder",
 ]
