@@ -40,6 +40,7 @@ from workflow.programme.assessment import AssessmentRow
 from workflow.programme.counselling import CounsellingParticipantRow, CounsellingSessionRow
 from workflow.programme.families import ConsentRow, FamilyRow, MemberRow
 from workflow.programme.plans import DeliveryRow, IncomeSourceRow, PlannedServiceRow
+from workflow.programme.privacy.models import AnonymisedCaseRow
 from workflow.programme.procurement import ProcurementRequestRow
 from workflow.programme.referrals import ReferralRow
 from workflow.programme.reminders import ReminderRow
@@ -47,7 +48,7 @@ from workflow.programme.reminders import ReminderRow
 #: Stands in for a required text (a family name, a consent's purpose): visibly removed.
 MARK = "—"
 
-Owner = Callable[[int, set[int]], ColumnElement[bool]]
+Owner = Callable[[int], ColumnElement[bool]]
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class Personal:
     name: str
     model: type[Any]
     blank: Mapping[str, Any]
-    #: The rows of the case (given the case id and the cases already anonymised).
+    #: The rows of the case, given its id.
     owner: Owner
 
     @property
@@ -75,23 +76,24 @@ class Personal:
 
 
 def _of_case(model: type[Any]) -> Owner:
-    return lambda case_id, _done: model.case_id == case_id
+    return lambda case_id: model.case_id == case_id
 
 
-def _members(case_id: int, _done: set[int]) -> ColumnElement[bool]:
+def _members(case_id: int) -> ColumnElement[bool]:
     return MemberRow.family_id.in_(select(FamilyRow.id).where(FamilyRow.case_id == case_id))
 
 
-def _deliveries(case_id: int, _done: set[int]) -> ColumnElement[bool]:
+def _deliveries(case_id: int) -> ColumnElement[bool]:
     planned = select(PlannedServiceRow.id).where(PlannedServiceRow.case_id == case_id)
     return DeliveryRow.planned_service_id.in_(planned)
 
 
-def _sessions(case_id: int, done: set[int]) -> ColumnElement[bool]:
+def _sessions(case_id: int) -> ColumnElement[bool]:
     """The family's sessions whose every other participant is anonymised already: a
     group session's notes may be about the other families still in the programme."""
     others = select(CounsellingParticipantRow.session_id).where(
-        CounsellingParticipantRow.case_id.not_in({case_id, *done})
+        CounsellingParticipantRow.case_id != case_id,
+        CounsellingParticipantRow.case_id.not_in(select(AnonymisedCaseRow.case_id)),
     )
     mine = select(CounsellingParticipantRow.session_id).where(
         CounsellingParticipantRow.case_id == case_id
@@ -100,7 +102,7 @@ def _sessions(case_id: int, done: set[int]) -> ColumnElement[bool]:
 
 
 PERSONAL: tuple[Personal, ...] = (
-    Personal("case", CaseRow, {"family_name": MARK}, lambda case_id, _d: CaseRow.id == case_id),
+    Personal("case", CaseRow, {"family_name": MARK}, lambda case_id: CaseRow.id == case_id),
     Personal(
         "family",
         FamilyRow,
@@ -276,7 +278,7 @@ def _scrub(part: Timeline, row: Any) -> None:
         setattr(row, name, None)
 
 
-def personal_rows(session: Session, case_id: int, done: set[int]) -> dict[str, int]:
+def personal_rows(session: Session, case_id: int) -> dict[str, int]:
     """Rows of the case that still hold personal data, per table (what a run removes)."""
     counts: dict[str, int] = {}
     for item in PERSONAL:
@@ -285,7 +287,7 @@ def personal_rows(session: Session, case_id: int, done: set[int]) -> dict[str, i
         rows = session.scalar(
             select(func.count())
             .select_from(item.table)
-            .where(item.owner(case_id, done), item.holds_personal())
+            .where(item.owner(case_id), item.holds_personal())
         )
         if rows:
             counts[item.name] = int(rows)
@@ -298,7 +300,7 @@ def personal_rows(session: Session, case_id: int, done: set[int]) -> dict[str, i
     return counts
 
 
-def anonymise(session: Session, case_id: int, done: set[int]) -> dict[str, int]:
+def anonymise(session: Session, case_id: int) -> dict[str, int]:
     """Remove the case's personal data in the caller's transaction; rows changed per table.
     Idempotent: rows already blank are not touched, so a second run changes nothing."""
     counts: dict[str, int] = {}
@@ -308,7 +310,7 @@ def anonymise(session: Session, case_id: int, done: set[int]) -> dict[str, int]:
             continue
         result = session.execute(
             update(item.table)
-            .where(item.owner(case_id, done), item.holds_personal())
+            .where(item.owner(case_id), item.holds_personal())
             .values(**values)
             .execution_options(synchronize_session=False)
         )

@@ -110,7 +110,6 @@ def _plan(
     anonymised = dict(
         session.execute(select(AnonymisedCaseRow.case_id, AnonymisedCaseRow.anonymised_at)).all()
     )
-    done = set(anonymised)
     due: list[DueCase] = []
     not_due: dict[int, str] = {}
     for case in cases:
@@ -118,7 +117,7 @@ def _plan(
         if why is not None:
             not_due[case.id] = why
             continue
-        removes = personal_rows(session, case.id, done)
+        removes = personal_rows(session, case.id)
         due.append(DueCase(case_id=case.id, closed_at=closed[case.id], removes=removes))
     return due, not_due
 
@@ -198,8 +197,7 @@ def _anonymise_case(
     if _why_not_due(rt, case, closed, marked.anonymised_at if marked else None) is not None:
         return None  # reopened or anonymised meanwhile: nothing to do
     assert closed is not None
-    done = set(session.scalars(select(AnonymisedCaseRow.case_id)))
-    removed = anonymise(session, case.id, done)
+    removed = anonymise(session, case.id)
     now = rt.clock.now()
     session.add(
         AnonymisedCaseRow(
