@@ -20,3 +20,19 @@ def test_case_pages_and_report_csvs_are_logged(browser, rt):
         ("view_case", case_id, None),
     ]
     assert {e["source"] for e in entries} == {"testclient"}
+
+
+def test_an_anonymised_case_page_shows_no_personal_data(browser, rt):
+    from datetime import timedelta
+
+    from tests.privacy_fixtures import HEALTH_NOTE, close, full_case
+    from workflow.programme.privacy import RunRetention, run_retention
+
+    case_id = full_case(rt, family_name="Գասպարյան")
+    close(rt, case_id)
+    rt.clock.advance(timedelta(days=5 * 366))
+    assert [c.case_id for c in run_retention(rt, RunRetention(actor="cli:t", dry_run=False)).due]
+    page = browser("manager").get(f"/cases/{case_id}")
+    assert page.status_code == 200
+    for personal in ("Գասպարյան", HEALTH_NOTE, "Արաբկիր", "+374 91 123456"):
+        assert personal not in page.text
