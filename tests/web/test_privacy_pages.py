@@ -36,3 +36,12 @@ def test_an_anonymised_case_page_shows_no_personal_data(browser, rt):
     assert page.status_code == 200
     for personal in ("Գասպարյան", HEALTH_NOTE, "Արաբկիր", "+374 91 123456"):
         assert personal not in page.text
+
+
+def test_the_json_api_logs_a_case_file_read_as_the_page_does(browser, rt):
+    case_id = pf.case_in(rt, "referred")
+    client = browser("manager").client
+    assert client.get(f"/api/v1/cases/{case_id}").status_code == 200
+    assert client.get("/api/v1/cases/999999").status_code == 404
+    entries = list_access(rt, actor="manager").entries
+    assert [(e["kind"], e["case_id"]) for e in entries] == [("view_case", case_id)]

@@ -38,6 +38,7 @@ from web.shared.plugins import plugins
 from workflow import services
 from workflow.clock import as_utc
 from workflow.errors import NotFound
+from workflow.programme.privacy import VIEW_CASE, record_access
 
 router = APIRouter(tags=["cases"])
 VIEW = Depends(require(Permission.VIEW_CASES))
@@ -84,7 +85,16 @@ def list_cases(request: Request, staff: Staff = VIEW) -> JSONResponse:
 
 @router.get("/cases/{case_id}", summary="A case file with its timeline and transitions")
 def get_case(request: Request, case_id: int, staff: Staff = VIEW) -> JSONResponse:
-    return JSONResponse(_case_json(case_file(runtime(request), case_id, plugins(request))))
+    answer = JSONResponse(_case_json(case_file(runtime(request), case_id, plugins(request))))
+    # As the case page: logged once the file was read (an unknown case showed nothing).
+    record_access(
+        runtime(request),
+        actor=staff.username,
+        kind=VIEW_CASE,
+        source=request.client.host if request.client else "unknown",
+        case_id=case_id,
+    )
+    return answer
 
 
 def _iso(value: Any) -> Any:

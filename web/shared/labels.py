@@ -80,6 +80,8 @@ EFFECTS = {
 #: Work done around a case without changing it (``case_activities``), on the timeline.
 ACTIVITIES = {
     "referral_created": N_("Referral created"),
+    # Retention (workflow/programme/privacy): the file's personal data was removed.
+    "anonymised": N_("Personal data removed under the retention rule"),
     "referral_sent": N_("Referral sent to the partner"),
     "referral_acknowledged": N_("The partner acknowledged the referral"),
     "referral_accepted": N_("The partner accepted the referral"),
