@@ -13,6 +13,7 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from web.access import routes as access_routes
 from web.cases import api, casework, pages
 from web.cases.family import family_plugin
 from web.foster_care.plugin import foster_plugin
@@ -82,6 +83,7 @@ def create_app(
         for router in plugin.routers:
             app.include_router(router, dependencies=protected)
     app.include_router(workflows_routes.router, dependencies=protected)
+    app.include_router(access_routes.router, dependencies=protected)
     app.include_router(reports_routes.router, dependencies=protected)
     app.include_router(reminders_routes.router, dependencies=protected)
     app.include_router(referrals_routes.router, dependencies=protected)

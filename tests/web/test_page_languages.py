@@ -192,7 +192,7 @@ def test_every_page_speaks_one_language(demo, language):
     for username in READERS:
         browser = reader(demo, username, language)
         starts = ["/", "/cases", "/inbox", "/referrals", "/procurement", "/reports", "/workflows"]
-        starts += ["/families/new", *ERRORS]
+        starts += ["/access", "/access?case=abc&since=31.02.2026", "/families/new", *ERRORS]
         pages = list(walk(browser, starts))
         forms = [path for path, r in pages if "/forms/" in path and r.status_code == 200]
         forms = [*forms[:12], "/families/new"]

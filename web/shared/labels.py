@@ -235,6 +235,21 @@ def activity(code: str) -> str:
     return _known(ACTIVITIES, code)
 
 
+#: What an access-log entry records (workflow/programme/privacy).
+ACCESS_KINDS = {
+    "view_case": N_("Viewed the case file"),
+    "view_family": N_("Viewed the family's file (command line)"),
+    "download_document": N_("Downloaded a document"),
+    "export_cases": N_("Exported the cases"),
+    "export_report": N_("Downloaded a report"),
+    "subject_access_export": N_("Exported the family's file for the family"),
+}
+
+
+def access_kind(code: str) -> str:
+    return _known(ACCESS_KINDS, code)
+
+
 def referral_status(code: str) -> str:
     return _known(REFERRAL_STATUSES, code)
 

@@ -26,6 +26,7 @@ class Permission(StrEnum):
     MANAGE_PROCUREMENT = "manage_procurement"
     OPERATE_INCIDENTS = "operate_incidents"
     VIEW_WORKFLOWS = "view_workflows"
+    VIEW_ACCESS_LOG = "view_access_log"
 
 
 GRANTS: dict[Permission, frozenset[str]] = {
@@ -47,6 +48,8 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.OPERATE_INCIDENTS: frozenset({"admin", "manager"}),
     # Which versions of each workflow are in use, by how many cases.
     Permission.VIEW_WORKFLOWS: frozenset({"admin", "manager"}),
+    # Who viewed or exported which family's file (the access log).
+    Permission.VIEW_ACCESS_LOG: frozenset({"admin", "manager"}),
 }
 
 #: Transitions that need more than EDIT_CASES.

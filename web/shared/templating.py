@@ -76,6 +76,7 @@ def environment() -> Environment:
         partner_options=labels.partner_options,
         response_options=labels.response_options,
         activity=labels.activity,
+        access_kind=labels.access_kind,
         referral_status=labels.referral_status,
         referral_response=labels.referral_response,
         reminder_status=labels.reminder_status,

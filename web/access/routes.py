@@ -1,0 +1,84 @@
+"""The access log page (managers and administrators): entries newest first, for one case
+and/or one person, a page at a time. Reading it is not itself logged: it shows who looked
+at files, not the files."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from web.shared.accounts import Staff
+from web.shared.auth import require, runtime
+from web.shared.i18n import gettext
+from web.shared.permissions import Permission
+from web.shared.templating import render
+from workflow.errors import CaseNotFound
+from workflow.programme.privacy import list_access
+from workflow.text import clean
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+
+
+def _case_id(value: str | None) -> tuple[int | None, str | None]:
+    text = (value or "").strip().lstrip("#")
+    if not text:
+        return None, None
+    if not text.isdigit() or len(text) > 18:
+        return None, gettext("A case number is a whole number, such as 12.")
+    return int(text), None
+
+
+def _since(value: str | None) -> tuple[date | None, str | None]:
+    text = (value or "").strip()
+    if not text:
+        return None, None
+    try:
+        day, month, year = (int(part) for part in text.split("."))
+        return date(year, month, day), None
+    except ValueError:
+        return None, gettext("Write the date as day.month.year, e.g. 05.03.2026.")
+
+
+@router.get("/access")
+def access_log(
+    request: Request,
+    staff: Staff = Depends(require(Permission.VIEW_ACCESS_LOG)),  # noqa: B008
+) -> Response:
+    params = request.query_params
+    case_id, case_error = _case_id(params.get("case"))
+    since, since_error = _since(params.get("since"))
+    person = clean(params.get("staff"))
+    raw_page = params.get("page") or "1"
+    page = max(int(raw_page), 1) if raw_page.isdigit() else 1
+    errors = {"case": case_error, "since": since_error}
+    entries: list[dict[str, object]] = []
+    total = 0
+    if not case_error and not since_error:
+        try:
+            found = list_access(
+                runtime(request),
+                case_id=case_id,
+                actor=person,
+                since=since,
+                offset=(page - 1) * PAGE_SIZE,
+                limit=PAGE_SIZE,
+            )
+            entries, total = found.entries, found.total
+        except CaseNotFound:
+            errors["case"] = gettext("There is no case %(id)s.") % {"id": case_id}
+    context = {
+        "entries": entries,
+        "total": total,
+        "page": page,
+        "has_next": page * PAGE_SIZE < total,
+        "wanted": {
+            "case": params.get("case", ""),
+            "staff": person or "",
+            "since": params.get("since", ""),
+        },
+        "errors": errors,
+    }
+    return render(request, "access/log.html", context)
