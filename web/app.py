@@ -14,7 +14,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from web.access import routes as access_routes
-from web.cases import api, casework, pages
+from web.cases import api, approvals_api, casework, pages
 from web.cases.family import family_plugin
 from web.foster_care.plugin import foster_plugin
 from web.incidents import routes as incidents_routes
@@ -91,6 +91,7 @@ def create_app(
     app.include_router(incidents_routes.router, dependencies=protected)
     app.include_router(routes.api_router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(api.router, prefix=API_PREFIX, dependencies=protected)
+    app.include_router(approvals_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(referrals_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(reminders_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(procurement_api.router, prefix=API_PREFIX, dependencies=protected)

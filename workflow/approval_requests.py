@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workflow.activity import note_activity
@@ -122,8 +123,17 @@ def request_approval(
         deadline_days=approval.deadline_days,
         deadline_at=now + timedelta(days=approval.deadline_days),
     )
-    uow.session.add(row)
-    uow.session.flush()
+    try:
+        # A savepoint: two requests made at the same moment both pass the check above;
+        # the unique index on pending requests lets one in and the other is told.
+        with uow.session.begin_nested():
+            uow.session.add(row)
+    except IntegrityError:
+        raise ApprovalRefused(
+            None,
+            f"case {case.id} already has a pending request to '{command.trigger}', made a "
+            "moment ago: decide or cancel it first",
+        ) from None
     note_activity(
         uow,
         case=case,

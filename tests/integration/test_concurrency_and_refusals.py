@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, text
 
 from tests.programme_fixtures import CLOSE, prepare, register
+from tests.support import ROOT
 from workflow import queries
 from workflow.commands import AdvanceCase, OpenCase
 from workflow.errors import CaseNotFound, ConcurrentUpdate, GuardFailed, TriggerNotAllowed
@@ -20,8 +21,20 @@ CLIENTS = 20
 ROUNDS = 6
 
 
-def test_twenty_concurrent_advances_one_winner_per_version(clean_db, clean_redis, runtime_for):
-    rt = runtime_for(clean_db, clean_redis)
+def test_twenty_concurrent_advances_one_winner_per_version(
+    clean_db, clean_redis, runtime_for, tmp_path
+):
+    # The engine's compare-and-set, on the family workflow without the approval of
+    # closing (tests/integration/test_approvals_postgres.py races the approvers).
+    workflows = tmp_path / "workflows"
+    workflows.mkdir()
+    toml = (ROOT / "config" / "workflows" / "family_case.toml").read_text(encoding="utf-8")
+    assert "\napproval = " in toml
+    (workflows / "family_case.toml").write_text(
+        "\n".join(line for line in toml.splitlines() if not line.startswith("approval = ")),
+        encoding="utf-8",
+    )
+    rt = runtime_for(clean_db, clean_redis, workflows_dir=workflows)
     case_id = handle(rt, OpenCase(actor="w", family_name="Հակոբյան", community="Հրազդան")).case_id
     barrier = threading.Barrier(CLIENTS)
     outcomes: list[list[str]] = [[] for _ in range(ROUNDS)]

@@ -69,6 +69,12 @@ def test_a_case_from_referral_to_closure_on_the_cli(
             env, "case", "advance", str(case_id), trigger, "--actor", "cli:social-worker-1", *extra
         )
         assert result.returncode == 0, result.stderr
+    # Closing was requested; a manager approves it and the case closes.
+    assert "'close' requested (approval 1), awaiting manager" in result.stdout
+    manager = ["mgr.lusine", "--name", "Լուսինե", "--role", "manager"]
+    assert cli(env, "staff", "add", *manager).returncode == 0
+    result = cli(env, "approval", "approve", "1", "--actor", "mgr.lusine")
+    assert result.returncode == 0, result.stderr
 
     wait_for(lambda: all_done(rt), timeout=30, what="every effect done")
     shown = cli(env, "case", "show", str(case_id), "--json")
@@ -86,7 +92,8 @@ def test_a_case_from_referral_to_closure_on_the_cli(
         ("close", "economically_stabilised", "closed"),
     ]
     assert view["timeline"][-1]["reason"] == "family is economically stable"
-    assert {e["actor"] for e in moves[1:]} == {"cli:social-worker-1"}
+    assert {e["actor"] for e in moves[1:-1]} == {"cli:social-worker-1"}
+    assert moves[-1]["actor"] == "mgr.lusine"  # who approved it closed it
     effects = [effect for event in view["timeline"] for effect in event["effects"]]
     assert [e["name"] for e in effects] == [
         "reminders.enrolment_decision_due",

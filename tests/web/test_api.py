@@ -111,13 +111,23 @@ def test_the_whole_lifecycle_over_http(live_server):
     effects = [e["name"] for event in case["timeline"] for e in event["effects"]]
     assert "procurement.request_goods" in effects
 
-    # Closing is the manager's: the social worker is refused, the manager is not.
+    # Closing is requested by the social worker (202: accepted, not done) and approved by
+    # a manager; nobody approves their own request.
     close = {"trigger": "close", "closure_reason": "moved_away"}
-    assert_problem(
-        worker.post(f"/api/v1/cases/{case_id}/transitions", json=close), 403, "forbidden"
+    requested = worker.post(f"/api/v1/cases/{case_id}/transitions", json=close)
+    assert requested.status_code == 202, requested.text
+    assert requested.json()["awaiting"] == "manager"
+    approval_id = requested.json()["approval_id"]
+    assert worker.get(f"/api/v1/cases/{case_id}").json()["state"] == "receiving_services"
+    refused = worker.post(f"/api/v1/approvals/{approval_id}/approve")
+    assert (
+        "cannot approve their own request"
+        in assert_problem(refused, 422, "invalid-input")["detail"]
     )
     manager = login(live_server, "manager")
-    closed = manager.post(f"/api/v1/cases/{case_id}/transitions", json=close)
+    [waiting] = manager.get("/api/v1/approvals", params={"mine": True}).json()["items"]
+    assert (waiting["id"], waiting["case_id"]) == (approval_id, case_id)
+    closed = manager.post(f"/api/v1/approvals/{approval_id}/approve")
     assert closed.status_code == 200 and closed.json()["to_state"] == "closed"
     listed = manager.get("/api/v1/cases", params={"state": "closed"}).json()
     assert [item["id"] for item in listed["items"]] == [case_id]

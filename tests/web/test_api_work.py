@@ -120,6 +120,7 @@ def test_procurement_over_http(live_server, rt, publisher):
         "request_id": request_id,
         "status": "approved",
         "purchase_order_id": None,
+        "awaiting_second_approval": False,  # within HOGATAR_PROCUREMENT_SECOND_APPROVAL_AMD
     }
     ordered = officer.post(f"/api/v1/procurement/{request_id}/order").json()
     assert ordered["status"] == "ordered" and ordered["purchase_order_id"]

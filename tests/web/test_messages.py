@@ -11,7 +11,6 @@ from tests.web.conftest import PASSWORD
 from tests.web.test_pages import FAMILY_FORM
 from tests.web.work_fixtures import work_off
 from web.shared import templating
-from workflow.commands import AdvanceCase
 from workflow.programme import reminders
 from workflow.programme.counselling import RecordCounselling
 from workflow.services import handle
@@ -74,11 +73,12 @@ def test_reasons_the_programme_writes_are_shown_in_the_readers_language(
         ),
     )
     work_off(rt, publisher)
-    handle(
-        rt,
-        AdvanceCase(case_id=case_id, trigger="close", actor="manager", reason="", data=pf.CLOSE),
-    )
-    [reminder] = reminders.list_reminders(rt, case_id=case_id)
+    pf.close_case(rt, case_id, actor="manager", reason="")
+    [reminder] = [
+        r
+        for r in reminders.list_reminders(rt, case_id=case_id)
+        if r["kind"] == "counselling_follow_up"
+    ]
     assert reminder["cancel_reason"] == "case_closed"  # a code, not a sentence
     b = browser("manager")
     page = b.get(f"/cases/{case_id}").text

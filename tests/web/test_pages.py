@@ -3,14 +3,18 @@ languages. In-process (TestClient) on SQLite."""
 
 from __future__ import annotations
 
+import html
 import re
 
 from sqlalchemy import select, update
 
 from tests import programme_fixtures as pf
 from tests.web.conftest import PASSWORD, csrf_of
+from workflow.approval_requests import pending_approvals
+from workflow.commands import DecideApproval
 from workflow.persistence.models import CaseRow
 from workflow.programme.staff import StaffRow
+from workflow.services import handle
 
 FAMILY_FORM = {
     "family_name": "Սարգսյան",
@@ -213,23 +217,37 @@ def test_roles_see_what_their_job_needs(browser, rt):
     assert officer.get("/cases").status_code == 403
     assert officer.get("/reports").status_code == 200
     worker = browser(pf.SOCIAL_WORKER)
-    assert worker.get(f"/cases/{case_id}/forms/close").status_code == 403
+    # Closing is requested by social workers (a manager approves it); reopening is not theirs.
+    assert worker.get(f"/cases/{case_id}/forms/close").status_code == 200
+    assert worker.get(f"/cases/{case_id}/forms/reopen").status_code == 403
     assert worker.get("/reports").status_code == 403
+    psychologist_may_not = browser(pf.PSYCHOLOGIST).get(f"/cases/{case_id}/forms/close")
+    assert psychologist_may_not.status_code == 403
     psychologist = browser(pf.PSYCHOLOGIST)
     assert psychologist.get(f"/cases/{case_id}/forms/counselling").status_code == 200
     assert psychologist.get(f"/cases/{case_id}/forms/assessment").status_code == 403
 
 
-def test_a_manager_closes_and_reopens_with_a_reason(browser, rt):
+def test_closing_is_requested_approved_by_a_manager_and_reopened_with_a_reason(browser, rt):
     case_id = pf.case_in(rt, "enrolled")
-    manager = browser("manager")
-    refused = manager.post(f"/cases/{case_id}/forms/close", {"reason": "x"})
+    worker = browser(pf.SOCIAL_WORKER)
+    form = worker.get(f"/cases/{case_id}/forms/close")
+    assert form.status_code == 200 and "Closing needs approval" in html.unescape(form.text)
+    refused = worker.post(f"/cases/{case_id}/forms/close", {"reason": "x"})
     assert refused.status_code == 422 and "f-closure_reason-error" in refused.text
-    closed = manager.post(
+    requested = worker.post(
         f"/cases/{case_id}/forms/close",
         {"closure_reason": "moved_away", "expected_version": _version(rt, case_id)},
     )
-    assert closed.status_code == 303 and _state(rt, case_id) == "closed"
+    # A request, not a closure: the page says the case waits for a manager's approval.
+    assert (
+        requested.status_code == 303 and "msg=approval_requested" in requested.headers["location"]
+    )
+    assert _state(rt, case_id) == "enrolled"
+    [waiting] = pending_approvals(rt, for_staff="manager")
+    handle(rt, DecideApproval(approval_id=waiting.id, decision="approve", actor="manager"))
+    assert _state(rt, case_id) == "closed"
+    manager = browser("manager")
     reopened = manager.post(f"/cases/{case_id}/forms/reopen", {"reason": "Վերադարձել են"})
     assert reopened.status_code == 303 and _state(rt, case_id) == "referred"
 

@@ -74,16 +74,17 @@ def test_a_psychologist_sees_why_and_who_for_every_step(browser, rt):
     assert "Who can take this step: Programme manager" in close
 
 
-def test_a_social_worker_at_stabilised_learns_that_a_manager_closes_the_case(browser, rt):
+def test_a_social_worker_at_stabilised_may_request_closure(browser, rt):
+    """Closing needs a manager's approval, so the social worker requests it: the card
+    leads to the closing form (which says so), and reopening stays the manager's."""
     case_id = pf.case_in(rt, "economically_stabilised")
     b = browser(pf.SOCIAL_WORKER)
-    page = b.get(f"/cases/{case_id}").text
-    (only,) = cards(page)
-    assert only["text"][0] == "Փակել դեպքը" and only["disabled"]
-    assert "Ով կարող է կատարել այս քայլը՝ Ծրագրի ղեկավար" in text_of(only)
-    in_english(b)
     (only,) = cards(b.get(f"/cases/{case_id}").text)
-    assert text_of(only) == "Close the case Who can take this step: Programme manager"
+    assert only["links"] == [f"/cases/{case_id}/forms/close"] and not only["disabled"]
+    closed = pf.case_in(rt, "closed", confirm=True)
+    (reopen,) = cards(b.get(f"/cases/{closed}").text)
+    assert reopen["disabled"]
+    assert "Ով կարող է կատարել այս քայլը՝ Ծրագրի ղեկավար" in text_of(reopen)
 
 
 def test_the_manager_gets_the_closing_form_and_no_card_is_empty(browser, rt):

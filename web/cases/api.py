@@ -25,7 +25,7 @@ from web.cases.api_models import (
     TransitionBody,
     values,
 )
-from web.cases.casefile import case_file
+from web.cases.casefile import case_file, case_step_permission
 from web.cases.caseload import caseload
 from web.cases.pages import caseload_filter, waiting_work
 from web.reports import reporting
@@ -33,10 +33,11 @@ from web.reports.routes import EXPORTS
 from web.shared.accounts import Staff
 from web.shared.auth import Forbidden, require, runtime
 from web.shared.lookups import today
-from web.shared.permissions import Permission, allowed, trigger_permission
+from web.shared.permissions import Permission, allowed
 from web.shared.plugins import plugins
 from workflow import services
 from workflow.clock import as_utc
+from workflow.commands import ApprovalRequested
 from workflow.errors import NotFound
 from workflow.programme.privacy import VIEW_CASE, record_access
 
@@ -298,12 +299,26 @@ def cancel(
 def advance(
     request: Request, case_id: int, body: TransitionBody, staff: Staff = VIEW
 ) -> JSONResponse:
-    if not allowed(staff.role, trigger_permission(body.trigger)):
+    if not allowed(staff.role, case_step_permission(runtime(request), case_id, body.trigger)):
         raise Forbidden()
     command = forms.transition(
         values(body), case_id=case_id, trigger=body.trigger, actor=staff.username
     )
-    return _result(services.handle(runtime(request), command))
+    event = services.handle(runtime(request), command)
+    if isinstance(event, ApprovalRequested):
+        # Accepted, not done: the step waits for its approvers (GET /api/v1/approvals).
+        return JSONResponse(
+            {
+                "case_id": event.case_id,
+                "approval_id": event.approval_id,
+                "requested": event.trigger,
+                "awaiting": event.awaiting,
+                "tiers": list(event.tiers),
+                "deadline_at": event.deadline_at.isoformat(),
+            },
+            status_code=202,
+        )
+    return _result(event)
 
 
 @router.get(

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from web.shared.permissions import Permission, trigger_permission
+from web.shared.permissions import Permission, step_permission
 from web.shared.plugins import WorkflowPlugins
 from workflow import queries
 from workflow.clock import as_utc
@@ -73,11 +73,22 @@ def transition_options(rt: Runtime, session: Session, case: CaseRow) -> list[Tra
                 dest=transition.dest,
                 unmet=unmet,
                 needs_reason=any(guard in INPUT_GUARDS for guard in transition.guards),
-                permission=trigger_permission(trigger),
+                permission=step_permission(trigger, transition),
                 asks=tuple(guard for guard in transition.guards if guard in INPUT_GUARDS),
             )
         )
     return options
+
+
+def case_step_permission(rt: Runtime, case_id: int, trigger: str) -> Permission:
+    """Who may fire ``trigger`` on this case, by the case's own definition version (a step
+    that needs approval may be requested by whoever edits cases)."""
+    with rt.session_factory() as session:
+        case = session.get(CaseRow, case_id)
+        if case is None:
+            raise CaseNotFound(case_id)
+        transition = rt.machine_of(case).definition.transition(trigger, case.state)
+    return step_permission(trigger, transition)
 
 
 def unmet_requirements(rt: Runtime, case_id: int, trigger: str) -> tuple[Requirement, ...]:

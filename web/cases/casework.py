@@ -22,7 +22,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
 
 from web.cases import forms
-from web.cases.casefile import INPUT_GUARDS, unmet_requirements
+from web.cases.casefile import INPUT_GUARDS, case_step_permission, unmet_requirements
 from web.cases.pages import render_case
 from web.shared import forms as shared_forms
 from web.shared import labels, once
@@ -36,6 +36,7 @@ from web.shared.permissions import Permission, allowed, trigger_permission
 from web.shared.plugins import CaseForm, plugins
 from web.shared.templating import render
 from workflow import services
+from workflow.commands import ApprovalRequested
 from workflow.errors import (
     CaseNotFound,
     ConcurrentUpdate,
@@ -164,7 +165,7 @@ def case_form(
 ) -> Response:
     case = case_header(runtime(request), case_id)
     spec = case_form_spec(request, case, name)
-    ensure(staff, spec.permission)
+    ensure(staff, form_permission(runtime(request), spec, case_id))
     return show_form(request, spec, case=case, staff=staff)
 
 
@@ -177,13 +178,13 @@ async def submit_case_form(
 ) -> Response:
     rt = runtime(request)
     spec = case_form_spec(request, case_header(rt, case_id), name)
-    ensure(staff, spec.permission)
+    ensure(staff, form_permission(rt, spec, case_id))
     values = shared_forms.form_values(await request.form())
 
     def save() -> Response:
         try:
             command = spec.read(values, case_id=case_id, actor=staff.username)
-            services.handle(rt, command)
+            result = services.handle(rt, command)
         except (GuardFailed, TriggerNotAllowed) as exc:
             return render_case(request, case_id, error=error_message(exc), status_code=422)
         except ConcurrentUpdate as exc:
@@ -193,6 +194,8 @@ async def submit_case_form(
         except InvalidInput as exc:
             case = case_header(rt, case_id)
             return show_form(request, spec, case=case, staff=staff, values=values, error=exc)
+        if isinstance(result, ApprovalRequested):  # closing is requested, not done
+            return done(case_id, "top", "approval_requested")
         return done(case_id, spec.anchor, spec.notice)
 
     return once.submit_once(rt, staff, values, save, fallback=f"/cases/{case_id}")
@@ -206,9 +209,9 @@ async def advance(
     staff: Staff = Depends(require_login),  # noqa: B008
 ) -> Response:
     """The case page's buttons; close and reopen go through their forms (a reason)."""
-    ensure(staff, trigger_permission(trigger))
-    values = shared_forms.form_values(await request.form())
     rt = runtime(request)
+    ensure(staff, case_step_permission(rt, case_id, trigger))
+    values = shared_forms.form_values(await request.form())
     return once.submit_once(
         rt,
         staff,
@@ -223,7 +226,7 @@ def _advance(
 ) -> Response:
     try:
         command = forms.transition(values, case_id=case_id, trigger=trigger, actor=staff.username)
-        services.handle(rt, command)
+        result = services.handle(rt, command)
     except (InvalidInput, GuardFailed, TriggerNotAllowed) as exc:
         # Back on the case page, whose cards say what each step needs (not a bare error page).
         unmet = (
@@ -232,7 +235,18 @@ def _advance(
             else None
         )
         return render_case(request, case_id, error=error_message(exc), unmet=unmet, status_code=422)
+    if isinstance(result, ApprovalRequested):
+        return done(case_id, "top", "approval_requested")
     return done(case_id, "top", "advanced")
+
+
+def form_permission(rt: Runtime, spec: CaseForm, case_id: int) -> Permission:
+    """A form that fires a step is the step's: a closure that needs approval may be
+    requested by whoever edits cases, one that does not stays the manager's."""
+    if spec.trigger is None:
+        return spec.permission
+    needed = case_step_permission(rt, case_id, spec.trigger)
+    return spec.permission if needed == trigger_permission(spec.trigger) else needed
 
 
 def spec_of(table: Mapping[str, CaseForm], name: str) -> CaseForm:

@@ -96,6 +96,16 @@ ACTIVITIES = {
     "reminders_cancelled": N_("Waiting reminders cancelled"),
     "procurement_requested": N_("Goods requested"),
     "procurement_approved": N_("Procurement request approved"),
+    "procurement_first_approved": N_(
+        "Procurement request approved once; a second approver is needed"
+    ),
+    # Steps that need approval (workflow/approval_requests.py).
+    "approval_requested": N_("Requested; waiting for approval"),
+    "approval_given": N_("Approved at one tier; waiting for the next approver"),
+    "approval_approved": N_("Request approved"),
+    "approval_rejected": N_("Request rejected"),
+    "approval_cancelled": N_("Request withdrawn"),
+    "approval_lapsed": N_("Request lapsed: the case had moved on"),
     "procurement_ordered": N_("Goods ordered"),
     "procurement_cancelled": N_("Procurement request cancelled"),
     "incident_retried": N_("Failed background work run again by an operator"),
@@ -138,6 +148,7 @@ REMINDER_KINDS = {
     "foster_monitoring_visit": N_("Monitoring visit due"),
 }
 
+    "approval_decision": N_("A request waits for your approval"),
 PROCUREMENT_STATUSES = {
     "requested": N_("requested"),
     "approved": N_("approved"),
@@ -313,6 +324,7 @@ SYSTEM_REASONS = {
     reminders.FOLLOW_UP_RECORDED: N_("the follow-up session is recorded"),
     "case closed": N_("the case is closed"),
     "enrolment decided": N_("the enrolment is decided"),
+    reminders.APPROVAL_DECIDED: N_("the request is decided"),
     "follow-up session recorded": N_("the follow-up session is recorded"),
     "monitoring_visit_recorded": N_("the monitoring visit is recorded"),
 }

@@ -111,6 +111,10 @@ MESSAGES = {
         "This form was already sent and not saved a second time: check below that the "
         "change is there."
     ),
+    "approval_requested": N_(
+        "Your request is recorded and waits for a manager's approval; "
+        "the case moves once it is approved."
+    ),
 }
 ALREADY_SAVED_AT = N_("This form was already saved at %(time)s; it was not saved a second time.")
 

@@ -1,7 +1,8 @@
 """What each role may do. Routes ask for a permission, never for a role, so a change of
 policy is one line here.
 
-Closing and reopening a case are the programme manager's decisions; procurement
+Closing and reopening a case are the programme manager's decisions (where closing needs
+approval, a social worker requests it and a manager approves it); procurement
 officers see the procurement side and the reports, not the families' files. Referrals
 are case work (social workers, managers); psychologists read them. Goods are approved,
 ordered and received by procurement officers and managers; social workers follow them.
@@ -10,6 +11,7 @@ ordered and received by procurement officers and managers; social workers follow
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 ROLES = ("admin", "manager", "social_worker", "psychologist", "procurement_officer")
 
@@ -62,6 +64,15 @@ def allowed(role: str, permission: Permission) -> bool:
 
 def trigger_permission(trigger: str) -> Permission:
     return TRIGGER_PERMISSIONS.get(trigger, Permission.EDIT_CASES)
+
+
+def step_permission(trigger: str, transition: Any | None) -> Permission:
+    """Who may fire ``transition`` (of the case's own definition version). A step that
+    needs approval is only requested when fired, so whoever edits cases may request it
+    (a social worker requests closure); the engine checks its approvers' roles."""
+    if transition is not None and getattr(transition, "approval", None) is not None:
+        return Permission.EDIT_CASES
+    return trigger_permission(trigger)
 
 
 def may_acknowledge(role: str, username: str, recipient: str) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from workflow.commands import AdvanceCase
+from workflow.commands import AdvanceCase, ApprovalRequested, DecideApproval
 from workflow.persistence.models import CaseRow
 from workflow.programme.assessment import RecordAssessment
 from workflow.programme.counselling import RecordCounselling
@@ -47,6 +47,10 @@ class StoryClock:
         return self.moment
 
 
+#: The demo's manager, who approves what needs approval (closing a case).
+MANAGER = "lusine.h"
+
+
 @dataclass
 class Story:
     """One family's way through the programme, told step by step."""
@@ -70,9 +74,15 @@ class Story:
 
     def advance(self, trigger: str, days_later: int = 1, **kwargs: Any) -> None:
         worker = self.rng.choice(SOCIAL_WORKERS)
-        self.do(
+        done = self.do(
             AdvanceCase(case_id=self.case_id, trigger=trigger, actor=worker, **kwargs), days_later
         )
+        if isinstance(done, ApprovalRequested):
+            # Closing is requested by the worker; the demo manager approves it next day.
+            self.do(
+                DecideApproval(approval_id=done.approval_id, decision="approve", actor=MANAGER),
+                1,
+            )
 
 
 def _person(rng: random.Random, women: bool) -> str:
