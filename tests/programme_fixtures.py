@@ -15,7 +15,9 @@ from workflow.programme.families import (
     AssignCase,
     ConsentInput,
     FamilyInput,
+    FamilyRow,
     MemberInput,
+    MemberRow,
     RecordConsent,
     RegisterFamily,
 )
@@ -97,15 +99,38 @@ def assess(rt: Runtime, case_id: int, *, actor: str = "worker-1", **kwargs: Any)
     handle(rt, RecordAssessment(case_id=case_id, actor=actor, **values))
 
 
-def consent(rt: Runtime, case_id: int, *, actor: str = "worker-1") -> None:
+def first_member(rt: Runtime, case_id: int) -> int:
+    """The id of the case's first household member (the one who signs for the family)."""
+    with rt.session_factory() as session:
+        member = session.scalar(
+            select(MemberRow.id)
+            .join(FamilyRow, FamilyRow.id == MemberRow.family_id)
+            .where(FamilyRow.case_id == case_id)
+            .order_by(MemberRow.id)
+            .limit(1)
+        )
+    assert member is not None, f"case {case_id} has no household"
+    return int(member)
+
+
+def consent(
+    rt: Runtime,
+    case_id: int,
+    *,
+    actor: str = "worker-1",
+    purposes: tuple[str, ...] = ("participation", "referral"),
+) -> None:
+    """The family's consent to take part and to be referred (enrolment refers it)."""
     handle(
         rt,
         RecordConsent(
             case_id=case_id,
             actor=actor,
             consent=ConsentInput(
-                purpose="Մասնակցություն ծրագրին և տվյալների մշակում",
+                purposes=purposes,
                 given_on=today(rt) - timedelta(days=2),
+                given_by_member_id=first_member(rt, case_id),
+                note="Մասնակցություն ծրագրին և տվյալների մշակում",
             ),
         ),
     )

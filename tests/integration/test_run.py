@@ -20,6 +20,8 @@ FAMILY = {
     "family_name": "Ավետյան",
     "community": "Աբովյան",
     "members": [{"role": "mother", "full_name": "Անի Ավետյան", "date_of_birth": "1990-01-01"}],
+    # Referring the family needs its consent to referral.
+    "consent": {"purposes": ["referral"], "given_on": "2026-01-05", "given_by": "Անի Ավետյան"},
 }
 
 

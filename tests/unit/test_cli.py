@@ -161,8 +161,13 @@ def test_a_bad_workflow_definition_stops_start_up(env, tmp_path):
     assert_one_line_error(result, 1, "unknown guard 'nope'")
 
 
+#: The family's consent to be referred, given at registration by its mother.
+REFERRAL_CONSENT = {"purposes": ["referral"], "given_on": "2026-01-05", "given_by": "Անի"}
+
+
 def test_work_queued_with_the_broker_down_still_commits(migrated):
-    register(migrated)
+    family = {**FAMILY, "consent": REFERRAL_CONSENT}
+    assert hogatar(migrated, "family", "register", "--data", json.dumps(family)).returncode == 0
     referral = ["--partner", "kotayk_rights", "--purpose", "Իրավաբանական խորհրդատվություն"]
     result = hogatar(migrated, "referral", "create", "1", *referral)
     assert result.returncode == 0, result.stderr

@@ -85,7 +85,11 @@ EXAMPLES = [
         "assessment record",
         ["{referred}", "--assessor", pf.SOCIAL_WORKER, "--date", "{today}"] + ["--no-risk"],
     ),
-    ("consent record", ["{referred}", "--purpose", "Ծրագիր", "--date", "{today}"]),
+    (
+        "consent record",
+        ["{referred}", "--purpose", "referral", "--date", "{today}"]
+        + ["--given-by-name", "Սոնա Ա"],
+    ),
     ("consent withdraw", ["{enrolled}", "--date", "{today}"]),
     ("income record", ["{services}", "--kind", "employment", "--started", "{today}"]),
     (

@@ -89,7 +89,13 @@ def test_a_family_through_its_whole_case_on_the_cli(hogatar, sqlite_runtime, tmp
     ok(hogatar("case", "advance", case, "assess", *actor))
     ok(
         hogatar(
-            "consent", "record", case, "--purpose", "Մասնակցություն", "--date", "2026-01-11", *actor
+            "consent",
+            "record",
+            case,
+            *("--purpose", "Մասնակցություն ծրագրին", "--purpose", "referral"),
+            *("--given-by-name", "Սոնա Մկրտչյան (խնամակալ)"),
+            *("--date", "2026-01-11"),
+            *actor,
         )
     )
     ok(hogatar("case", "advance", case, "enrol", *actor))

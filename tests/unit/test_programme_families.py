@@ -252,9 +252,11 @@ def test_a_family_needs_members(sqlite_runtime):
 def test_registration_with_consent_records_it(sqlite_runtime):
     from workflow.programme.families import ConsentInput
 
-    consent = ConsentInput(purpose="Մասնակցություն ծրագրին", given_on=today(sqlite_runtime))
+    consent = ConsentInput(
+        purposes=("participation",), given_on=today(sqlite_runtime), note="Մասնակցություն ծրագրին"
+    )
     event = handle(sqlite_runtime, RegisterFamily(actor="w", family=family(consent=consent)))
     view = programme_queries.family_view(sqlite_runtime, case_id=event.case_id)
-    assert [(c["purpose"], c["recorded_by"]) for c in view["consents"]] == [
-        ("Մասնակցություն ծրագրին", "w")
+    assert [(c["purposes"], c["note"], c["recorded_by"]) for c in view["consents"]] == [
+        (["participation"], "Մասնակցություն ծրագրին", "w")
     ]

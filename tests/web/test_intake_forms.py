@@ -36,6 +36,16 @@ def form_of(page: str, action: str | None = None) -> str:
     raise AssertionError(f"no form {action or ''} on the page")
 
 
+def _consent(rt: Any, case_id: int, note: str = "Մասնակցություն") -> dict[str, Any]:
+    """What the consent form sends once filled in: a purpose ticked, the household member
+    who gave it chosen, a note typed."""
+    return {
+        "purposes": "participation",
+        "given_by": str(pf.first_member(rt, case_id)),
+        "note": note,
+    }
+
+
 def fields_of(form: str) -> dict[str, Any]:
     """What a browser sends from the form as it stands: hidden fields, text, ticked
     boxes and selected options (textareas with their text)."""
@@ -242,7 +252,7 @@ def test_a_consent_sent_twice_is_saved_once_with_a_notice(browser, rt):
     b = browser(pf.SOCIAL_WORKER)
     form = fields_of(form_of(b.get(f"/cases/{case_id}/forms/consent").text))
     assert form["form_token"] and form["expected_version"]
-    form["purpose"] = "Տվյալների մշակում"
+    form.update(_consent(rt, case_id, "Տվյալների մշակում"))
     first = b.post(f"/cases/{case_id}/forms/consent", form)
     assert first.status_code == 303
     second = b.post(f"/cases/{case_id}/forms/consent", form)  # Back, then save again
@@ -292,7 +302,7 @@ def test_a_refused_form_can_be_corrected_and_sent_with_the_same_token(browser, r
     assert refused.status_code == 422
     again = fields_of(form_of(refused.text))
     assert again["form_token"] == form["form_token"]
-    saved = b.post(f"/cases/{case_id}/forms/consent", {**again, "purpose": "Մասնակցություն"})
+    saved = b.post(f"/cases/{case_id}/forms/consent", {**again, **_consent(rt, case_id)})
     assert saved.status_code == 303 and "msg=saved" in saved.headers["location"]
 
 
@@ -337,7 +347,7 @@ def test_a_stale_form_keeps_the_input_shows_the_change_and_saves_again(browser, 
     case_id = pf.register(rt)
     b = browser(pf.SOCIAL_WORKER)
     form = fields_of(form_of(b.get(f"/cases/{case_id}/forms/consent").text))
-    form["purpose"] = "Մասնակցություն ծրագրին, խորհրդատվություն"
+    form.update(_consent(rt, case_id, "Մասնակցություն ծրագրին, խորհրդատվություն"))
     pf.assess(rt, case_id, actor="manager")  # meanwhile, someone else
     stale = b.post(f"/cases/{case_id}/forms/consent", form)
     assert stale.status_code == 409
@@ -395,7 +405,7 @@ def test_dates_are_read_day_first_as_typed(browser, rt, typed, saved):
     b = browser(pf.SOCIAL_WORKER)
     form = fields_of(form_of(b.get(f"/cases/{case_id}/forms/consent").text))
     response = b.post(
-        f"/cases/{case_id}/forms/consent", {**form, "purpose": "Մասնակցություն", "given_on": typed}
+        f"/cases/{case_id}/forms/consent", {**form, **_consent(rt, case_id), "given_on": typed}
     )
     assert response.status_code == 303
     with rt.session_factory() as session:
@@ -416,7 +426,7 @@ def test_a_date_not_in_dd_mm_yyyy_is_refused_clearly(browser, rt, typed, message
     b = browser(pf.SOCIAL_WORKER)
     form = fields_of(form_of(b.get(f"/cases/{case_id}/forms/consent").text))
     response = b.post(
-        f"/cases/{case_id}/forms/consent", {**form, "purpose": "Մասնակցություն", "given_on": typed}
+        f"/cases/{case_id}/forms/consent", {**form, **_consent(rt, case_id), "given_on": typed}
     )
     assert response.status_code == 422
     assert message in response.text and f'value="{typed}"' in response.text
@@ -482,7 +492,7 @@ def test_late_in_the_evening_forms_start_at_yerevans_today(browser, rt, clock):
     worker = browser(pf.SOCIAL_WORKER)
     form = fields_of(form_of(worker.get(f"/cases/{case_id}/forms/consent").text))
     assert form["given_on"] == "16.01.2026"
-    form["purpose"] = "Տվյալների մշակում"
+    form.update(_consent(rt, case_id, "Տվյալների մշակում"))
     saved = worker.post(f"/cases/{case_id}/forms/consent", form)
     assert saved.status_code == 303, saved.text
     assert count(rt, ConsentRow, case_id=case_id) == 1

@@ -136,7 +136,19 @@ def _case_json(file: dict[str, Any]) -> dict[str, Any]:
             for m in file.get("members", [])
         ],
         "consents": [
-            _row(c, "id", "purpose", "given_on", "withdrawn_on") for c in file.get("consents", [])
+            _row(
+                c,
+                "id",
+                "purposes",
+                "note",
+                "given_on",
+                "expires_on",
+                "given_by_member_id",
+                "given_by_name",
+                "document_id",
+                "withdrawn_on",
+            )
+            for c in file.get("consents", [])
         ],
         "assessments": [
             {

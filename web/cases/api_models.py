@@ -18,8 +18,15 @@ class Member(BaseModel):
 
 
 class Consent(BaseModel):
-    purpose: str
+    """The consent given at registration: participation unless ``purposes`` say more."""
+
+    purposes: list[str] | None = Field(default=None, examples=[["participation", "referral"]])
+    note: str | None = None
+    #: The free text of older clients: kept as the note.
+    purpose: str | None = None
     given_on: str
+    expires_on: str | None = None
+    given_by: str | None = Field(default=None, description="Who gave it, by name.")
 
 
 class FamilyBody(BaseModel):
@@ -51,8 +58,21 @@ class AssessmentBody(Versioned):
 
 
 class ConsentBody(Versioned):
-    purpose: str
-    given_on: str
+    purposes: list[str] = Field(
+        examples=[["participation", "referral"]],
+        description="Codes of consent_purposes (config/programme/lists.toml).",
+    )
+    given_on: str = Field(examples=["2026-11-30"])
+    expires_on: str | None = Field(default=None, description="The last day it covers.")
+    given_by: str | None = Field(
+        default=None,
+        examples=["12"],
+        description='A household member\'s id, or "other" with given_by_name.',
+    )
+    given_by_name: str | None = Field(
+        default=None, description="The guardian or legal representative who gave it."
+    )
+    note: str | None = None
 
 
 class AssignmentBody(Versioned):

@@ -104,6 +104,7 @@ def show_form(
     context = {
         **form_context(rt),
         **(spec.context(rt) if spec.context else {}),
+        **(spec.case_context(rt, case["id"]) if spec.case_context else {}),
         "case": case,
         "values": values if values is not None else new_values(rt, spec, case, staff),
         "errors": field_errors(error) if isinstance(error, Problems) else {},

@@ -20,6 +20,7 @@ from workflow.programme.counselling import CounsellingParticipantRow, Counsellin
 from workflow.programme.families import ConsentRow, FamilyRow, MemberRow
 from workflow.programme.plans import DeliveryRow, IncomeSourceRow, PlannedServiceRow
 from workflow.programme.shared.cases import FAMILY_WORKFLOW
+from workflow.programme.shared.reference import reference
 from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.runtime import Runtime
 
@@ -114,6 +115,13 @@ def family_file(rt: Runtime, case_id: int) -> dict[str, Any]:
             "members": members,
             "consents": consents,
             "active_consent": any(c.withdrawn_on is None for c in consents),
+            # What the consent on file covers, in the configured order (labels in both
+            # languages); whether it is valid on a given day is the service layer's rule.
+            "consent_purposes": [
+                item
+                for item in reference().consent_purposes
+                if any(c.withdrawn_on is None and item.code in c.purposes for c in consents)
+            ],
             "assessments": assessments,
             "plan": plan,
             "deliveries": deliveries,

@@ -11,12 +11,18 @@ from web.cases import forms
 from web.referrals import forms as referrals_forms
 from web.shared.permissions import Permission
 from web.shared.plugins import CaseForm
+from workflow.programme import families as programme_families
 from workflow.programme import referrals as programme_referrals
 from workflow.runtime import Runtime
 
 
 def _partners(rt: Runtime) -> dict[str, Any]:
     return {"partners": programme_referrals.list_partners(rt)}
+
+
+def _household(rt: Runtime, case_id: int) -> dict[str, Any]:
+    """Who may have given the family's consent: its household members."""
+    return {"members": programme_families.family_view(rt, case_id=case_id)["members"]}
 
 
 CASE_FORMS = {
@@ -34,6 +40,7 @@ CASE_FORMS = {
         forms.consent,
         "family",
         today_fields=("given_on",),
+        case_context=_household,
     ),
     "assignment": CaseForm(
         "cases/forms/assignment.html", Permission.EDIT_CASES, forms.assignment, "family"

@@ -124,17 +124,43 @@ def assessment(values: Mapping[str, Any], *, case_id: int, actor: str) -> Record
     )
 
 
+#: The "given by" choice of a guardian or legal representative named in given_by_name.
+GIVEN_BY_OTHER = "other"
+
+
 def consent(values: Mapping[str, Any], *, case_id: int, actor: str) -> RecordConsent:
+    """Which purposes are known, and who may have given it, is the service layer's rule;
+    it reports problems under ``purposes`` and ``given_by``."""
     problems = Collector()
-    purpose = text_value(values.get("purpose"), "purpose", problems, required=True, max_length=2000)
+    purposes = values.get("purposes") or []
+    if isinstance(purposes, str):
+        purposes = [purposes]
     given_on = date_value(values.get("given_on"), "given_on", problems, required=True)
+    expires_on = date_value(values.get("expires_on"), "expires_on", problems)
+    given_by = values.get("given_by")
+    member_id = None
+    name = text_value(values.get("given_by_name"), "given_by_name", problems)
+    if str(given_by or "").strip() == GIVEN_BY_OTHER:
+        if name is None:
+            problems.add("given_by_name", "is required: name the guardian or representative")
+    elif given_by not in (None, ""):
+        member_id = whole_number(given_by, "given_by", problems, minimum=1)
+        name = None  # a member was chosen: a name typed before changing the choice is not kept
+    note = read_long_text(values, "note", problems)
     version = read_version(values, problems)
     problems.check()
-    assert purpose is not None and given_on is not None
+    assert given_on is not None
     return RecordConsent(
         case_id=case_id,
         actor=actor,
-        consent=ConsentInput(purpose=purpose, given_on=given_on),
+        consent=ConsentInput(
+            purposes=tuple(str(p) for p in purposes),
+            given_on=given_on,
+            expires_on=expires_on,
+            given_by_member_id=member_id,
+            given_by_name=name,
+            note=note,
+        ),
         expected_version=version,
     )
 

@@ -110,6 +110,7 @@ ACTIVITIES = {
     "procurement_cancelled": N_("Procurement request cancelled"),
     "incident_retried": N_("Failed background work run again by an operator"),
     "incident_skipped": N_("Failed background work skipped by an operator"),
+    "referrals_held_no_consent": N_("Referrals to partners not sent: no consent to referral"),
     "foster_commission_mailed": N_("Submission mailed to the commission"),
 }
 
@@ -145,6 +146,7 @@ REMINDER_KINDS = {
     "enrolment_decision": N_("Enrolment decision due"),
     "reminder_escalation": N_("A reminder was not acknowledged"),
     "referral_escalation": N_("A partner has not answered a referral"),
+    "referrals_held_no_consent": N_("Referrals to partners not sent: no consent to referral"),
     "foster_monitoring_visit": N_("Monitoring visit due"),
 }
 

@@ -27,6 +27,20 @@ from workflow.programme.shared.values import Problems
 
 FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^is required for a child", N_("The date of birth is required for a child.")),
+    (r"^is required: tick what the family agrees to", N_("Tick what the family agrees to.")),
+    (
+        r"^is required: name the guardian",
+        N_("Name the guardian or legal representative who gave the consent."),
+    ),
+    (
+        r"^say who gave the consent",
+        N_("Say who gave the consent: a household member, or a guardian by name."),
+    ),
+    (r"is not a member of this family's household", N_("Choose a member of this household.")),
+    (
+        r"must not be before the day the consent was given",
+        N_("The consent cannot expire before the day it was given."),
+    ),
     (r"^is required", N_("This field is required.")),
     (r"is in the future", N_("This date is in the future.")),
     (r"is not a date", N_("This is not a date; use the form 15.03.2024.")),
@@ -185,6 +199,12 @@ def error_message(exc: HogatarError) -> str:
 def _background_work_message(exc: HogatarError) -> str | None:
     if isinstance(exc, referrals.PartnerNotFound):
         return gettext("Choose a partner organisation from the list.")
+    if isinstance(exc, referrals.ReferralConsentMissing):
+        return gettext(
+            "The family has not given consent to referral that is valid today, so the "
+            "referral is not made. Record the family's consent first (Record consent, tick "
+            "“Referral to partner organisations”), then refer the family again."
+        )
     if isinstance(exc, referrals.ReferralResponseRefused):
         return gettext("This answer does not fit the referral's current status.")
     if isinstance(exc, reminders.ReminderNotOpen):

@@ -37,6 +37,8 @@ class CaseForm:
     notice: str = "saved"
     #: What else the form offers to choose from (beyond staff, communities, services).
     context: Callable[[Runtime], dict[str, Any]] | None = None
+    #: What the form offers from the case itself (its household, ...): ``(rt, case_id)``.
+    case_context: Callable[[Runtime, int], dict[str, Any]] | None = None
     #: Date fields of something that happens now: a new form starts them at today.
     today_fields: tuple[str, ...] = ()
     #: Staff fields a new form starts at the logged-in member of staff, if they are one

@@ -46,10 +46,15 @@ def make_facts_loader(ref: Reference) -> Any:
         assessments = session.scalar(
             select(func.count()).select_from(AssessmentRow).where(AssessmentRow.case_id == case.id)
         )
-        consents = session.scalar(
-            select(func.count())
-            .select_from(ConsentRow)
-            .where(ConsentRow.case_id == case.id, ConsentRow.withdrawn_on.is_(None))
+        # Enrolment needs consent to take part; consent to referrals alone is not that.
+        consents = sum(
+            1
+            for purposes in session.scalars(
+                select(ConsentRow.purposes).where(
+                    ConsentRow.case_id == case.id, ConsentRow.withdrawn_on.is_(None)
+                )
+            )
+            if "participation" in (purposes or ())
         )
         services = session.execute(
             select(PlannedServiceRow.service, PlannedServiceRow.status).where(

@@ -26,7 +26,9 @@ HINTS = {
     "assessment_recorded": ASSESS,
     "abandonment_risk": ASSESS,
     "enough_criteria": ASSESS,
-    "consent_on_file": "hogatar consent record {case} --purpose TEXT --date DATE",
+    "consent_on_file": (
+        "hogatar consent record {case} --purpose participation --given-by MEMBER_ID --date DATE"
+    ),
     "service_planned": (
         "hogatar plan add-service {case} --service CODE --target-date DATE "
         "--provider-staff USERNAME"
@@ -68,6 +70,7 @@ def abandonment_risk(context: GuardContext) -> list[Requirement]:
 
 def consent_on_file(context: GuardContext) -> list[Requirement]:
     if not context.facts.get("consent_on_file"):
+        # Consent to take part (purpose "participation"), not referral consent alone.
         return _needs(context, "consent_on_file", "record the family's consent")
     return []
 

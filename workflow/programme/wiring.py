@@ -31,6 +31,7 @@ from workflow.programme.families.commands import (
     AssignCase,
     ReassignCases,
     RecordConsent,
+    ReferralConsentWithdrawn,
     RegisterFamily,
     UpdateFamily,
     WithdrawConsent,
@@ -167,6 +168,8 @@ def register(registries: Registries) -> None:
     registries.react(CounsellingHeld, reminders.after_counselling)
     # A family file shown or exported is written to the access log.
     registries.react(FileAccessed, privacy.after_file_accessed)
+    # Referral consent withdrawn: the answer lists the family's referrals still open.
+    registries.react(ReferralConsentWithdrawn, referrals.after_referral_consent_withdrawn)
     for command_type, handler in HANDLERS.items():
         register_handler(command_type, handler)
 

@@ -27,7 +27,9 @@ from workflow.programme.families import (
     AssignCase,
     ConsentInput,
     FamilyInput,
+    FamilyRow,
     MemberInput,
+    MemberRow,
     RecordConsent,
     RegisterFamily,
     WithdrawConsent,
@@ -83,6 +85,20 @@ class Story:
                 DecideApproval(approval_id=done.approval_id, decision="approve", actor=MANAGER),
                 1,
             )
+
+
+def _first_member(story: Story) -> int:
+    """The household member who signs the family's consent (the first registered)."""
+    with story.rt.session_factory() as session:
+        member = session.scalar(
+            select(MemberRow.id)
+            .join(FamilyRow, FamilyRow.id == MemberRow.family_id)
+            .where(FamilyRow.case_id == story.case_id)
+            .order_by(MemberRow.id)
+            .limit(1)
+        )
+    assert member is not None  # every demo family has a household
+    return int(member)
 
 
 def _person(rng: random.Random, women: bool) -> str:
@@ -173,9 +189,12 @@ def tell(story: Story, ending: str, community: str, number: int) -> None:
         RecordConsent(
             case_id=story.case_id,
             actor=worker,
+            # Participation and referral: enrolment refers the family to partners.
             consent=ConsentInput(
-                purpose="Մասնակցություն ծրագրին և անձնական տվյալների մշակում",
+                purposes=("participation", "referral", "data_sharing"),
                 given_on=story.at(rng.randint(1, 5)),
+                given_by_member_id=_first_member(story),
+                note="Մասնակցություն ծրագրին և անձնական տվյալների մշակում",
             ),
         )
     )

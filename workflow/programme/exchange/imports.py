@@ -46,7 +46,11 @@ MEMBER_COLUMNS = ("role", "full_name", "date_of_birth", "disability", "health_no
 COLUMNS = ("family_ref", *FAMILY_COLUMNS, *MEMBER_COLUMNS)
 REQUIRED_COLUMNS = ("family_ref", "family_name", "community", "role", "full_name")
 #: Where a problem found on a form field is shown in the sheet.
-FORM_TO_COLUMN = {"consent.purpose": "consent_purpose", "consent.given_on": "consent_date"}
+FORM_TO_COLUMN = {
+    "consent.note": "consent_purpose",
+    "consent.purposes": "consent_purpose",
+    "consent.given_on": "consent_date",
+}
 #: How often a long import says how far it is.
 PROGRESS_EVERY = 250
 MEMBER_FIELD = re.compile(r"^members\[(\d+)\]\.(\w+)$")

@@ -31,6 +31,7 @@ from workflow.programme.shared.cli import (
     JsonFileOption,
     VersionOption,
     echo_changed,
+    parse_day,
     read_form,
     required_day,
     today,
@@ -96,14 +97,11 @@ def show_family(case_id: int, actor: ActorOption = None, as_json: JsonFlag = Fal
     )
     for member in view["members"]:
         born = f", born {member['date_of_birth']}" if member["date_of_birth"] else ""
-        typer.echo(f"  {member['role']}: {member['full_name']}{born}")
+        typer.echo(f"  #{member['id']} {member['role']}: {member['full_name']}{born}")
     _section(
         "consent",
         view["consents"],
-        lambda c: (
-            f"{c['given_on']} {c['purpose']}"
-            + (f" (withdrawn {c['withdrawn_on']})" if c["withdrawn_on"] else "")
-        ),
+        _consent_line,
     )
     _section("assessments", view["assessments"], _assessment_line)
     _section(
@@ -120,6 +118,14 @@ def show_family(case_id: int, actor: ActorOption = None, as_json: JsonFlag = Fal
         ),
     )
     _section("income", view["income_sources"], lambda i: f"{i['kind']} since {i['started_on']}")
+
+
+def _consent_line(item: dict[str, Any]) -> str:
+    until = f" until {item['expires_on']}" if item["expires_on"] else ""
+    by = f", given by {item['given_by']}" if item["given_by"] else ""
+    note = f" ({item['note']})" if item["note"] else ""
+    withdrawn = f" (withdrawn {item['withdrawn_on']})" if item["withdrawn_on"] else ""
+    return f"{item['given_on']}{until} {', '.join(item['purposes'])}{by}{note}{withdrawn}"
 
 
 def _assessment_line(item: dict[str, Any]) -> str:
@@ -223,22 +229,61 @@ def add_member(
 
 consent_app = typer.Typer(no_args_is_help=True, help="The family's consent.")
 
+PurposeOption = Annotated[
+    list[str],
+    typer.Option(
+        "--purpose",
+        help=(
+            "What the consent covers, once per purpose: participation, referral, "
+            "data_sharing, photo (config/programme/lists.toml)."
+        ),
+    ),
+]
+
 
 @consent_app.command("record")
 def record_consent(
     case_id: int,
-    purpose: Annotated[str, typer.Option("--purpose", help="What the family agrees to.")],
+    purposes: PurposeOption,
     given_on: DateOption,
+    given_by: Annotated[
+        int | None,
+        typer.Option(
+            "--given-by",
+            help="The household member who gave it: their id (hogatar family show). "
+            "One of --given-by / --given-by-name is required.",
+        ),
+    ] = None,
+    given_by_name: Annotated[
+        str | None,
+        typer.Option(
+            "--given-by-name",
+            help="Or: the guardian or legal representative who gave it, by name "
+            "(one of --given-by / --given-by-name is required).",
+        ),
+    ] = None,
+    expires_on: Annotated[
+        str | None,
+        typer.Option("--expires", help="The last day it covers (none: until withdrawn)."),
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="What the family was told.")] = None,
     expected_version: VersionOption = None,
     actor: ActorOption = None,
 ) -> None:
-    """Record the family's consent."""
+    """Record the family's consent: what it covers, from when (and until when), who gave it."""
     event = handle(
         runtime(),
         RecordConsent(
             case_id=case_id,
             actor=actor_of(actor),
-            consent=ConsentInput(purpose=purpose, given_on=required_day(given_on, "--date")),
+            consent=ConsentInput(
+                purposes=tuple(purposes),
+                given_on=required_day(given_on, "--date"),
+                expires_on=parse_day(expires_on, "--expires", required=False),
+                given_by_member_id=given_by,
+                given_by_name=given_by_name,
+                note=note,
+            ),
             expected_version=expected_version,
         ),
     )
@@ -249,11 +294,21 @@ def record_consent(
 def withdraw_consent(
     case_id: int,
     withdrawn_on: DateOption,
+    purposes: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--purpose",
+            help="Only this purpose (repeatable), e.g. referral; none: all consent, "
+            "which closes the case. Withdrawing participation closes it too.",
+        ),
+    ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="What the family said.")] = None,
     expected_version: VersionOption = None,
     actor: ActorOption = None,
+    as_json: JsonFlag = False,
 ) -> None:
-    """The family withdraws its consent: the case is closed with that reason."""
+    """The family withdraws its consent, all of it (the case is closed with that reason)
+    or some purposes; the answer lists referrals still open with partners."""
     event = handle(
         runtime(),
         WithdrawConsent(
@@ -261,14 +316,36 @@ def withdraw_consent(
             actor=actor_of(actor),
             withdrawn_on=required_day(withdrawn_on, "--date"),
             reason=reason,
+            purposes=tuple(purposes or ()),
             expected_version=expected_version,
         ),
     )
     assert isinstance(event, ConsentWithdrawn)
-    typer.echo(
-        f"case {event.case_id}: consent withdrawn; {event.closed_from} -> closed "
-        f"(version {event.version})"
-    )
+    if as_json:
+        print_json(
+            {
+                "case_id": event.case_id,
+                "purposes": list(event.purposes),
+                "closed_from": event.closed_from,
+                "version": event.version,
+                "open_referrals": [
+                    {"id": r.referral_id, "partner": r.partner, "status": r.status}
+                    for r in event.open_referrals
+                ],
+            }
+        )
+        return
+    what = ", ".join(event.purposes) or "all"
+    moved = f"; {event.closed_from} -> closed" if event.closed_from else "; the case stays open"
+    typer.echo(f"case {event.case_id}: consent withdrawn ({what}){moved} (version {event.version})")
+    if event.open_referrals:
+        typer.echo("referrals still open with partners (tell them the consent is withdrawn):")
+        for referral in event.open_referrals:
+            typer.echo(
+                f"  referral {referral.referral_id} to {referral.partner}: {referral.status}"
+            )
+    elif "referral" in event.purposes:
+        typer.echo("no referrals are open with partners")
 
 
 def assign(

@@ -24,8 +24,18 @@ class MemberInput:
 
 @dataclass(frozen=True)
 class ConsentInput:
-    purpose: str
+    """A consent as given: its purposes are codes of ``consent_purposes``
+    (config/programme/lists.toml); it was given by a household member of the case
+    (``given_by_member_id``) or by a guardian / legal representative named in
+    ``given_by_name``."""
+
+    purposes: tuple[str, ...]
     given_on: date
+    expires_on: date | None = None
+    given_by_member_id: int | None = None
+    given_by_name: str | None = None
+    note: str | None = None
+    document_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,9 @@ class WithdrawConsent:
     actor: str
     withdrawn_on: date
     reason: str | None = None
+    #: Only these purposes (codes); none: every consent on file. Withdrawing
+    #: participation closes the case; withdrawing only referral (say) does not.
+    purposes: tuple[str, ...] = ()
     expected_version: int | None = None
 
 
@@ -113,11 +126,33 @@ class FamilyRegistered:
 
 
 @dataclass(frozen=True)
+class OpenReferral:
+    """A referral still open when its consent was withdrawn (filled in by referrals/)."""
+
+    referral_id: int
+    partner: str
+    status: str
+
+
+@dataclass(frozen=True)
+class ReferralConsentWithdrawn:
+    """Announced in the withdrawing transaction; referrals/ answers with the family's
+    referrals still open, so the worker can tell those partners."""
+
+    case_id: int
+    open_referrals: list[OpenReferral] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class ConsentWithdrawn:
     case_id: int
-    closed_from: str
+    #: The state the case was closed from; none when it stays open (only purposes
+    #: other than participation were withdrawn).
+    closed_from: str | None
     version: int
     outbox_ids: tuple[int, ...] = ()
+    purposes: tuple[str, ...] = ()
+    open_referrals: tuple[OpenReferral, ...] = ()
 
 
 @dataclass(frozen=True)

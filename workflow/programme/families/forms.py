@@ -33,7 +33,7 @@ FAMILY_FIELDS = (
     "consent",
 )
 MEMBER_FIELDS = ("role", "full_name", "date_of_birth", "disability", "health_notes")
-CONSENT_FIELDS = ("purpose", "given_on")
+CONSENT_FIELDS = ("purposes", "purpose", "note", "given_on", "expires_on", "given_by")
 
 
 def _unknown_fields(
@@ -76,19 +76,44 @@ def read_member(
 def read_consent(
     data: Any, problems: Collector, *, today: date, prefix: str = "consent."
 ) -> ConsentInput | None:
+    """The consent given at registration: ``purposes`` (codes; participation when
+    left out: it is the consent to take part), ``note`` (or ``purpose``, the free text
+    of older forms), ``given_on``, ``expires_on`` and ``given_by`` (a name). A free
+    text without purposes is consent to take part."""
     if not isinstance(data, Mapping):
-        problems.add(prefix.rstrip("."), "must be an object with purpose and given_on")
+        problems.add(prefix.rstrip("."), "must be an object with purposes and given_on")
         return None
     _unknown_fields(data, CONSENT_FIELDS, problems, prefix)
-    purpose = text_value(
-        data.get("purpose"), f"{prefix}purpose", problems, required=True, max_length=2000
-    )
+    written = data.get("note") if data.get("note") not in (None, "") else data.get("purpose")
+    note = text_value(written, f"{prefix}note", problems, max_length=2000)
+    purposes = data.get("purposes")
+    if purposes in (None, "", []):
+        # The free text alone (the registration form, spreadsheets) is consent to take
+        # part; with neither, a date alone is a consent half given.
+        if note is None:
+            field = "purpose" if "purpose" in data else "purposes"
+            problems.add(f"{prefix}{field}", "is required (what the family agrees to)")
+            return None
+        purposes = ("participation",)
+    if isinstance(purposes, str):
+        purposes = tuple(part.strip() for part in purposes.split(",") if part.strip())
+    if not isinstance(purposes, list | tuple):
+        problems.add(f"{prefix}purposes", "must be a list of purpose codes")
+        return None
     given_on = date_value(
         data.get("given_on"), f"{prefix}given_on", problems, required=True, not_after=today
     )
-    if purpose is None or given_on is None:
+    expires_on = date_value(data.get("expires_on"), f"{prefix}expires_on", problems)
+    given_by = text_value(data.get("given_by"), f"{prefix}given_by", problems)
+    if given_on is None:
         return None
-    return ConsentInput(purpose=purpose, given_on=given_on)
+    return ConsentInput(
+        purposes=tuple(str(p) for p in purposes),
+        given_on=given_on,
+        expires_on=expires_on,
+        given_by_name=given_by,
+        note=note,
+    )
 
 
 def read_family(data: Any, ref: Reference, *, today: date) -> FamilyInput:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workflow.persistence.models import Base, Id
@@ -53,12 +53,26 @@ class MemberRow(Base):
 
 
 class ConsentRow(Base):
+    """One consent the family gave: what it covers (codes of ``consent_purposes`` in
+    config/programme/lists.toml), from when until when, and who gave it."""
+
     __tablename__ = "consents"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    purpose: Mapped[str] = mapped_column(Text)
+    purposes: Mapped[list[str]] = mapped_column(JSON)
+    #: What the family was told or said, in the worker's words (the free-text purpose of
+    #: records made before purposes were codes).
+    note: Mapped[str | None] = mapped_column(Text)
     given_on: Mapped[date] = mapped_column(Date)
+    #: The last day it covers; none: until withdrawn.
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    #: Who gave it: a member of the household, or a guardian or legal representative
+    #: named here (none on records made before this was asked).
+    given_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("household_members.id"))
+    given_by_name: Mapped[str | None] = mapped_column(String(200))
+    #: The signed form, once the documents feature keeps documents (no table yet).
+    document_id: Mapped[int | None] = mapped_column(Id)
     recorded_by: Mapped[str] = mapped_column(String(120))
     recorded_at: Mapped[datetime]
     withdrawn_on: Mapped[date | None] = mapped_column(Date)

@@ -94,11 +94,27 @@ def _members(session: Session, family_id: int) -> list[dict[str, Any]]:
 
 
 def _consents(session: Session, case_id: int) -> list[dict[str, Any]]:
+    names: dict[int, str] = {
+        member_id: full_name
+        for member_id, full_name in session.execute(
+            select(MemberRow.id, MemberRow.full_name)
+            .join(FamilyRow, FamilyRow.id == MemberRow.family_id)
+            .where(FamilyRow.case_id == case_id)
+        )
+    }
     return [
         {
             "id": row.id,
-            "purpose": row.purpose,
+            "purposes": list(row.purposes or ()),
+            "note": row.note,
             "given_on": _day(row.given_on),
+            "expires_on": _day(row.expires_on),
+            "given_by_member_id": row.given_by_member_id,
+            # The member's name, or the guardian / representative named.
+            "given_by": (
+                names.get(row.given_by_member_id) if row.given_by_member_id else row.given_by_name
+            ),
+            "document_id": row.document_id,
             "recorded_by": row.recorded_by,
             "withdrawn_on": _day(row.withdrawn_on),
             "withdrawn_by": row.withdrawn_by,

@@ -22,8 +22,9 @@ from workflow.programme.families.commands import (
     RegisterFamily,
     UpdateFamily,
 )
+from workflow.programme.families.consent import check_consent, consent_row
 from workflow.programme.families.errors import FamilyNotRegistered, PossibleDuplicate
-from workflow.programme.families.models import ConsentRow, FamilyRow, MemberRow
+from workflow.programme.families.models import FamilyRow, MemberRow
 from workflow.programme.shared.cases import (
     FAMILY_WORKFLOW,
     CaseFileChanged,
@@ -218,15 +219,10 @@ def register_family_in(rt: Runtime, uow: UnitOfWork, command: RegisterFamily) ->
     session.flush()
     session.add_all(member_row(row.id, member) for member in family.members)
     if family.consent is not None:
-        session.add(
-            ConsentRow(
-                case_id=opened.case_id,
-                purpose=family.consent.purpose,
-                given_on=family.consent.given_on,
-                recorded_by=actor,
-                recorded_at=now,
-            )
-        )
+        problems = Collector()
+        purposes = check_consent(rt, family.consent, problems, members=None, prefix="consent.")
+        problems.check()
+        session.add(consent_row(opened.case_id, family.consent, purposes, actor=actor, now=now))
     case = session.get(CaseRow, opened.case_id)
     assert case is not None  # opened just above
     data: dict[str, Any] = {

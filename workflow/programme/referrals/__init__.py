@@ -8,6 +8,7 @@ from workflow.programme.referrals.commands import (
 )
 from workflow.programme.referrals.errors import (
     PartnerNotFound,
+    ReferralConsentMissing,
     ReferralNotFound,
     ReferralResponseRefused,
 )
@@ -17,6 +18,7 @@ from workflow.programme.referrals.queries import list_partners, list_referrals
 __all__ = [
     "CreateReferral",
     "PartnerNotFound",
+    "ReferralConsentMissing",
     "ReferralNotFound",
     "ReferralResponseRefused",
     "ReferralRow",

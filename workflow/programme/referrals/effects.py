@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from workflow.clock import local_day
 from workflow.persistence.models import CaseRow
-from workflow.programme.families import FamilyRow
+from workflow.programme.families import REFERRAL, FamilyRow, has_consent
 from workflow.programme.inbox import (
     SYSTEM_ACTOR,
     active_managers,
+    add_inbox_item,
     escalate_to,
     note_done,
     send_mail,
@@ -25,6 +26,9 @@ from workflow.programme.referrals.services import queue_referral
 from workflow.programme.shared.policies import policies
 from workflow.programme.staff import StaffRow
 from workflow.runtime import EffectContext, Runtime
+
+#: Timeline entry and inbox item: enrolment referrals not sent, no referral consent.
+REFERRALS_HELD = "referrals_held_no_consent"
 
 
 def _referral(context: EffectContext) -> ReferralRow:
@@ -131,11 +135,15 @@ def escalate_referral(context: EffectContext) -> Mapping[str, Any]:
 
 
 def notify_partners(context: EffectContext) -> Mapping[str, Any]:
-    """A transition's effect: refer the family to every partner configured for it."""
+    """A transition's effect: refer the family to every partner configured for it.
+
+    Without the family's consent to referral valid today nothing is sent: the timeline
+    says which partners were not referred and why, and the family's social worker (a
+    manager while none is assigned) finds it in their inbox."""
     trigger = str(context.payload.get("trigger", ""))
     case = context.session.get(CaseRow, context.case_id)
     assert case is not None
-    created = []
+    partners = []
     for seed in policies().partners:
         purpose = seed.refer_on.get(trigger)
         if not purpose:
@@ -143,18 +151,36 @@ def notify_partners(context: EffectContext) -> Mapping[str, Any]:
         partner = context.session.scalar(
             select(PartnerRow).where(PartnerRow.code == seed.code, PartnerRow.active.is_(True))
         )
-        if partner is None:
-            continue
-        referral = queue_referral(
+        if partner is not None:
+            partners.append((partner, purpose))
+    if partners and not has_consent(context.session, case.id, REFERRAL, local_day(context.now)):
+        held = [partner.code for partner, _ in partners]
+        note_done(context, case.id, REFERRALS_HELD, {"trigger": trigger, "partners": held})
+        for worker in _who_refers(context, case.id):
+            add_inbox_item(context, staff_id=worker.id, case_id=case.id, kind=REFERRALS_HELD)
+        return {"trigger": trigger, "referral_ids": [], "held_without_consent": held}
+    created = [
+        queue_referral(
             context.runtime,
             context.uow,
             case=case,
             partner=partner,
             purpose=purpose,
             actor=SYSTEM_ACTOR,
-        )
-        created.append(referral.id)
+        ).id
+        for partner, purpose in partners
+    ]
     return {"trigger": trigger, "referral_ids": created}
+
+
+def _who_refers(context: EffectContext, case_id: int) -> list[StaffRow]:
+    """The family's social worker, else (none assigned) the managers."""
+    family = context.session.scalar(select(FamilyRow).where(FamilyRow.case_id == case_id))
+    worker_id = family.social_worker_id if family is not None else None
+    worker = context.session.get(StaffRow, worker_id) if worker_id else None
+    if worker is not None and worker.active:
+        return [worker]
+    return list(active_managers(context.session))
 
 
 def _note(context: EffectContext, referral: ReferralRow, kind: str, data: dict[str, Any]) -> None:

@@ -15,7 +15,14 @@ from collections.abc import Mapping
 from sqlalchemy import select
 
 from workflow.activity import note_activity, require_actor
+from workflow.clock import local_day
 from workflow.persistence.models import CaseRow
+from workflow.programme.families import (
+    REFERRAL,
+    OpenReferral,
+    ReferralConsentWithdrawn,
+    has_consent,
+)
 from workflow.programme.inbox import InboxItemRow, active_managers, mark_inbox_read
 from workflow.programme.referrals.commands import (
     AddPartner,
@@ -28,6 +35,7 @@ from workflow.programme.referrals.commands import (
 )
 from workflow.programme.referrals.errors import (
     PartnerNotFound,
+    ReferralConsentMissing,
     ReferralNotFound,
     ReferralResponseRefused,
 )
@@ -100,6 +108,33 @@ def add_partner(rt: Runtime, uow: UnitOfWork, command: AddPartner) -> PartnerAdd
     return PartnerAdded(row.id)
 
 
+#: A referral in one of these is still with the partner (not declined or completed).
+OPEN_STATUSES = ("queued", "sent", "acknowledged", "accepted")
+
+
+def require_referral_consent(rt: Runtime, uow: UnitOfWork, case: CaseRow) -> None:
+    """No referral without the family's consent to referral, valid today."""
+    day = local_day(rt.clock.now())
+    if not has_consent(uow.session, case.id, REFERRAL, day):
+        raise ReferralConsentMissing(case.id, day)
+
+
+def after_referral_consent_withdrawn(
+    rt: Runtime, uow: UnitOfWork, event: ReferralConsentWithdrawn
+) -> None:
+    """Tell whoever withdrew the consent which referrals are still with partners."""
+    rows = uow.session.execute(
+        select(ReferralRow.id, PartnerRow.code, ReferralRow.status)
+        .join(PartnerRow, PartnerRow.id == ReferralRow.partner_id)
+        .where(ReferralRow.case_id == event.case_id, ReferralRow.status.in_(OPEN_STATUSES))
+        .order_by(ReferralRow.id)
+    ).all()
+    event.open_referrals.extend(
+        OpenReferral(referral_id=referral_id, partner=partner, status=status)
+        for referral_id, partner, status in rows
+    )
+
+
 def queue_referral(
     rt: Runtime,
     uow: UnitOfWork,
@@ -143,6 +178,7 @@ def create_referral(rt: Runtime, uow: UnitOfWork, command: CreateReferral) -> Re
     assert purpose is not None
     case = case_for_change(rt, uow, command.case_id, None)
     partner = partner_by_code(uow, command.partner)
+    require_referral_consent(rt, uow, case)
     referral = queue_referral(rt, uow, case=case, partner=partner, purpose=purpose, actor=actor)
     note_activity(
         uow,

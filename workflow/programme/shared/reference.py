@@ -76,6 +76,8 @@ class Reference:
     staff_roles: tuple[Item, ...]
     income_kinds: tuple[Item, ...]
     communities: tuple[Item, ...]
+    #: What a consent record may cover (lists.toml); participation and referral are needed.
+    consent_purposes: tuple[Item, ...] = ()
 
     def member_role_kind(self, role: str) -> str:
         for item in self.member_roles:
@@ -228,6 +230,8 @@ def load_reference(directory: Path = PROGRAMME_DIR) -> Reference:
     _require_codes(closure_reasons, ("consent_withdrawn",), "lists.toml: closure_reasons")
     staff_roles = _items(lists, "staff_roles", "lists.toml")
     _require_codes(staff_roles, ("social_worker", "psychologist"), "lists.toml: staff_roles")
+    consent_purposes = _items(lists, "consent_purposes", "lists.toml")
+    _require_codes(consent_purposes, ("participation", "referral"), "lists.toml: consent_purposes")
     return Reference(
         primary_criterion=primary,
         additional_criteria=additional,
@@ -242,6 +246,7 @@ def load_reference(directory: Path = PROGRAMME_DIR) -> Reference:
         staff_roles=staff_roles,
         income_kinds=_items(lists, "income_kinds", "lists.toml"),
         communities=_items(communities, "communities", "communities.toml", label_key="name"),
+        consent_purposes=consent_purposes,
     )
 
 
