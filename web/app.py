@@ -23,6 +23,7 @@ from web.procurement import routes as procurement_routes
 from web.referrals import api as referrals_api
 from web.referrals import routes as referrals_routes
 from web.reminders import api as reminders_api
+from web.reminders import approvals as reminders_approvals
 from web.reminders import routes as reminders_routes
 from web.reports import routes as reports_routes
 from web.session import public, routes
@@ -86,6 +87,7 @@ def create_app(
     app.include_router(access_routes.router, dependencies=protected)
     app.include_router(reports_routes.router, dependencies=protected)
     app.include_router(reminders_routes.router, dependencies=protected)
+    app.include_router(reminders_approvals.router, dependencies=protected)
     app.include_router(referrals_routes.router, dependencies=protected)
     app.include_router(procurement_routes.router, dependencies=protected)
     app.include_router(incidents_routes.router, dependencies=protected)

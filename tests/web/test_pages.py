@@ -11,10 +11,8 @@ from sqlalchemy import select, update
 from tests import programme_fixtures as pf
 from tests.web.conftest import PASSWORD, csrf_of
 from workflow.approval_requests import pending_approvals
-from workflow.commands import DecideApproval
 from workflow.persistence.models import CaseRow
 from workflow.programme.staff import StaffRow
-from workflow.services import handle
 
 FAMILY_FORM = {
     "family_name": "Սարգսյան",
@@ -244,10 +242,15 @@ def test_closing_is_requested_approved_by_a_manager_and_reopened_with_a_reason(b
         requested.status_code == 303 and "msg=approval_requested" in requested.headers["location"]
     )
     assert _state(rt, case_id) == "enrolled"
-    [waiting] = pending_approvals(rt, for_staff="manager")
-    handle(rt, DecideApproval(approval_id=waiting.id, decision="approve", actor="manager"))
-    assert _state(rt, case_id) == "closed"
+    # The request is on the manager's "my work" (/inbox), and approving it there closes.
     manager = browser("manager")
+    [waiting] = pending_approvals(rt, for_staff="manager")
+    inbox = manager.get("/inbox").text
+    assert f'id="approval-{waiting.id}"' in inbox
+    assert f'action="/approvals/{waiting.id}/approve"' in inbox
+    assert f'id="approval-{waiting.id}"' not in worker.get("/inbox").text
+    approved = manager.post(f"/approvals/{waiting.id}/approve", {})
+    assert approved.status_code == 303 and _state(rt, case_id) == "closed"
     reopened = manager.post(f"/cases/{case_id}/forms/reopen", {"reason": "Վերադարձել են"})
     assert reopened.status_code == 303 and _state(rt, case_id) == "referred"
 
@@ -302,3 +305,18 @@ def test_login_page_csrf_token_is_bound_to_the_browser(browser):
         follow_redirects=False,
     )
     assert response.status_code == 403
+
+
+def test_a_manager_cannot_approve_their_own_closure(browser, rt):
+    case_id = pf.case_in(rt, "enrolled")
+    manager = browser("manager")
+    requested = manager.post(
+        f"/cases/{case_id}/forms/close",
+        {"closure_reason": "moved_away", "expected_version": _version(rt, case_id)},
+    )
+    assert requested.status_code == 303
+    [waiting] = pending_approvals(rt)
+    assert f'id="approval-{waiting.id}"' not in manager.get("/inbox").text
+    refused = manager.post(f"/approvals/{waiting.id}/approve", {})
+    assert refused.status_code == 422 and _state(rt, case_id) == "enrolled"
+    assert [a.id for a in pending_approvals(rt)] == [waiting.id]

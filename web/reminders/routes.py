@@ -18,6 +18,7 @@ from web.shared.permissions import Permission, allowed, may_acknowledge
 from web.shared.redirects import back_to
 from web.shared.templating import render
 from workflow import services
+from workflow.approval_requests import pending_approvals
 from workflow.errors import InvalidInput
 from workflow.programme import inbox as programme_inbox
 from workflow.programme import reminders as programme_reminders
@@ -44,13 +45,16 @@ def render_inbox(
     overdue = overdue_reminders_for(rt, staff.role, staff.username)
     team = overdue if allowed(staff.role, Permission.OVERSEE_REMINDERS) else []
     items = programme_inbox.inbox(rt, username=staff.username)
-    cases = [r["case_id"] for r in [*mine, *team, *items]]
+    # What waits for this person's decision: requests of steps that need approval.
+    approvals = pending_approvals(rt, for_staff=staff.username)
+    cases = [r["case_id"] for r in [*mine, *team, *items]] + [a.case_id for a in approvals]
     context: dict[str, Any] = {
         "open": [r for r in mine if r["status"] in programme_reminders.OPEN_REMINDERS],
         "upcoming": [r for r in mine if r["status"] in WAITING],
         "finished": [r for r in reversed(mine) if r["status"] in FINISHED][:RECENT],
         "team": team,
         "items": items,
+        "approvals": approvals,
         "names": _names(request, cases),
         "staff_names": staff_names(rt),
         "notice": message(request.query_params.get("msg")),

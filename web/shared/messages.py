@@ -125,6 +125,8 @@ MESSAGES = {
         "This form was already sent and not saved a second time: check below that the "
         "change is there."
     ),
+    "approval_approved": N_("Approved."),
+    "approval_rejected": N_("Rejected; the requester sees why on the case's timeline."),
     "approval_requested": N_(
         "Your request is recorded and waits for a manager's approval; "
         "the case moves once it is approved."
