@@ -148,9 +148,9 @@ REMINDER_KINDS = {
     "referral_escalation": N_("A partner has not answered a referral"),
     "referrals_held_no_consent": N_("Referrals to partners not sent: no consent to referral"),
     "foster_monitoring_visit": N_("Monitoring visit due"),
+    "approval_decision": N_("A request waits for your approval"),
 }
 
-    "approval_decision": N_("A request waits for your approval"),
 PROCUREMENT_STATUSES = {
     "requested": N_("requested"),
     "approved": N_("approved"),
@@ -324,9 +324,9 @@ SYSTEM_REASONS = {
     reminders.CLOSED: N_("the case is closed"),
     reminders.ENROLMENT_DECIDED: N_("the enrolment is decided"),
     reminders.FOLLOW_UP_RECORDED: N_("the follow-up session is recorded"),
+    reminders.APPROVAL_DECIDED: N_("the request is decided"),
     "case closed": N_("the case is closed"),
     "enrolment decided": N_("the enrolment is decided"),
-    reminders.APPROVAL_DECIDED: N_("the request is decided"),
     "follow-up session recorded": N_("the follow-up session is recorded"),
     "monitoring_visit_recorded": N_("the monitoring visit is recorded"),
 }
