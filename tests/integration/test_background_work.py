@@ -139,9 +139,7 @@ def test_the_whole_story(clean_db, clean_redis, runtime_for, processes, tmp_path
     )
     assert reminder_mail["To"] == "psy-mane@hogatar.example"
     assert "Հիշեցում" in reminder_mail["Subject"]
-    assert [i["reminder_id"] for i in inbox.inbox(rt, username="psy-mane")] == [
-        reminder["id"]
-    ]
+    assert [i["reminder_id"] for i in inbox.inbox(rt, username="psy-mane")] == [reminder["id"]]
 
     # Procurement: school supplies requested by start_services, then tools after training.
     [supplies] = programme_procurement.list_procurement(rt, case_id=case_id)
@@ -357,3 +355,76 @@ def deliver_everything(rt) -> None:
             return
         for outbox_id in ids:
             deliver_effect(rt, outbox_id=outbox_id, task_id=None)
+
+
+def test_enrolment_without_referral_consent_refers_nobody_and_says_why(
+    clean_db, clean_redis, runtime_for, processes, tmp_path
+):
+    """A real worker runs the enrolment's ``referrals.notify_partners``: with consent to
+    take part but none to referral, no referral is made or mailed; the timeline says
+    which partners were not referred and why, and the social worker's inbox says so.
+    Once referral consent is recorded, a referral by hand is mailed."""
+    from sqlalchemy import select
+
+    from tests import programme_fixtures as pf
+    from workflow.persistence.models import CaseActivityRow
+    from workflow.programme.families import ConsentInput, RecordConsent
+
+    mail_dir = conftest._SMTP["directory"]
+    env = service_env(clean_db, clean_redis, tmp_path / "var")
+    processes("worker", env)
+    rt = runtime_for(clean_db, clean_redis)
+    add_staff_with_mail(rt)
+    case_id = pf.register(rt, family_name="Մանուկյան")
+    pf.bring_to(rt, case_id, "assessed")
+    handle(rt, AssignCase(case_id=case_id, actor="m", social_worker=pf.SOCIAL_WORKER))
+    pf.consent(rt, case_id, purposes=("participation",))
+    handle(rt, AdvanceCase(case_id=case_id, trigger="enrol", actor="worker-1"))
+    wait_for(lambda: outbox_settled(rt), timeout=60, what="the enrolment's effects")
+    effects = {
+        e["name"]: e["status"]
+        for event in queries.case_view(rt, case_id=case_id)["timeline"]
+        for e in event.get("effects", [])
+    }
+    assert effects.get("referrals.notify_partners") == "done"
+    assert programme_referrals.list_referrals(rt, case_id=case_id) == []
+    with rt.session_factory() as session:
+        held = session.scalars(
+            select(CaseActivityRow).where(
+                CaseActivityRow.case_id == case_id,
+                CaseActivityRow.kind == "referrals_held_no_consent",
+            )
+        ).one()
+    assert held.data["trigger"] == "enrol" and held.data["partners"] == ["kotayk_iss_hrazdan"]
+    assert [i["kind"] for i in inbox.inbox(rt, username=pf.SOCIAL_WORKER)] == [
+        "referrals_held_no_consent"
+    ]
+
+    with pytest.raises(programme_referrals.ReferralConsentMissing):
+        handle(
+            rt,
+            CreateReferral(case_id=case_id, partner="kotayk_iss_hrazdan", purpose="Ա", actor="sw"),
+        )
+    handle(
+        rt,
+        RecordConsent(
+            case_id=case_id,
+            actor="sw",
+            consent=ConsentInput(
+                purposes=("referral",),
+                given_on=today(rt),
+                given_by_member_id=pf.first_member(rt, case_id),
+            ),
+        ),
+    )
+    created = handle(
+        rt,
+        CreateReferral(
+            case_id=case_id, partner="kotayk_iss_hrazdan", purpose="Ընդգրկում", actor="sw"
+        ),
+    )
+    wait_for(
+        lambda: mails_in(mail_dir, f"referral.{created.referral_id}"),
+        timeout=30,
+        what="the referral mail once consent is recorded",
+    )

@@ -247,11 +247,11 @@ def record_consent(
     purposes: PurposeOption,
     given_on: DateOption,
     given_by: Annotated[
-        int | None,
+        str | None,
         typer.Option(
             "--given-by",
-            help="The household member who gave it: their id (hogatar family show). "
-            "One of --given-by / --given-by-name is required.",
+            help="The household member who gave it: their full name or their id "
+            "(hogatar family show). One of --given-by / --given-by-name is required.",
         ),
     ] = None,
     given_by_name: Annotated[
@@ -271,8 +271,9 @@ def record_consent(
     actor: ActorOption = None,
 ) -> None:
     """Record the family's consent: what it covers, from when (and until when), who gave it."""
+    rt = runtime()
     event = handle(
-        runtime(),
+        rt,
         RecordConsent(
             case_id=case_id,
             actor=actor_of(actor),
@@ -280,7 +281,9 @@ def record_consent(
                 purposes=tuple(purposes),
                 given_on=required_day(given_on, "--date"),
                 expires_on=parse_day(expires_on, "--expires", required=False),
-                given_by_member_id=given_by,
+                given_by_member_id=(
+                    None if given_by is None else queries.household_member(rt, case_id, given_by)
+                ),
                 given_by_name=given_by_name,
                 note=note,
             ),

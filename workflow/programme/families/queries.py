@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from workflow.errors import CaseNotFound
+from workflow.errors import CaseNotFound, InvalidInput
 from workflow.persistence.models import CaseRow
 from workflow.programme.assessment import AssessmentRow
 from workflow.programme.counselling import CounsellingParticipantRow, CounsellingSessionRow
@@ -18,7 +18,7 @@ from workflow.programme.families.registration import family_of
 from workflow.programme.plans import DeliveryRow, IncomeSourceRow, PlannedServiceRow
 from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.runtime import Runtime
-from workflow.text import search_key
+from workflow.text import name_key, search_key
 
 
 def _usernames(session: Session) -> dict[int, str]:
@@ -91,6 +91,27 @@ def _members(session: Session, family_id: int) -> list[dict[str, Any]]:
             select(MemberRow).where(MemberRow.family_id == family_id).order_by(MemberRow.id)
         )
     ]
+
+
+def household_member(rt: Runtime, case_id: int, given: str) -> int:
+    """The id of the case's household member named ``given`` (full name, any case, or
+    the member's id); refused naming the household when no one matches."""
+    with rt.session_factory() as session:
+        members = session.execute(
+            select(MemberRow.id, MemberRow.full_name)
+            .join(FamilyRow, FamilyRow.id == MemberRow.family_id)
+            .where(FamilyRow.case_id == case_id)
+            .order_by(MemberRow.id)
+        ).all()
+    wanted = name_key(given)
+    for member_id, full_name in members:
+        if given.strip() == str(member_id) or name_key(full_name) == wanted:
+            return int(member_id)
+    household = ", ".join(f"{full_name} (#{member_id})" for member_id, full_name in members)
+    raise InvalidInput(
+        f"given_by: {given!r} is not a member of case {case_id}'s household "
+        f"({household or 'no household'}); a guardian or representative goes in --given-by-name"
+    )
 
 
 def _consents(session: Session, case_id: int) -> list[dict[str, Any]]:
