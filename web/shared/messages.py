@@ -111,6 +111,12 @@ MESSAGES = {
     "saved": N_("Saved."),
     "registered": N_("The family is registered."),
     "advanced": N_("The case has moved on."),
+    "approval_approved": N_("Approved."),
+    "approval_rejected": N_("Rejected; the requester sees why on the case's timeline."),
+    "approval_requested": N_(
+        "Your request is recorded and waits for a manager's approval; "
+        "the case moves once it is approved."
+    ),
     "logged_out": N_("You are logged out."),
     "referred": N_("The referral is queued; it is mailed to the partner in a moment."),
     "answered": N_("The partner's answer is recorded."),
@@ -124,12 +130,6 @@ MESSAGES = {
     "already_sent": N_(
         "This form was already sent and not saved a second time: check below that the "
         "change is there."
-    ),
-    "approval_approved": N_("Approved."),
-    "approval_rejected": N_("Rejected; the requester sees why on the case's timeline."),
-    "approval_requested": N_(
-        "Your request is recorded and waits for a manager's approval; "
-        "the case moves once it is approved."
     ),
 }
 ALREADY_SAVED_AT = N_("This form was already saved at %(time)s; it was not saved a second time.")
