@@ -20,8 +20,8 @@ from tests.foster_fixtures import foster_case_in
 from tests.support import RecordingPublisher
 from workflow import cli, cli_context
 from workflow.bootstrap import bootstrap
-from workflow.commands import AdvanceCase
 from workflow.clock import FixedClock
+from workflow.commands import AdvanceCase
 from workflow.delivery import deliver_effect
 from workflow.notifications import MemoryMailer
 from workflow.persistence.migrate import upgrade
