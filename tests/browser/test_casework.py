@@ -175,21 +175,35 @@ def test_from_registration_to_closure_in_armenian(chromium, site, artifacts):
     worker.goto("/cases")
     assert page.get_by_role("link", name="Սարգսյան").is_visible()
     worker.shot("caseload")
+
+    # The social worker requests closure with a reason; the case waits for a manager.
+    worker.goto(f"/cases/{case_id}")
+    page.get_by_role("link", name="Փակել դեպքը").click()
+    worker.check()
+    page.get_by_label("Փակման պատճառ").select_option("moved_away")
+    page.get_by_label("Բացատրություն").fill("Ընտանիքը տեղափոխվել է Երևան")
+    worker.shot("close-form")
+    worker.submit("Փակել դեպքը")
+    page.wait_for_url(re.compile(rf"/cases/{case_id}\?msg=approval_requested"))
+    assert page.locator(".case-head .state").inner_text() == "Ծառայություններ է ստանում"
+    worker.goto("/inbox")  # not the requester's to approve
+    assert page.locator("table.approvals").count() == 0
     worker.close()
 
-    # The manager closes the case with a reason.
+    # The request is on the manager's "my work"; approving it there closes the case.
     manager = Session(chromium, site, artifacts)
     page = manager.page
     manager.login_by_keyboard("lusine.h")
+    manager.goto("/inbox")
+    request = page.locator("table.approvals tbody tr")
+    assert request.count() == 1 and "Ընտանիքը տեղափոխվել է Երևան" in request.inner_text()
+    manager.shot("my-work-approval")
+    request.get_by_role("button", name="Հաստատել").click()
+    page.wait_for_url(re.compile(r"/inbox\?msg=approval_approved"))
     manager.goto(f"/cases/{case_id}")
-    page.get_by_role("link", name="Փակել դեպքը").click()
-    manager.check()
-    page.get_by_label("Փակման պատճառ").select_option("moved_away")
-    page.get_by_label("Բացատրություն").fill("Ընտանիքը տեղափոխվել է Երևան")
-    manager.shot("close-form")
-    manager.submit("Փակել դեպքը")
     assert page.locator(".case-head .state").inner_text() == "Փակված"
-    assert page.get_by_text("Ընտանիքը տեղափոխվել է Երևան").is_visible()
+    # The reason is on the timeline twice: with the request and with the closure.
+    assert page.get_by_text("Ընտանիքը տեղափոխվել է Երևան").count() == 2
     manager.goto("/reports")
     assert page.locator("svg.chart").count() >= 4
     manager.shot("reports")

@@ -110,21 +110,18 @@ def test_a_psychologist_reads_why_and_who_in_both_languages(chromium, site, arti
     assert reader.outside == []
 
 
-def test_a_social_worker_at_stabilised_learns_that_a_manager_closes(chromium, site, artifacts):
+def test_a_social_worker_at_stabilised_may_request_closure(chromium, site, artifacts):
+    """Closing needs a manager's approval, so the social worker's card leads to the
+    closing form, which sends the request."""
     url, cases = site
     reader = Reader(chromium, url, pf.SOCIAL_WORKER)
     reader.goto(f"/cases/{cases['economically_stabilised']}")
     cards = reader.page.locator("div.transition")
     assert cards.count() == 1
-    assert lines(cards.first) == [
-        "Փակել դեպքը",
-        "Ով կարող է կատարել այս քայլը՝ Ծրագրի ղեկավար",
-    ]
+    assert cards.first.get_by_role("link", name="Փակել դեպքը").is_visible()
     reader.to_english()
-    assert lines(reader.page.locator("div.transition")) == [
-        "Close the case",
-        "Who can take this step: Programme manager",
-    ]
+    close = reader.page.locator("div.transition").first
+    assert close.get_by_role("link", name="Close the case").is_visible()
     reader.page.locator("section.workflow").screenshot(path=str(artifacts / "lang-sw-en.png"))
     assert reader.outside == []
 
