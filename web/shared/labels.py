@@ -102,7 +102,7 @@ ACTIVITIES = {
     # Steps that need approval (workflow/approval_requests.py).
     "approval_requested": N_("Requested; waiting for approval"),
     "approval_given": N_("Approved at one tier; waiting for the next approver"),
-    "approval_approved": N_("Request approved"),
+    "approval_approved": N_("Approved: the requested step was taken"),
     "approval_rejected": N_("Request rejected"),
     "approval_cancelled": N_("Request withdrawn"),
     "approval_lapsed": N_("Request lapsed: the case had moved on"),
