@@ -245,6 +245,8 @@ def test_closing_is_requested_approved_by_a_manager_and_reopened_with_a_reason(b
     # The request is on the manager's "my work" (/inbox), and approving it there closes.
     manager = browser("manager")
     [waiting] = pending_approvals(rt, for_staff="manager")
+    assert 'href="/inbox#h-approvals"' in manager.get("/").text  # and on the dashboard
+    assert 'href="/inbox#h-approvals"' not in worker.get("/").text
     inbox = manager.get("/inbox").text
     assert f'id="approval-{waiting.id}"' in inbox
     assert f'action="/approvals/{waiting.id}/approve"' in inbox

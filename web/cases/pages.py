@@ -21,6 +21,7 @@ from web.shared.messages import message
 from web.shared.permissions import Permission, allowed
 from web.shared.plugins import plugins, workflow_labels
 from web.shared.templating import render
+from workflow.approval_requests import pending_approvals
 from workflow.definition import StateDef
 from workflow.programme.privacy import VIEW_CASE, record_access
 from workflow.programme.shared.reference import reference
@@ -54,6 +55,8 @@ def waiting_work(rt: Runtime, staff: Staff) -> dict[str, int | None]:
         "awaiting_approval": procurement_awaiting_approval(rt)
         if allowed(staff.role, Permission.VIEW_PROCUREMENT)
         else None,
+        # Requests of steps that need approval which this person may decide now.
+        "awaiting_my_approval": len(pending_approvals(rt, for_staff=staff.username)),
     }
 
 
