@@ -309,3 +309,94 @@ def test_an_overdue_request_reminds_its_approvers_like_other_reminders(rt, clock
         (OTHER_MANAGER, "sending"),
         (MANAGER, "sending"),
     ]
+
+
+def _definition(approval):
+    from workflow.definition import parse_definition
+
+    return parse_definition(
+        {
+            "name": "t",
+            "initial": "a",
+            "states": [{"name": "a"}, {"name": "b"}],
+            "transitions": [{"trigger": "go", "source": ["a"], "dest": "b", "approval": approval}],
+        },
+        origin="t.toml",
+    )
+
+
+@pytest.mark.parametrize(
+    ("approval", "message"),
+    [
+        ("manager", "'approval' must be a table"),
+        ({"tiers": []}, "approval 'tiers' must be a non-empty list of roles"),
+        ({"tiers": ["manager", 3]}, "approval 'tiers' must be a non-empty list of roles"),
+        ({"tiers": ["manager"], "deadline_days": 0}, "'deadline_days' must be a whole number"),
+        ({"tiers": ["manager"], "deadline_days": "3"}, "'deadline_days' must be a whole number"),
+        ({"tiers": ["manager"], "roles": ["x"]}, "unknown key 'roles'"),
+    ],
+)
+def test_a_malformed_approval_names_the_file_and_transition(approval, message):
+    from workflow.errors import DefinitionError
+
+    with pytest.raises(DefinitionError, match=message) as raised:
+        _definition(approval)
+    assert "t.toml" in str(raised.value) and "'go'" in str(raised.value)
+
+
+def test_an_unknown_role_is_refused_at_load_with_the_known_ones():
+    from workflow.definition import validate_definition
+    from workflow.errors import DefinitionError
+
+    definition = _definition({"tiers": ["manager", "director"], "deadline_days": 5})
+    approval = definition.transitions[0].approval
+    assert approval is not None and (approval.tiers, approval.deadline_days) == (
+        ("manager", "director"),
+        5,
+    )
+    with pytest.raises(DefinitionError, match="tier 'director' is not a role that can approve"):
+        validate_definition(definition, guards=(), effects=(), approval_roles={"manager"})
+    validate_definition(definition, guards=(), effects=(), approval_roles={"manager", "director"})
+
+
+def test_the_family_case_declares_closing_with_a_managers_approval(rt):
+    close = rt.machine("family_case").definition.transition("close", "enrolled")
+    assert close.approval is not None and close.approval.tiers == ("manager",)
+    foster_close = rt.machine("foster_care").definition.transitions
+    assert all(t.approval is None for t in foster_close)
+
+
+def test_the_cli_lists_what_waits_for_whom(rt, monkeypatch, capsys):
+    import json
+
+    from workflow import cli, cli_context
+
+    monkeypatch.setattr(cli_context, "_runtime", rt)
+    case_id = case_in(rt, "enrolled")
+    requested = request_close(rt, case_id)
+
+    def run(*args):
+        with pytest.raises(SystemExit) as exited:
+            cli.main(list(args))
+        return int(exited.value.code or 0), capsys.readouterr()
+
+    code, out = run("approval", "list", "--mine", "--actor", MANAGER, "--json")
+    assert code == 0
+    [listed] = json.loads(out.out)
+    assert (listed["id"], listed["awaiting"], listed["requested_by"]) == (
+        requested.approval_id,
+        "manager",
+        SOCIAL_WORKER,
+    )
+    code, out = run("approval", "list", "--mine", "--actor", SOCIAL_WORKER)
+    assert (code, out.out) == (0, "no requests waiting for a decision\n")
+    code, out = run("approval", "list", "--mine")
+    assert code == 2 and "--mine needs --actor" in out.err
+    code, out = run("approval", "approve", str(requested.approval_id), "--actor", SOCIAL_WORKER)
+    assert code == 2 and "cannot approve their own request" in out.err
+    code, out = run(
+        "approval", "reject", str(requested.approval_id), "--reason", " ", "--actor", MANAGER
+    )
+    assert code == 2 and "a rejection needs a reason" in out.err
+    code, out = run("approval", "approve", str(requested.approval_id), "--actor", MANAGER)
+    assert code == 0 and f"case {case_id} enrolled -> closed" in out.out
