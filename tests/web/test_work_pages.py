@@ -210,6 +210,19 @@ def test_who_may_see_and_answer_referrals(browser, rt, publisher):
 # --- Procurement ---
 
 
+def test_above_the_second_approval_amount_another_person_approves_too(browser, rt, publisher):
+    _, request_id = wf.goods_requested(rt, publisher)
+    officer = browser("procurement")
+    first = officer.post(f"/procurement/{request_id}/approve", {"amount_amd": "250 000"})
+    assert first.headers["location"] == f"/procurement/{request_id}?msg=approved_once"
+    assert request_of(rt, request_id)["status"] == "requested"
+    again = officer.post(f"/procurement/{request_id}/approve", {})
+    assert again.status_code == 422 and request_of(rt, request_id)["status"] == "requested"
+    second = browser("manager").post(f"/procurement/{request_id}/approve", {})
+    assert second.headers["location"] == f"/procurement/{request_id}?msg=approved"
+    assert request_of(rt, request_id)["status"] == "approved"
+
+
 def test_a_request_approved_ordered_and_received(browser, rt, publisher):
     case_id, request_id = wf.goods_requested(rt, publisher)
     officer = browser("procurement")

@@ -110,10 +110,12 @@ async def act(
     def save() -> Response:
         try:
             command = read(values, request_id=request_id, actor=staff.username)
-            services.handle(runtime(request), command)
+            changed = services.handle(runtime(request), command)
         except InvalidInput as exc:
             return render_request(request, request_id, action=action, values=values, error=exc)
-        return back_to(values.get("next"), f"/procurement/{request_id}", NOTICES[action])
+        # Above HOGATAR_PROCUREMENT_SECOND_APPROVAL_AMD the first approval is not the last.
+        notice = "approved_once" if getattr(changed, "awaiting_second_approval", False) else None
+        return back_to(values.get("next"), f"/procurement/{request_id}", notice or NOTICES[action])
 
     fallback = f"/procurement/{request_id}"
     return once.submit_once(runtime(request), staff, values, save, fallback=fallback)

@@ -122,6 +122,10 @@ MESSAGES = {
     "answered": N_("The partner's answer is recorded."),
     "acknowledged": N_("The reminder is acknowledged."),
     "approved": N_("The procurement request is approved."),
+    "approved_once": N_(
+        "Approved once: above the second-approval amount another approver, a different "
+        "person, approves it too."
+    ),
     "ordered": N_("The goods are ordered."),
     "received": N_("The goods are received and the service is recorded as delivered."),
     "cancelled": N_("The procurement request is cancelled."),
