@@ -21,6 +21,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, NoReturn
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.activity import note_activity, require_actor
@@ -178,6 +179,9 @@ def _fire(
         reason=row.reason,
         data=dict(row.data or {}),
     )
+    # No longer pending while the step happens: listeners that lapse what a move left
+    # impossible (``lapse_overtaken``) must not take this very request for one of those.
+    row.status = "approved"
     try:
         advanced = advance_case_in(rt, uow, command)
     except TriggerNotAllowed as refused:
@@ -204,6 +208,25 @@ def _lapse(rt: Runtime, uow: UnitOfWork, row: ApprovalRow, *, actor: str, why: s
     _close(rt, uow, row, status="lapsed", actor=actor, reason=why)
     uow.commit()
     raise ApprovalLapsed(row.id, why)
+
+
+def lapse_overtaken(rt: Runtime, uow: UnitOfWork, case: CaseRow, *, actor: str) -> list[int]:
+    """Close as lapsed the case's pending requests whose step the case's state no longer
+    allows (a case closed by the programme's own rule while its closure waited), so they
+    leave the approvers' work and reminders. Features call it from a transition listener."""
+    rows = uow.session.scalars(
+        select(ApprovalRow)
+        .where(ApprovalRow.case_id == case.id, ApprovalRow.status == PENDING)
+        .with_for_update()
+    ).all()
+    definition = rt.machine_of(case).definition
+    lapsed = []
+    for row in rows:
+        if definition.transition(row.trigger, case.state) is None:
+            why = f"case {case.id} is {case.state} now: '{row.trigger}' is no longer allowed"
+            _close(rt, uow, row, status="lapsed", actor=actor, reason=why)
+            lapsed.append(row.id)
+    return lapsed
 
 
 def cancel_approval(rt: Runtime, uow: UnitOfWork, command: CancelApproval) -> ApprovalDecided:

@@ -215,11 +215,11 @@ def test_the_requester_may_cancel_nobody_else(rt):
     assert state_of(rt, case_id)[0] == "enrolled"
 
 
-def test_a_case_that_moved_on_lapses_the_request(rt):
+def test_a_case_closed_by_the_programme_lapses_its_pending_closure(rt):
     case_id = case_in(rt, "enrolled")
     requested = request_close(rt, case_id)
     # Consent withdrawn (a rule of the programme, not a step of a person) closes the case
-    # at once; the pending request can no longer happen.
+    # at once; the pending request can no longer happen and leaves the approvers' work.
     with rt.unit_of_work() as uow:
         from workflow.services import advance_case_in
 
@@ -227,10 +227,25 @@ def test_a_case_that_moved_on_lapses_the_request(rt):
             rt, uow, AdvanceCase(case_id=case_id, trigger="close", actor="system:t", data=CLOSE)
         )
         uow.commit()
-    with pytest.raises(ApprovalLapsed, match="'close' is not allowed from there"):
+    [view] = list_approvals(rt, status=None)
+    assert view.status == "lapsed" and "no longer allowed" in view.outcome_reason
+    assert pending_approvals(rt, for_staff=MANAGER) == []
+    assert {status for _, status in approval_reminders(rt, requested.approval_id)} == {"cancelled"}
+    with pytest.raises(ApprovalRefused, match="lapsed, not pending"):
+        decide(rt, requested.approval_id, MANAGER)
+
+
+def test_a_step_no_longer_allowed_at_the_last_approval_lapses_the_request(rt):
+    case_id = case_in(rt, "enrolled")
+    requested = request_close(rt, case_id)
+    # As if the request were for a step the case has since left behind.
+    with rt.session_factory.begin() as session:
+        session.get(ApprovalRow, requested.approval_id).trigger = "assess"
+    with pytest.raises(ApprovalLapsed, match="'assess' is not allowed from there"):
         decide(rt, requested.approval_id, MANAGER)
     [view] = list_approvals(rt, status=None)
-    assert view.status == "lapsed"
+    assert view.status == "lapsed" and view.closed_by == MANAGER
+    assert state_of(rt, case_id)[0] == "enrolled"
 
 
 def test_guards_are_checked_again_at_the_approval(rt, monkeypatch):

@@ -20,6 +20,7 @@ from workflow.programme.approvals import (
     approval_roles,
     approver_refusal,
 )
+from workflow.programme.approvals import on_transition as lapse_overtaken_requests
 from workflow.programme.assessment import services as assessment
 from workflow.programme.assessment.commands import RecordAssessment
 from workflow.programme.counselling import services as counselling
@@ -150,6 +151,8 @@ def register(registries: Registries) -> None:
     registries.facts[FAMILY_WORKFLOW] = make_facts_loader(ref)
     registries.facts[FOSTER_WORKFLOW] = make_foster_facts_loader(foster_rules())
     registries.transition_listeners.append(reminders.on_transition)
+    # A case closed by the programme's own rule lapses the requests it cannot honour.
+    registries.transition_listeners.append(lapse_overtaken_requests)
     registries.metric_sources.append(reminder_metrics)
     registries.transition_listeners.append(foster_steps.on_transition)
     # An anonymised case is never reopened: its family file is gone.

@@ -6,6 +6,7 @@ from workflow.programme.approvals.services import (
     after_approval_closed,
     approval_roles,
     approver_refusal,
+    on_transition,
 )
 
 __all__ = [
@@ -13,4 +14,5 @@ __all__ = [
     "after_approval_closed",
     "approval_roles",
     "approver_refusal",
+    "on_transition",
 ]

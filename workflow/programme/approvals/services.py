@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflow.approval_requests import same_person
+from workflow.approvals import lapse_overtaken
 from workflow.clock import local_day
 from workflow.commands import ApprovalAwaiting, ApprovalClosed
 from workflow.persistence.models import CaseRow
@@ -94,6 +95,15 @@ def after_approval_awaiting(rt: Runtime, uow: UnitOfWork, event: ApprovalAwaitin
             now=now,
             approval_id=event.approval_id,
         )
+
+
+def on_transition(
+    rt: Runtime, uow: UnitOfWork, case: CaseRow, from_state: str, to_state: str, actor: str
+) -> None:
+    """Transition listener: a case that reached a final state (closed by withdrawn
+    consent, say) lapses the requests it can no longer honour. Other moves cost nothing."""
+    if rt.machine_of(case).definition.is_final(to_state):
+        lapse_overtaken(rt, uow, case, actor=actor)
 
 
 def after_approval_closed(rt: Runtime, uow: UnitOfWork, event: ApprovalClosed) -> None:
