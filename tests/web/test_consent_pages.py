@@ -13,6 +13,7 @@ from tests import programme_fixtures as pf
 from tests.web.test_intake_forms import fields_of, form_of
 from tests.web.test_messages import in_english
 from workflow.commands import AdvanceCase
+from workflow.persistence.models import CaseRow
 from workflow.programme import referrals
 from workflow.programme.families import ConsentRow
 from workflow.services import handle
@@ -120,3 +121,71 @@ def test_the_consent_form_records_purposes_and_who_gave_it_then_the_referral_goe
     referred = b.post(f"/cases/{case_id}/forms/referral", _referral_form(b, case_id))
     assert referred.status_code == 303
     assert len(referrals.list_referrals(rt, case_id=case_id)) == 1
+
+
+def test_withdrawing_referral_consent_on_the_page_keeps_the_case_and_points_to_open_referrals(
+    browser, rt
+):
+    case_id = pf.case_in(rt, "enrolled")  # participation and referral consent
+    b = browser(pf.SOCIAL_WORKER)
+    in_english(b)
+    assert b.post(f"/cases/{case_id}/forms/referral", _referral_form(b, case_id)).status_code == 303
+    assert f"/cases/{case_id}/forms/withdraw_consent" in b.get(f"/cases/{case_id}").text
+    form = fields_of(form_of(b.get(f"/cases/{case_id}/forms/withdraw_consent").text))
+    withdrawn = b.post(
+        f"/cases/{case_id}/forms/withdraw_consent",
+        {**form, "purposes": "referral", "reason": "No more referrals, please"},
+    )
+    assert withdrawn.status_code == 303
+    assert "msg=consent_withdrawn_referrals_open" in withdrawn.headers["location"]
+    page = html.unescape(b.get(withdrawn.headers["location"]).text)
+    assert "Some referrals are still open with partners" in page
+    with rt.session_factory() as session:
+        assert session.get(CaseRow, case_id).state == "enrolled"
+    refused = b.post(f"/cases/{case_id}/forms/referral", _referral_form(b, case_id))
+    assert refused.status_code == 422 and REFUSED_EN in html.unescape(refused.text)
+
+
+def test_the_api_withdrawal_answers_the_referrals_still_open(live_server, rt):
+    from tests.web.test_api import login
+
+    case_id = pf.case_in(rt, "enrolled")
+    worker = login(live_server, pf.SOCIAL_WORKER)
+    refused = worker.post(
+        f"/api/v1/cases/{case_id}/consents",
+        json={"purposes": ["gossip"], "given_on": "2026-01-10", "given_by": "other"},
+    )
+    assert refused.status_code == 422
+    fields = {e["field"] for e in refused.json()["errors"]}
+    assert fields == {"given_by_name"}  # the reader's problem first; purposes are the service's
+    recorded = worker.post(
+        f"/api/v1/cases/{case_id}/consents",
+        json={
+            "purposes": ["photo"],
+            "given_on": "2026-01-10",
+            "given_by": "other",
+            "given_by_name": "Սոնա Սարգսյան",
+        },
+    )
+    assert recorded.status_code == 201, recorded.text
+    created = worker.post(
+        f"/api/v1/cases/{case_id}/referrals",
+        json={"partner": "kotayk_rights", "purpose": "Իրավաբանական"},
+    )
+    assert created.status_code == 201, created.text
+    withdrawn = worker.post(
+        f"/api/v1/cases/{case_id}/consents/withdrawal",
+        json={"withdrawn_on": "2026-01-14", "purposes": ["referral"]},
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    body = withdrawn.json()
+    assert body["closed_from"] is None and body["purposes"] == ["referral"]
+    assert [(r["partner"], r["status"]) for r in body["open_referrals"]] == [
+        ("kotayk_rights", "queued")
+    ]
+    again = worker.post(
+        f"/api/v1/cases/{case_id}/referrals",
+        json={"partner": "kotayk_rights", "purpose": "Իրավաբանական"},
+    )
+    assert again.status_code == 422
+    assert "no consent to referral" in again.json()["detail"]

@@ -23,6 +23,7 @@ from web.cases.api_models import (
     IncomeBody,
     PlanBody,
     TransitionBody,
+    WithdrawalBody,
     values,
 )
 from web.cases.casefile import case_file, case_step_permission
@@ -255,6 +256,27 @@ def record_consent(
     request: Request, case_id: int, body: ConsentBody, staff: Staff = EDIT
 ) -> JSONResponse:
     return _result(_case_command(request, forms.consent, body, case_id, staff), 201)
+
+
+@router.post("/cases/{case_id}/consents/withdrawal", summary="The family withdraws consent")
+def withdraw_consent(
+    request: Request, case_id: int, body: WithdrawalBody, staff: Staff = EDIT
+) -> JSONResponse:
+    """Answers which purposes were withdrawn, the state the case was closed from (null
+    while it stays open) and the family's referrals still open with partners."""
+    withdrawn = _case_command(request, forms.withdraw_consent, body, case_id, staff)
+    return JSONResponse(
+        {
+            "case_id": withdrawn.case_id,
+            "version": withdrawn.version,
+            "purposes": list(withdrawn.purposes),
+            "closed_from": withdrawn.closed_from,
+            "open_referrals": [
+                {"id": r.referral_id, "partner": r.partner, "status": r.status}
+                for r in withdrawn.open_referrals
+            ],
+        }
+    )
 
 
 @router.post("/cases/{case_id}/assignment", summary="Assign a social worker / psychologist")

@@ -75,6 +75,16 @@ class ConsentBody(Versioned):
     note: str | None = None
 
 
+class WithdrawalBody(Versioned):
+    withdrawn_on: str = Field(examples=["2026-11-30"])
+    purposes: list[str] = Field(
+        default_factory=list,
+        examples=[["referral"]],
+        description="Only these purposes; none: all consent (the case closes).",
+    )
+    reason: str | None = Field(default=None, description="What the family said.")
+
+
 class AssignmentBody(Versioned):
     social_worker: str | None = None
     psychologist: str | None = None

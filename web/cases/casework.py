@@ -197,7 +197,9 @@ async def submit_case_form(
             return show_form(request, spec, case=case, staff=staff, values=values, error=exc)
         if isinstance(result, ApprovalRequested):  # closing is requested, not done
             return done(case_id, "top", "approval_requested")
-        return done(case_id, spec.anchor, spec.notice)
+        return done(
+            case_id, spec.anchor, spec.notice_for(result) if spec.notice_for else spec.notice
+        )
 
     return once.submit_once(rt, staff, values, save, fallback=f"/cases/{case_id}")
 

@@ -20,6 +20,15 @@ def _partners(rt: Runtime) -> dict[str, Any]:
     return {"partners": programme_referrals.list_partners(rt)}
 
 
+def _withdrawal_notice(withdrawn: Any) -> str:
+    """Referrals still open with partners: the worker is told to tell them."""
+    return (
+        "consent_withdrawn_referrals_open"
+        if getattr(withdrawn, "open_referrals", ())
+        else "consent_withdrawn"
+    )
+
+
 def _household(rt: Runtime, case_id: int) -> dict[str, Any]:
     """Who may have given the family's consent: its household members."""
     return {"members": programme_families.family_view(rt, case_id=case_id)["members"]}
@@ -41,6 +50,14 @@ CASE_FORMS = {
         "family",
         today_fields=("given_on",),
         case_context=_household,
+    ),
+    "withdraw_consent": CaseForm(
+        "cases/forms/withdraw_consent.html",
+        Permission.EDIT_CASES,
+        forms.withdraw_consent,
+        "referrals",
+        today_fields=("withdrawn_on",),
+        notice_for=_withdrawal_notice,
     ),
     "assignment": CaseForm(
         "cases/forms/assignment.html", Permission.EDIT_CASES, forms.assignment, "family"

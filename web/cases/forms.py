@@ -21,6 +21,7 @@ from workflow.programme.families import (
     ConsentInput,
     RecordConsent,
     RegisterFamily,
+    WithdrawConsent,
     read_family,
 )
 from workflow.programme.plans import (
@@ -161,6 +162,28 @@ def consent(values: Mapping[str, Any], *, case_id: int, actor: str) -> RecordCon
             given_by_name=name,
             note=note,
         ),
+        expected_version=version,
+    )
+
+
+def withdraw_consent(values: Mapping[str, Any], *, case_id: int, actor: str) -> WithdrawConsent:
+    """No purpose ticked: all consent (the case closes); which purposes close the case is
+    the service layer's rule."""
+    problems = Collector()
+    purposes = values.get("purposes") or []
+    if isinstance(purposes, str):
+        purposes = [purposes]
+    withdrawn_on = date_value(values.get("withdrawn_on"), "withdrawn_on", problems, required=True)
+    reason = read_long_text(values, "reason", problems)
+    version = read_version(values, problems)
+    problems.check()
+    assert withdrawn_on is not None
+    return WithdrawConsent(
+        case_id=case_id,
+        actor=actor,
+        withdrawn_on=withdrawn_on,
+        reason=reason,
+        purposes=tuple(str(p) for p in purposes),
         expected_version=version,
     )
 

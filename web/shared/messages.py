@@ -117,6 +117,11 @@ MESSAGES = {
         "Your request is recorded and waits for a manager's approval; "
         "the case moves once it is approved."
     ),
+    "consent_withdrawn": N_("The consent is withdrawn."),
+    "consent_withdrawn_referrals_open": N_(
+        "The consent is withdrawn. Some referrals are still open with partners (listed "
+        "under Referrals below, with their status): tell those partners."
+    ),
     "logged_out": N_("You are logged out."),
     "referred": N_("The referral is queued; it is mailed to the partner in a moment."),
     "answered": N_("The partner's answer is recorded."),

@@ -35,6 +35,8 @@ class CaseForm:
     anchor: str = ""
     #: The notice on the case page after the form is saved (a code of web.shared.messages).
     notice: str = "saved"
+    #: Or the notice chosen from what the command answered (e.g. referrals still open).
+    notice_for: Callable[[Any], str] | None = None
     #: What else the form offers to choose from (beyond staff, communities, services).
     context: Callable[[Runtime], dict[str, Any]] | None = None
     #: What the form offers from the case itself (its household, ...): ``(rt, case_id)``.
