@@ -90,7 +90,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
 def reader(rt: Runtime, username: str, language: str) -> Browser:
     from web.app import create_app
 
-    browser = Browser(TestClient(create_app(rt, secret_key=SECRET), raise_server_exceptions=False))
+    # From an address as a real browser's (the access log shows it).
+    app = create_app(rt, secret_key=SECRET)
+    client = TestClient(app, raise_server_exceptions=False, client=("192.0.2.10", 50000))
+    browser = Browser(client)
     assert browser.login(username, PASSWORD).status_code == 303
     browser.post("/language", {"language": language, "next": "/"})
     return browser

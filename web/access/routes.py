@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import APIRouter, Depends, Request
+from sqlalchemy import select
 from starlette.responses import Response
 
 from web.shared.accounts import Staff
@@ -16,6 +17,7 @@ from web.shared.permissions import Permission
 from web.shared.templating import render
 from workflow.errors import CaseNotFound
 from workflow.programme.privacy import list_access
+from workflow.programme.staff import StaffRow
 from workflow.text import clean
 
 router = APIRouter(include_in_schema=False)
@@ -69,7 +71,14 @@ def access_log(
             entries, total = found.entries, found.total
         except CaseNotFound:
             errors["case"] = gettext("There is no case %(id)s.") % {"id": case_id}
+    usernames = {str(entry["actor"]) for entry in entries}
+    with runtime(request).session_factory() as session:
+        rows = session.execute(
+            select(StaffRow.username, StaffRow.full_name).where(StaffRow.username.in_(usernames))
+        )
+        names = {username: full_name for username, full_name in rows}
     context = {
+        "names": names,
         "entries": entries,
         "total": total,
         "page": page,
