@@ -230,7 +230,9 @@ def test_closing_is_requested_approved_by_a_manager_and_reopened_with_a_reason(b
     case_id = pf.case_in(rt, "enrolled")
     worker = browser(pf.SOCIAL_WORKER)
     form = worker.get(f"/cases/{case_id}/forms/close")
-    assert form.status_code == 200 and "Closing needs approval" in html.unescape(form.text)
+    # In Armenian, the reader's language: "Closing needs approval: ...".
+    assert form.status_code == 200
+    assert "Փակելու համար անհրաժեշտ է հաստատում" in html.unescape(form.text)
     refused = worker.post(f"/cases/{case_id}/forms/close", {"reason": "x"})
     assert refused.status_code == 422 and "f-closure_reason-error" in refused.text
     requested = worker.post(
