@@ -297,3 +297,31 @@ def test_the_migration_keeps_old_text_as_a_note_and_maps_its_purposes(tmp_path):
         ("Մասնակցություն ծրագրին", '["participation"]', None, None),
         ("Ուղեգրում ԱՍԾ", '["participation", "referral"]', None, None),
     ]
+
+
+def test_a_referral_queued_before_consent_was_withdrawn_is_never_mailed(
+    sqlite_runtime, publisher, mailer
+):
+    rt = sqlite_runtime
+    case_id = _enrolled_with(rt, publisher, ("participation", "referral"))
+    mailed_before = len(mailer.sent)
+    referral_id = _refer(rt, case_id)  # queued; its mail waits in the broker
+    handle(
+        rt,
+        WithdrawConsent(
+            case_id=case_id,
+            actor="worker-1",
+            withdrawn_on=pf.today(rt),
+            purposes=("referral",),
+            reason="Չեն ցանկանում",
+        ),
+    )
+    _deliver(rt, publisher)
+    [referral] = [r for r in _referrals(rt, case_id) if r.id == referral_id]
+    assert (referral.status, referral.sent_at, referral.message_id) == ("withheld", None, None)
+    assert len(mailer.sent) == mailed_before  # no mail left for the partner
+    with rt.session_factory() as session:
+        kinds = session.scalars(
+            select(CaseActivityRow.kind).where(CaseActivityRow.case_id == case_id)
+        ).all()
+    assert "referral_withheld" in kinds

@@ -30,7 +30,16 @@ from workflow.programme.shared.values import Problems
 
 router = APIRouter(include_in_schema=False)
 #: Columns of the referrals board, in the order a referral moves through them.
-REFERRAL_STATUSES = ("queued", "sent", "acknowledged", "accepted", "declined", "completed")
+#: The board's columns; "withheld": never mailed, the family's consent had lapsed.
+REFERRAL_STATUSES = (
+    "queued",
+    "sent",
+    "acknowledged",
+    "accepted",
+    "declined",
+    "completed",
+    "withheld",
+)
 
 
 @router.get("/referrals")

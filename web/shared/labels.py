@@ -82,6 +82,7 @@ ACTIVITIES = {
     "referral_created": N_("Referral created"),
     # Retention (workflow/programme/privacy): the file's personal data was removed.
     "anonymised": N_("Personal data removed under the retention rule"),
+    "referral_withheld": N_("Referral not sent: the family no longer consents to referral"),
     "referral_sent": N_("Referral sent to the partner"),
     "referral_acknowledged": N_("The partner acknowledged the referral"),
     "referral_accepted": N_("The partner accepted the referral"),
@@ -121,6 +122,7 @@ REFERRAL_STATUSES = {
     "accepted": N_("accepted"),
     "declined": N_("declined"),
     "completed": N_("completed"),
+    "withheld": N_("not sent: no consent to referral"),
 }
 
 #: The partner's answers, as the buttons that record them say.

@@ -27,6 +27,9 @@ from workflow.programme.shared.policies import policies
 from workflow.programme.staff import StaffRow
 from workflow.runtime import EffectContext, Runtime
 
+#: A queued referral that was never mailed: the family's consent to referral had lapsed.
+WITHHELD = "withheld"
+
 #: Timeline entry and inbox item: enrolment referrals not sent, no referral consent.
 REFERRALS_HELD = "referrals_held_no_consent"
 
@@ -69,6 +72,12 @@ def send_referral(context: EffectContext) -> Mapping[str, Any]:
     referral = _referral(context)
     if referral.status != "queued":
         return {"referral_id": referral.id, "skipped": referral.status}
+    # Consent may have been withdrawn between the referral and its mail (the broker was
+    # down, the worker busy): then the family's case goes to no partner.
+    if not has_consent(context.session, referral.case_id, REFERRAL, local_day(context.now)):
+        referral.status = WITHHELD
+        _note(context, referral, "referral_withheld", {"reason": "no_referral_consent"})
+        return {"referral_id": referral.id, "withheld": "no consent to referral valid today"}
     partner = context.session.get(PartnerRow, referral.partner_id)
     assert partner is not None
     values = _mail_values(rt, context, referral)
@@ -95,6 +104,9 @@ def remind_partner(context: EffectContext) -> Mapping[str, Any]:
     referral = _referral(context)
     if referral.status != "sent":
         return {"referral_id": referral.id, "skipped": referral.status}
+    if not has_consent(context.session, referral.case_id, REFERRAL, local_day(context.now)):
+        # The family withdrew its consent: the partner is not pressed to take the case.
+        return {"referral_id": referral.id, "skipped": "no consent to referral valid today"}
     partner = context.session.get(PartnerRow, referral.partner_id)
     assert partner is not None
     message_id = send_mail(
