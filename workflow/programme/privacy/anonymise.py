@@ -45,7 +45,7 @@ from workflow.programme.procurement import ProcurementRequestRow
 from workflow.programme.referrals import ReferralRow
 from workflow.programme.reminders import ReminderRow
 
-#: Stands in for a required text (a family name, a consent's purpose): visibly removed.
+#: Stands in for a required text (a family name, a member's name): visibly removed.
 MARK = "—"
 
 Owner = Callable[[int], ColumnElement[bool]]
@@ -132,7 +132,7 @@ PERSONAL: tuple[Personal, ...] = (
         "consents",
         ConsentRow,
         {
-            "purpose": MARK,
+            # Its purposes are codes (participation, referral, ...), kept for the counts.
             "note": None,
             "given_by_name": None,
             "withdrawal_reason": None,
