@@ -40,6 +40,7 @@ from workflow import services
 from workflow.clock import as_utc
 from workflow.commands import ApprovalRequested
 from workflow.errors import NotFound
+from workflow.programme.families import masked_member
 from workflow.programme.privacy import VIEW_CASE, record_access
 
 router = APIRouter(tags=["cases"])
@@ -87,7 +88,8 @@ def list_cases(request: Request, staff: Staff = VIEW) -> JSONResponse:
 
 @router.get("/cases/{case_id}", summary="A case file with its timeline and transitions")
 def get_case(request: Request, case_id: int, staff: Staff = VIEW) -> JSONResponse:
-    answer = JSONResponse(_case_json(case_file(runtime(request), case_id, plugins(request))))
+    file = case_file(runtime(request), case_id, plugins(request))
+    answer = JSONResponse(_case_json(file, reader_role=staff.role))
     # As the case page: logged once the file was read (an unknown case showed nothing).
     record_access(
         runtime(request),
@@ -107,7 +109,7 @@ def _row(row: Any, *fields: str) -> dict[str, Any]:
     return {name: _iso(getattr(row, name)) for name in fields}
 
 
-def _case_json(file: dict[str, Any]) -> dict[str, Any]:
+def _case_json(file: dict[str, Any], *, reader_role: str) -> dict[str, Any]:
     # A case of a workflow without the family's file has none of its parts.
     family, staff = file.get("family"), file.get("staff", {})
 
@@ -132,8 +134,13 @@ def _case_json(file: dict[str, Any]) -> dict[str, Any]:
             "social_worker": username(family.social_worker_id),
             "psychologist": username(family.psychologist_id),
         },
+        # Health notes and disabilities only for the roles config/programme/privacy.toml
+        # names; others get null and, under "hidden", whether the field is filled.
         "members": [
-            _row(m, "id", "role", "full_name", "date_of_birth", "disability", "health_notes")
+            masked_member(
+                _row(m, "id", "role", "full_name", "date_of_birth", "disability", "health_notes"),
+                reader_role,
+            )
             for m in file.get("members", [])
         ],
         "consents": [

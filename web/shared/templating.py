@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse
 
 from web.shared import forms, i18n, labels, once
 from web.shared.i18n import LANGUAGE_NAMES, LANGUAGES
+from workflow.programme.families import may_see
 from workflow.programme.shared.values import ticked
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
@@ -97,7 +98,10 @@ def environment() -> Environment:
         {name: _per_render(f) for name, f in env.filters.items() if name not in builtin}
     )
     env.globals.update(
-        LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES, new_form_token=once.new_token
+        LANGUAGES=LANGUAGES,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        new_form_token=once.new_token,
+        may_see=may_see,
     )
     return env
 

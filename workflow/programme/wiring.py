@@ -37,6 +37,7 @@ from workflow.programme.families.commands import (
     UpdateFamily,
     WithdrawConsent,
 )
+from workflow.programme.families.sensitive import sensitive_fields
 from workflow.programme.foster_care import INTAKE as FOSTER_INTAKE
 from workflow.programme.foster_care import services as foster
 from workflow.programme.foster_care import steps as foster_steps
@@ -146,6 +147,7 @@ def register(registries: Registries) -> None:
     # as a broken workflow definition does.
     ref = reference()
     policies()
+    sensitive_fields()
     guards.register(registries.guards)
     effects.register(registries.effects)
     registries.facts[FAMILY_WORKFLOW] = make_facts_loader(ref)

@@ -28,8 +28,12 @@ from workflow.programme.families.forms import read_family
 from workflow.programme.families.models import ConsentRow, FamilyRow, MemberRow
 from workflow.programme.families.queries import family_view, search_families
 from workflow.programme.families.registration import find_duplicates, register_family_in
+from workflow.programme.families.sensitive import masked_member, may_see, sensitive_fields
 
 __all__ = [
+    "may_see",
+    "masked_member",
+    "sensitive_fields",
     "PARTICIPATION",
     "REFERRAL",
     "AddMember",

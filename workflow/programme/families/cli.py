@@ -22,6 +22,7 @@ from workflow.programme.families.commands import (
     WithdrawConsent,
 )
 from workflow.programme.families.forms import read_family, read_member
+from workflow.programme.families.sensitive import masked_member
 from workflow.programme.shared.access import FileAccessed, announce_access
 from workflow.programme.shared.cases import CaseFileChanged
 from workflow.programme.shared.cli import (
@@ -38,6 +39,7 @@ from workflow.programme.shared.cli import (
 )
 from workflow.programme.shared.reference import reference
 from workflow.programme.shared.values import Collector
+from workflow.programme.staff import staff_member
 from workflow.services import handle
 
 family_app = typer.Typer(no_args_is_help=True, help="Families and their households.")
@@ -74,14 +76,26 @@ def register_family(
         typer.echo(event.case_id)
 
 
+def _role_of(actor: str) -> str | None:
+    if ":" in actor:
+        return None
+    with runtime().session_factory() as session:
+        return staff_member(session, actor).role
+
+
 @family_app.command("show")
 def show_family(case_id: int, actor: ActorOption = None, as_json: JsonFlag = False) -> None:
     """The family's file: household, consent, assessments, plan, counselling (the access
     log records who looked)."""
     view = queries.family_view(runtime(), case_id=case_id)
+    who = actor_of(actor)
+    # Acting as a staff member, the command shows what that person's role may see;
+    # an operator (cli:NAME) sees the whole file.
+    role = _role_of(who)
+    view["members"] = [masked_member(member, role) for member in view["members"]]
     announce_access(
         runtime(),
-        FileAccessed(actor=actor_of(actor), kind="view_family", source="cli", case_id=case_id),
+        FileAccessed(actor=who, kind="view_family", source="cli", case_id=case_id),
     )
     if as_json:
         print_json(view)
