@@ -17,6 +17,7 @@ from web.shared.permissions import Permission
 from web.shared.templating import render
 from workflow.errors import CaseNotFound
 from workflow.programme.privacy import list_access
+from workflow.programme.shared.values import Collector, date_value, whole_number
 from workflow.programme.staff import StaffRow
 from workflow.text import clean
 
@@ -24,24 +25,22 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
 
 
+# The programme's own readers of numbers and dates (day first, impossible days refused);
+# the filters say in one sentence what they expect.
 def _case_id(value: str | None) -> tuple[int | None, str | None]:
-    text = (value or "").strip().lstrip("#")
-    if not text:
-        return None, None
-    if not text.isdigit() or len(text) > 18:
+    problems = Collector()
+    case_id = whole_number((value or "").strip().lstrip("#"), "case", problems, minimum=1)
+    if problems.problems:
         return None, gettext("A case number is a whole number, such as 12.")
-    return int(text), None
+    return case_id, None
 
 
 def _since(value: str | None) -> tuple[date | None, str | None]:
-    text = (value or "").strip()
-    if not text:
-        return None, None
-    try:
-        day, month, year = (int(part) for part in text.split("."))
-        return date(year, month, day), None
-    except ValueError:
+    problems = Collector()
+    day = date_value(value, "since", problems)
+    if problems.problems:
         return None, gettext("Write the date as day.month.year, e.g. 05.03.2026.")
+    return day, None
 
 
 @router.get("/access")
