@@ -212,7 +212,8 @@ def _version_dict(row: VersionInUse) -> dict[str, object]:
 def report_versions_at_start_up(rt: Runtime) -> None:
     """Record the files' versions, check that every version cases are pinned to still
     runs (else stop, naming it), and say which running cases stay on older versions."""
-    rt.sync_versions()
+    if not rt.versions.synced:  # bootstrap records them when the database is migrated
+        rt.sync_versions()
     for report in rt.versions.recorded:
         if report.version > 1:
             print(
