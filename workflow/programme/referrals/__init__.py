@@ -13,12 +13,19 @@ from workflow.programme.referrals.errors import (
     ReferralResponseRefused,
 )
 from workflow.programme.referrals.models import ReferralRow
-from workflow.programme.referrals.queries import list_partners, list_referrals
+from workflow.programme.referrals.queries import (
+    ReferralFilter,
+    list_partners,
+    list_referrals,
+    referral_counts,
+    referral_page,
+)
 
 __all__ = [
     "CreateReferral",
     "PartnerNotFound",
     "ReferralConsentMissing",
+    "ReferralFilter",
     "ReferralNotFound",
     "ReferralResponseRefused",
     "ReferralRow",
@@ -26,4 +33,6 @@ __all__ = [
     "SweepReferralDeadlines",
     "list_partners",
     "list_referrals",
+    "referral_counts",
+    "referral_page",
 ]

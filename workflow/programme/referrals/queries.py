@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
+from workflow.programme.families import FamilyRow
 from workflow.programme.referrals.models import PartnerRow, ReferralRow
 from workflow.programme.referrals.services import allowed_responses
 from workflow.programme.shared.values import iso_at
@@ -28,6 +31,20 @@ def list_partners(rt: Runtime) -> list[dict[str, Any]]:
         ]
 
 
+@dataclass(frozen=True)
+class ReferralFilter:
+    """What the referrals board and the API filter by; None: any."""
+
+    status: str | None = None
+    partner: str | None = None
+    community_id: int | None = None
+    #: The family's social worker or psychologist.
+    worker_id: int | None = None
+    created_from: datetime | None = None
+    #: Created before this moment (the start of the day after the period).
+    created_until: datetime | None = None
+
+
 def list_referrals(
     rt: Runtime, *, case_id: int | None = None, status: str | None = None
 ) -> list[dict[str, Any]]:
@@ -37,26 +54,72 @@ def list_referrals(
     if status is not None:
         query = query.where(ReferralRow.status == status)
     with rt.session_factory() as session:
-        return [
-            {
-                "id": r.id,
-                "case_id": r.case_id,
-                "partner": p.code,
-                "partner_name_hy": p.name_hy,
-                "partner_name_en": p.name_en,
-                "purpose": r.purpose,
-                "status": r.status,
-                "allowed_responses": allowed_responses(r.status),
-                "created_by": r.created_by,
-                "created_at": iso_at(r.created_at),
-                "sent_at": iso_at(r.sent_at),
-                "acknowledged_at": iso_at(r.acknowledged_at),
-                "answered_at": iso_at(r.answered_at),
-                "decline_reason": r.decline_reason,
-                "completed_at": iso_at(r.completed_at),
-                "feedback": r.feedback,
-                "partner_reminded_at": iso_at(r.partner_reminded_at),
-                "escalated_at": iso_at(r.escalated_at),
-            }
-            for r, p in session.execute(query)
-        ]
+        return [_as_dict(r, p) for r, p in session.execute(query)]
+
+
+def referral_page(
+    rt: Runtime, wanted: ReferralFilter, *, limit: int, offset: int = 0
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of the referrals ``wanted``, newest first, and how many there are."""
+    query = _filtered(select(ReferralRow, PartnerRow).join(PartnerRow), wanted)
+    counted = _filtered(select(func.count()).select_from(ReferralRow).join(PartnerRow), wanted)
+    page = query.order_by(ReferralRow.id.desc()).limit(limit).offset(offset)
+    with rt.session_factory() as session:
+        total = int(session.scalar(counted) or 0)
+        return [_as_dict(r, p) for r, p in session.execute(page)], total
+
+
+def referral_counts(rt: Runtime, wanted: ReferralFilter) -> dict[str, int]:
+    """Status -> how many referrals ``wanted`` has in it, whatever its own status filter."""
+    query = _filtered(
+        select(ReferralRow.status, func.count()).select_from(ReferralRow).join(PartnerRow),
+        replace(wanted, status=None),
+    ).group_by(ReferralRow.status)
+    with rt.session_factory() as session:
+        return {status: int(n) for status, n in session.execute(query)}
+
+
+def _filtered(query: Any, wanted: ReferralFilter) -> Any:
+    if wanted.status is not None:
+        query = query.where(ReferralRow.status == wanted.status)
+    if wanted.partner is not None:
+        query = query.where(PartnerRow.code == wanted.partner)
+    if wanted.created_from is not None:
+        query = query.where(ReferralRow.created_at >= wanted.created_from)
+    if wanted.created_until is not None:
+        query = query.where(ReferralRow.created_at < wanted.created_until)
+    if wanted.community_id is not None or wanted.worker_id is not None:
+        query = query.join(FamilyRow, FamilyRow.case_id == ReferralRow.case_id)
+    if wanted.community_id is not None:
+        query = query.where(FamilyRow.community_id == wanted.community_id)
+    if wanted.worker_id is not None:
+        query = query.where(
+            or_(
+                FamilyRow.social_worker_id == wanted.worker_id,
+                FamilyRow.psychologist_id == wanted.worker_id,
+            )
+        )
+    return query
+
+
+def _as_dict(r: ReferralRow, p: PartnerRow) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "case_id": r.case_id,
+        "partner": p.code,
+        "partner_name_hy": p.name_hy,
+        "partner_name_en": p.name_en,
+        "purpose": r.purpose,
+        "status": r.status,
+        "allowed_responses": allowed_responses(r.status),
+        "created_by": r.created_by,
+        "created_at": iso_at(r.created_at),
+        "sent_at": iso_at(r.sent_at),
+        "acknowledged_at": iso_at(r.acknowledged_at),
+        "answered_at": iso_at(r.answered_at),
+        "decline_reason": r.decline_reason,
+        "completed_at": iso_at(r.completed_at),
+        "feedback": r.feedback,
+        "partner_reminded_at": iso_at(r.partner_reminded_at),
+        "escalated_at": iso_at(r.escalated_at),
+    }
