@@ -16,7 +16,15 @@ from workflow.programme.procurement.errors import (
     ProcurementStatusRefused,
 )
 from workflow.programme.procurement.models import ProcurementRequestRow
-from workflow.programme.procurement.queries import budget, list_procurement, list_purchase_orders
+from workflow.programme.procurement.queries import (
+    ProcurementFilter,
+    budget,
+    list_procurement,
+    list_purchase_orders,
+    procurement_choices,
+    procurement_counts,
+    procurement_page,
+)
 from workflow.programme.procurement.requests import new_request
 
 __all__ = [
@@ -28,6 +36,7 @@ __all__ = [
     "OrderProcurement",
     "OverBudget",
     "OverFamilyCeiling",
+    "ProcurementFilter",
     "ProcurementRequestNotFound",
     "ProcurementRequestRow",
     "ProcurementStatusRefused",
@@ -35,4 +44,7 @@ __all__ = [
     "list_procurement",
     "list_purchase_orders",
     "new_request",
+    "procurement_choices",
+    "procurement_counts",
+    "procurement_page",
 ]

@@ -3,14 +3,32 @@ the CLI (--json), the web app and tests."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
+from workflow.programme.families import FamilyRow
 from workflow.programme.procurement.budget import budget_status
 from workflow.programme.procurement.models import ProcurementRequestRow, PurchaseOrderRow
 from workflow.programme.shared.values import iso_at
 from workflow.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class ProcurementFilter:
+    """What the procurement queue and the API filter by; None: any."""
+
+    status: str | None = None
+    supplier: str | None = None
+    budget_line: str | None = None
+    community_id: int | None = None
+    #: The family's social worker or psychologist.
+    worker_id: int | None = None
+    requested_from: datetime | None = None
+    #: Requested before this moment (the start of the day after the period).
+    requested_until: datetime | None = None
 
 
 def list_procurement(
@@ -22,30 +40,92 @@ def list_procurement(
     if case_id is not None:
         query = query.where(ProcurementRequestRow.case_id == case_id)
     with rt.session_factory() as session:
-        return [
-            {
-                "id": r.id,
-                "case_id": r.case_id,
-                "planned_service_id": r.planned_service_id,
-                "service": r.service,
-                "budget_line": r.budget_line,
-                "supplier": r.supplier,
-                "quantity": r.quantity,
-                "amount_amd": r.amount_amd,
-                "status": r.status,
-                "requested_by": r.requested_by,
-                "requested_at": iso_at(r.requested_at),
-                "approved_by": r.approved_by,
-                "approved_at": iso_at(r.approved_at),
-                "first_approved_by": r.first_approved_by,
-                "first_approved_at": iso_at(r.first_approved_at),
-                "purchase_order_id": r.purchase_order_id,
-                "ordered_at": iso_at(r.ordered_at),
-                "delivered_at": iso_at(r.delivered_at),
-                "cancel_reason": r.cancel_reason,
-            }
-            for r in session.scalars(query)
-        ]
+        return [_as_dict(r) for r in session.scalars(query)]
+
+
+def procurement_page(
+    rt: Runtime, wanted: ProcurementFilter, *, limit: int, offset: int = 0
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of the requests ``wanted``, newest first, and how many there are."""
+    query = _filtered(select(ProcurementRequestRow), wanted)
+    counted = _filtered(select(func.count()).select_from(ProcurementRequestRow), wanted)
+    page = query.order_by(ProcurementRequestRow.id.desc()).limit(limit).offset(offset)
+    with rt.session_factory() as session:
+        total = int(session.scalar(counted) or 0)
+        return [_as_dict(r) for r in session.scalars(page)], total
+
+
+def procurement_counts(rt: Runtime, wanted: ProcurementFilter) -> dict[str, int]:
+    """Status -> how many requests ``wanted`` has in it, whatever its own status filter."""
+    query = _filtered(
+        select(ProcurementRequestRow.status, func.count()).select_from(ProcurementRequestRow),
+        replace(wanted, status=None),
+    ).group_by(ProcurementRequestRow.status)
+    with rt.session_factory() as session:
+        return {status: int(n) for status, n in session.execute(query)}
+
+
+def procurement_choices(rt: Runtime) -> dict[str, list[str]]:
+    """The suppliers and budget lines requests have (what the queue's filters offer)."""
+    with rt.session_factory() as session:
+        return {
+            name: sorted(session.scalars(select(column).distinct()))
+            for name, column in (
+                ("supplier", ProcurementRequestRow.supplier),
+                ("budget_line", ProcurementRequestRow.budget_line),
+            )
+        }
+
+
+def _filtered(query: Any, wanted: ProcurementFilter) -> Any:
+    row = ProcurementRequestRow
+    for column, value in (
+        (row.status, wanted.status),
+        (row.supplier, wanted.supplier),
+        (row.budget_line, wanted.budget_line),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if wanted.requested_from is not None:
+        query = query.where(row.requested_at >= wanted.requested_from)
+    if wanted.requested_until is not None:
+        query = query.where(row.requested_at < wanted.requested_until)
+    if wanted.community_id is not None or wanted.worker_id is not None:
+        query = query.join(FamilyRow, FamilyRow.case_id == row.case_id)
+    if wanted.community_id is not None:
+        query = query.where(FamilyRow.community_id == wanted.community_id)
+    if wanted.worker_id is not None:
+        query = query.where(
+            or_(
+                FamilyRow.social_worker_id == wanted.worker_id,
+                FamilyRow.psychologist_id == wanted.worker_id,
+            )
+        )
+    return query
+
+
+def _as_dict(r: ProcurementRequestRow) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "case_id": r.case_id,
+        "planned_service_id": r.planned_service_id,
+        "service": r.service,
+        "budget_line": r.budget_line,
+        "supplier": r.supplier,
+        "quantity": r.quantity,
+        "amount_amd": r.amount_amd,
+        "status": r.status,
+        "requested_by": r.requested_by,
+        "requested_at": iso_at(r.requested_at),
+        "approved_by": r.approved_by,
+        "approved_at": iso_at(r.approved_at),
+        "first_approved_by": r.first_approved_by,
+        "first_approved_at": iso_at(r.first_approved_at),
+        "purchase_order_id": r.purchase_order_id,
+        "ordered_at": iso_at(r.ordered_at),
+        "delivered_at": iso_at(r.delivered_at),
+        "cancel_reason": r.cancel_reason,
+    }
 
 
 def list_purchase_orders(rt: Runtime) -> list[dict[str, Any]]:
