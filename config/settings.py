@@ -260,8 +260,11 @@ class Settings(BaseSettings):
     # Session cookies are Secure when this is true, or when the request came over HTTPS.
     web_secure_cookies: bool = False
     web_session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
-    # Lockout: this many failed logins in a row lock the account for web_lockout_seconds.
+    # Login throttling, per username and address (web/shared/throttle.py): after this many
+    # failures in a row the pair waits web_lockout_first_seconds, doubled at each further
+    # failure, at most web_lockout_seconds.
     web_login_max_failures: int = Field(default=5, ge=1, le=100)
+    web_lockout_first_seconds: int = Field(default=60, ge=1)
     web_lockout_seconds: int = Field(default=900, ge=1)
     # Where the case page links an effect's task; default: this machine's Flower.
     web_flower_url: str | None = None

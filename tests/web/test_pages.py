@@ -56,12 +56,24 @@ def test_wrong_password_says_so_without_saying_which(browser):
     assert "Օգտանունը կամ գաղտնաբառը սխալ է" in response.text
 
 
-def test_lockout_after_repeated_failures(browser, rt):
-    b = browser()
-    for _ in range(rt.settings.web_login_max_failures - 1):
-        assert b.login("manager", "wrong password!").status_code == 401
-    assert b.login("manager", "wrong password!").status_code == 423
-    assert b.login("manager", PASSWORD).status_code == 423
+def test_repeated_failures_slow_down_a_name_alike_whether_it_exists_or_not(browser, rt):
+    """The lockout answered 423 for a real account and 401 for any other name."""
+    answers = {}
+    for name in ("manager", "nobody"):
+        b = browser()
+        statuses = [
+            b.login(name, "wrong password!").status_code
+            for _ in range(rt.settings.web_login_max_failures + 1)
+        ]
+        page = b.login(name, PASSWORD)  # waiting: even the right password is refused
+        error = re.search(r'role="alert"><p>(.*?)</p>', page.text, re.S)
+        assert error, name
+        wait = page.headers.get("retry-after")
+        answers[name] = (statuses, page.status_code, wait, error.group(1))
+    assert answers["manager"] == answers["nobody"]
+    statuses, status, _, _ = answers["manager"]
+    limit = rt.settings.web_login_max_failures
+    assert statuses == [401] * (limit - 1) + [429, 429] and status == 429
 
 
 def test_a_form_without_the_csrf_token_is_refused(browser):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from math import ceil
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -10,7 +11,7 @@ from sqlalchemy import text
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from web.shared import accounts
-from web.shared.accounts import AccountLocked, LoginFailed, LoginResult
+from web.shared.accounts import LoginFailed, LoginResult, TooManyFailures
 from web.shared.auth import (
     LANGUAGE_COOKIE,
     LANGUAGE_MAX_AGE,
@@ -22,7 +23,7 @@ from web.shared.auth import (
     secret,
     set_cookie,
 )
-from web.shared.i18n import gettext, normalise_language
+from web.shared.i18n import gettext, ngettext, normalise_language
 from web.shared.messages import message
 from web.shared.redirects import safe_next
 from web.shared.security import csrf_token
@@ -59,6 +60,12 @@ def login_page(request: Request, next: str | None = None, lang: str | None = Non
     )
 
 
+def source_of(request: Request) -> str:
+    """The client's address (behind the local proxy, the one it forwarded): the login
+    throttle counts failures per username and address."""
+    return request.client.host if request.client else "unknown"
+
+
 def _start_session(request: Request, response: Response, result: LoginResult) -> None:
     hours = runtime(request).settings.web_session_hours
     set_cookie(request, response, SESSION_COOKIE, result.token, int(hours * 3600))
@@ -74,21 +81,33 @@ async def login(request: Request) -> Response:
     password = str(form.get("password") or "")
     target = safe_next(str(form.get("next") or "/"))
     try:
-        result = accounts.log_in(runtime(request), username=username, password=password)
-    except (LoginFailed, AccountLocked) as exc:
-        error = (
-            gettext("Too many failed logins: the account is locked for a while. Try again later.")
-            if isinstance(exc, AccountLocked)
-            else gettext("The username or password is not right.")
+        result = accounts.log_in(
+            runtime(request), username=username, password=password, source=source_of(request)
         )
+    except (LoginFailed, TooManyFailures) as exc:
+        # Said alike for every username, existing or not (web.shared.throttle).
+        if isinstance(exc, TooManyFailures):
+            minutes = ceil(exc.retry_after / 60)
+            error = ngettext(
+                "Too many failed logins with this username from this computer. Try again "
+                "in %(num)d minute.",
+                "Too many failed logins with this username from this computer. Try again "
+                "in %(num)d minutes.",
+                minutes,
+            ) % {"num": minutes}
+        else:
+            error = gettext("The username or password is not right.")
         # A fresh CSRF token for the form shown again (the nonce cookie stays).
         csrf_for(request)
-        return render(
+        page = render(
             request,
             "session/login.html",
             {"next": target, "error": error, "username": username, "notice": None},
-            status_code=423 if isinstance(exc, AccountLocked) else 401,
+            status_code=429 if isinstance(exc, TooManyFailures) else 401,
         )
+        if isinstance(exc, TooManyFailures):
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     response = RedirectResponse(target, status_code=303)
     _start_session(request, response, result)
     return response
@@ -124,7 +143,10 @@ def api_login(request: Request, credentials: Credentials) -> JSONResponse:
     if not request.headers.get("content-type", "").startswith("application/json"):
         raise InvalidInput("send the credentials as application/json")
     result = accounts.log_in(
-        runtime(request), username=credentials.username, password=credentials.password
+        runtime(request),
+        username=credentials.username,
+        password=credentials.password,
+        source=source_of(request),
     )
     body: dict[str, Any] = {
         "username": result.staff.username,

@@ -1,4 +1,4 @@
-"""Staff accounts of the web app: passwords, logins with lockout, sessions.
+"""Staff accounts of the web app: passwords, logins with throttling, sessions.
 
 The service layer for the web's own state (the case model has no commands for it): each
 function is one unit of work, called by the login routes and ``hogatar web``.
@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from math import ceil
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from web.shared import security
+from web.shared import security, throttle
 from web.shared.models import LoginStateRow, WebSessionRow
 from workflow.clock import as_utc
 from workflow.errors import HogatarError, InvalidInput
@@ -28,10 +29,17 @@ class LoginFailed(HogatarError):
         super().__init__("the username or password is not right")
 
 
-class AccountLocked(HogatarError):
-    def __init__(self, until: datetime) -> None:
-        super().__init__(f"too many failed logins: the account is locked until {until:%H:%M} UTC")
+class TooManyFailures(HogatarError):
+    """This username failed too often from this address: wait. Said the same whether the
+    name exists or not (see ``web.shared.throttle``)."""
+
+    def __init__(self, until: datetime, now: datetime) -> None:
+        super().__init__(
+            "too many failed logins with this username from this address: try again after "
+            f"{until:%H:%M:%S} UTC"
+        )
         self.until = until
+        self.retry_after = max(1, ceil((until - now).total_seconds()))
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,14 @@ def _find(session: Session, username: str) -> StaffRow | None:
     return session.scalar(select(StaffRow).where(StaffRow.username == name))
 
 
+def _login_state(session: Session, staff_id: int) -> LoginStateRow:
+    state = session.get(LoginStateRow, staff_id, with_for_update=True)
+    if state is None:
+        state = LoginStateRow(staff_id=staff_id)
+        session.add(state)
+    return state
+
+
 def set_password(rt: Runtime, *, username: str, password: str) -> Staff:
     problem = security.password_problem(password)
     if problem:
@@ -70,46 +86,44 @@ def set_password(rt: Runtime, *, username: str, password: str) -> Staff:
         if row is None:
             raise InvalidInput(f"no staff member with the username {username!r}")
         row.password_hash = security.hash_password(password)
-        # A new password ends every session opened with the old one, and any lockout.
+        # A new password ends every session opened with the old one, and any throttling.
         uow.session.execute(delete(WebSessionRow).where(WebSessionRow.staff_id == row.id))
-        uow.session.execute(delete(LoginStateRow).where(LoginStateRow.staff_id == row.id))
+        throttle.forget(uow.session, throttle.account_key(row.username))
         uow.commit()
         return staff_of(row)
 
 
-def log_in(rt: Runtime, *, username: str, password: str) -> LoginResult:
-    """Check the password, count failures, lock after too many; open a session."""
+def log_in(rt: Runtime, *, username: str, password: str, source: str = "") -> LoginResult:
+    """Check the password; slow down a username failing from one address (``source``, the
+    client's address; the CLI passes none); open a session.
+
+    Every refusal looks alike whether the name exists, is deactivated or is wrong: the
+    same error, and a password hash checked each time (a dummy one for unknown names).
+    """
     settings = rt.settings
     now = rt.clock.now()
+    key = throttle.account_key(username)
     with rt.unit_of_work() as uow:
         session = uow.session
-        row = _find(session, username)
-        if row is None or not row.active:
-            security.verify_password(None, password)  # same time as a real check
-            raise LoginFailed()
-        state = session.get(LoginStateRow, row.id, with_for_update=True)
-        if state is None:
-            state = LoginStateRow(staff_id=row.id, failed_count=0)
-            session.add(state)
-        if state.locked_until is not None and as_utc(state.locked_until) > now:
-            raise AccountLocked(as_utc(state.locked_until))
-        if not security.verify_password(row.password_hash, password):
-            state.failed_count += 1
-            state.last_failure_at = now
-            locked = state.failed_count >= settings.web_login_max_failures
-            if locked:
-                state.locked_until = now + timedelta(seconds=settings.web_lockout_seconds)
-                state.failed_count = 0
+        until = throttle.blocked_until(session, key, source, now)
+        if until is not None:
+            raise TooManyFailures(until, now)
+        found = _find(session, username)
+        row = found if found is not None and found.active else None
+        if not security.verify_password(row.password_hash if row else None, password):
+            until = throttle.record_failure(session, key, source, now, settings)
+            if row is not None:
+                _login_state(session, row.id).last_failure_at = now
             uow.commit()
-            if locked and state.locked_until is not None:
-                raise AccountLocked(as_utc(state.locked_until))
+            if until is not None:
+                raise TooManyFailures(until, now)
             raise LoginFailed()
-        assert row.password_hash is not None  # verify_password refuses a missing hash
+        # A verified password belongs to a known, active account with a hash.
+        assert row is not None and row.password_hash is not None
         if security.needs_rehash(row.password_hash):
             row.password_hash = security.hash_password(password)
-        state.failed_count = 0
-        state.locked_until = None
-        state.last_login_at = now
+        throttle.forget(session, key, source)
+        _login_state(session, row.id).last_login_at = now
         token = security.new_token()
         expires = now + timedelta(hours=settings.web_session_hours)
         session.add(
@@ -120,8 +134,9 @@ def log_in(rt: Runtime, *, username: str, password: str) -> LoginResult:
                 expires_at=expires,
             )
         )
-        # Expired sessions of anyone are swept here rather than by a scheduler.
+        # Expired sessions and old failures of anyone are swept here, not by a scheduler.
         session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at < now))
+        throttle.sweep(session, now)
         uow.commit()
         return LoginResult(staff=staff_of(row), token=token, expires_at=expires)
 

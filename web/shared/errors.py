@@ -14,7 +14,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from web.shared.accounts import AccountLocked, LoginFailed
+from web.shared.accounts import LoginFailed, TooManyFailures
 from web.shared.auth import CsrfRefused, Forbidden, NotAuthenticated
 from web.shared.i18n import N_, gettext
 from web.shared.messages import error_message
@@ -29,6 +29,7 @@ from workflow.errors import (
 from workflow.programme.families import PossibleDuplicate
 from workflow.programme.procurement import OverBudget, OverFamilyCeiling
 from workflow.programme.shared.values import Problems
+from workflow.scoping import CaseReadOnly
 
 log = logging.getLogger("hogatar.web")
 PROBLEM_JSON = "application/problem+json"
@@ -37,8 +38,9 @@ PROBLEM_JSON = "application/problem+json"
 KINDS: tuple[tuple[type[Exception], int, str, str], ...] = (
     (NotAuthenticated, 401, "login-required", N_("Login required")),
     (LoginFailed, 401, "login-failed", N_("Login failed")),
-    (AccountLocked, 423, "account-locked", N_("Account locked")),
+    (TooManyFailures, 429, "too-many-failures", N_("Too many failed logins")),
     (Forbidden, 403, "forbidden", N_("Not allowed")),
+    (CaseReadOnly, 403, "case-read-only", N_("Read only")),
     (CsrfRefused, 403, "csrf", N_("The form has expired")),
     (NotFound, 404, "not-found", N_("Not found")),
     (ConcurrentUpdate, 409, "concurrent-update", N_("Changed by someone else")),
@@ -117,7 +119,10 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     if status >= 500:
         log.error("unexpected error on %s: %s", request.url.path, exc)
     if is_api(request):
-        return problem(request, status, slug, title, str(exc), **extensions(exc))
+        answer = problem(request, status, slug, title, str(exc), **extensions(exc))
+        if isinstance(exc, TooManyFailures):
+            answer.headers["Retry-After"] = str(exc.retry_after)
+        return answer
     if isinstance(exc, NotAuthenticated):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)

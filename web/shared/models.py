@@ -1,6 +1,7 @@
-"""Tables of the web app's own: login failures (for lockout) and server-side sessions.
+"""Tables of the web app's own: logins, login throttling and server-side sessions.
 
-They hang off ``staff`` (the case model's table) without changing it; migration 0003.
+They hang off ``staff`` (the case model's table) without changing it; migration 0003,
+and 0020_login_throttle for the throttle.
 """
 
 from __future__ import annotations
@@ -14,14 +15,30 @@ from workflow.persistence.models import Base, Id
 
 
 class LoginStateRow(Base):
+    """When a staff member last logged in (and last failed to)."""
+
     __tablename__ = "login_state"
 
     staff_id: Mapped[int] = mapped_column(Id, ForeignKey("staff.id"), primary_key=True)
-    # Failures in a row since the last successful login; reset by a success.
-    failed_count: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None]
     last_failure_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+
+
+class LoginThrottleRow(Base):
+    """Failed logins of one username from one address (``web.shared.throttle``).
+
+    Keyed by what was typed, not by a staff row, so a name that does not exist is
+    throttled exactly like one that does; the username is kept only as a hash.
+    """
+
+    __tablename__ = "login_throttle"
+
+    account_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Failures in a row from this address; a success from it starts again.
+    failures: Mapped[int] = mapped_column(Integer)
+    blocked_until: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class WebSessionRow(Base):
