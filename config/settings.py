@@ -113,6 +113,10 @@ class Settings(BaseSettings):
     # another person; at or below it one approval is enough.
     procurement_second_approval_amd: int = Field(default=200_000, ge=0)
 
+    # The link in a referral's mail, by which the partner answers without an account,
+    # works this many days after it was mailed (a staff member can send a new one).
+    referral_link_days: int = Field(default=30, ge=1, le=365)
+
     # Data protection (workflow/programme/privacy). Closed family cases are anonymised this
     # many years after closure; access-log entries older than this many days are purged;
     # beat runs both daily unless the schedule is switched off.

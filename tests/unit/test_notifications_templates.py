@@ -41,6 +41,9 @@ SAMPLE = {
     "programme_phone": "+374 223 2 00 00",
     "programme_email": "office@hogatar.example",
     "referral_url": referral_url(BASE, 14),
+    # The partner's own answer link (workflow/programme/referrals/links.py).
+    "partner_link": "https://hogatar.example/partners/referrals/14/" + "T" * 43,
+    "link_days": 30,
     "manager_name": "Արմեն Սարգսյան",
     "partner_name": "«Հույս» հասարակական կազմակերպություն",
     "case_url": case_url(BASE, 345),
@@ -66,6 +69,7 @@ SAMPLE = {
 
 NEEDED = {
     "referral_to_partner",
+    "referral_link",
     "referral_acknowledgement_reminder",
     "referral_escalation",
     "counselling_follow_up",
@@ -258,11 +262,17 @@ def test_an_empty_template_directory_is_refused(tmp_path):
         load_templates(tmp_path)
 
 
-@pytest.mark.parametrize("name", ["referral_to_partner", "referral_acknowledgement_reminder"])
+@pytest.mark.parametrize(
+    "name", ["referral_to_partner", "referral_link", "referral_acknowledgement_reminder"]
+)
 @pytest.mark.parametrize("language", ["hy", "en"])
 def test_partners_are_told_whom_to_call_not_a_page_they_cannot_open(name, language):
     mail = render(name, SAMPLE, language=language)
-    assert "http" not in mail.body and "referral_url" not in load_templates()[name].placeholders
+    # No staff page (referral_url, case_url): only the partner's own answer link, if any.
+    placeholders = load_templates()[name].placeholders
+    assert not placeholders & {"referral_url", "case_url"}
+    links = [word for word in mail.body.split() if "http" in word]
+    assert links == ([SAMPLE["partner_link"]] if "partner_link" in placeholders else [])
     assert "+374 93 555101" in mail.body and "ani@hogatar.example" in mail.body
     assert mail.body.rstrip().endswith("office@hogatar.example")
     assert "Ծրագրի գրասենյակ" in mail.body

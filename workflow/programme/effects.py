@@ -19,6 +19,7 @@ HANDLERS: dict[str, EffectHandler] = {
     # Queued by staff actions and by beat's sweeps.
     "referrals.send": referrals.send_referral,
     "referrals.remind_partner": referrals.remind_partner,
+    "referrals.send_link": referrals.send_link,
     "referrals.escalate": referrals.escalate_referral,
     "reminders.send": reminders.send_reminder,
     "reminders.escalate": reminders.escalate_reminder,

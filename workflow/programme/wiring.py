@@ -73,11 +73,16 @@ from workflow.programme.procurement.commands import (
     OrderProcurement,
     RequestGoods,
 )
+from workflow.programme.referrals import links as referral_links
 from workflow.programme.referrals import services as referrals
 from workflow.programme.referrals.commands import (
     AddPartner,
+    AnswerReferralLink,
     CreateReferral,
+    OpenReferralLink,
+    ResendReferralLink,
     RespondToReferral,
+    RevokeReferralLinks,
     SweepReferralDeadlines,
 )
 from workflow.programme.reminders import services as reminders
@@ -121,6 +126,11 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
     AddPartner: referrals.add_partner,
     CreateReferral: referrals.create_referral,
     RespondToReferral: referrals.respond_to_referral,
+    # A partner's answer by the link in its mail, and the staff's control of the links.
+    OpenReferralLink: referral_links.open_referral_link,
+    AnswerReferralLink: referral_links.answer_referral_link,
+    RevokeReferralLinks: referral_links.revoke_referral_links,
+    ResendReferralLink: referral_links.resend_referral_link,
     SweepReferralDeadlines: referrals.sweep_referral_deadlines,
     AcknowledgeReminder: reminders.acknowledge_reminder,
     SweepReminders: reminders.sweep_reminders,

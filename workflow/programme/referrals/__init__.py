@@ -2,17 +2,31 @@
 else in the package is its inside (pyproject.toml: import-linter contracts)."""
 
 from workflow.programme.referrals.commands import (
+    AnswerReferralLink,
     CreateReferral,
+    OpenReferralLink,
+    ResendReferralLink,
     RespondToReferral,
+    RevokeReferralLinks,
     SweepReferralDeadlines,
 )
 from workflow.programme.referrals.errors import (
     PartnerNotFound,
+    ReferralAnsweredMeanwhile,
     ReferralConsentMissing,
+    ReferralLinkRefused,
+    ReferralLinkResendRefused,
     ReferralNotFound,
     ReferralResponseRefused,
 )
-from workflow.programme.referrals.models import ReferralRow
+from workflow.programme.referrals.links import (
+    PARTNER_ACTOR,
+    RESPONSE_STATUS,
+    PartnerView,
+    link_path,
+    link_state,
+)
+from workflow.programme.referrals.models import ReferralLinkRow, ReferralRow
 from workflow.programme.referrals.queries import (
     ReferralFilter,
     list_partners,
@@ -22,15 +36,28 @@ from workflow.programme.referrals.queries import (
 )
 
 __all__ = [
+    "PARTNER_ACTOR",
+    "RESPONSE_STATUS",
+    "AnswerReferralLink",
     "CreateReferral",
+    "OpenReferralLink",
     "PartnerNotFound",
+    "PartnerView",
+    "ReferralAnsweredMeanwhile",
     "ReferralConsentMissing",
     "ReferralFilter",
+    "ReferralLinkRefused",
+    "ReferralLinkResendRefused",
+    "ReferralLinkRow",
     "ReferralNotFound",
     "ReferralResponseRefused",
     "ReferralRow",
+    "ResendReferralLink",
     "RespondToReferral",
+    "RevokeReferralLinks",
     "SweepReferralDeadlines",
+    "link_path",
+    "link_state",
     "list_partners",
     "list_referrals",
     "referral_counts",

@@ -11,7 +11,9 @@ from workflow.programme.referrals import queries
 from workflow.programme.referrals.commands import (
     AddPartner,
     CreateReferral,
+    ResendReferralLink,
     RespondToReferral,
+    RevokeReferralLinks,
     SweepReferralDeadlines,
 )
 from workflow.programme.shared.cli import CaseOption, StatusOption, show_rows
@@ -19,6 +21,10 @@ from workflow.services import handle
 
 partner_app = typer.Typer(no_args_is_help=True, help="Partner organisations (reference data).")
 referral_app = typer.Typer(no_args_is_help=True, help="Referrals of families to partners.")
+link_app = typer.Typer(
+    no_args_is_help=True, help="The link in a referral's mail by which the partner answers."
+)
+referral_app.add_typer(link_app, name="link")
 
 
 @partner_app.command("add")
@@ -122,4 +128,21 @@ def referral_deadlines() -> None:
     counts = handle(runtime(), SweepReferralDeadlines())
     typer.echo(
         f"{counts['partner_reminders']} partner reminders, {counts['escalations']} escalations"
+    )
+
+
+@link_app.command("revoke")
+def link_revoke(referral_id: int, actor: ActorOption = None) -> None:
+    """Stop the referral's links from working (the partner can no longer answer by them)."""
+    count = handle(runtime(), RevokeReferralLinks(referral_id=referral_id, actor=actor_of(actor)))
+    typer.echo(f"referral {referral_id}: {count} working link(s) revoked")
+
+
+@link_app.command("resend")
+def link_resend(referral_id: int, actor: ActorOption = None) -> None:
+    """Revoke the referral's links and mail the partner a new one (in the background)."""
+    count = handle(runtime(), ResendReferralLink(referral_id=referral_id, actor=actor_of(actor)))
+    typer.echo(
+        f"referral {referral_id}: {count} working link(s) revoked; a new link is mailed "
+        "to the partner in a moment"
     )

@@ -33,6 +33,43 @@ class RespondToReferral:
     actor: str
     reason: str | None = None
     feedback: str | None = None
+    # Set when the partner answered itself, through the link in its mail.
+    link_id: int | None = None
+
+
+@dataclass(frozen=True)
+class OpenReferralLink:
+    """The partner opens the link from its mail (no account)."""
+
+    referral_id: int
+    token: str
+
+
+@dataclass(frozen=True)
+class AnswerReferralLink:
+    """The partner's answer through its link; ``seen_status`` is the referral's status
+    the partner's form was made for (None: not checked)."""
+
+    referral_id: int
+    token: str
+    response: str
+    seen_status: str | None
+    reason: str | None = None
+    feedback: str | None = None
+
+
+@dataclass(frozen=True)
+class RevokeReferralLinks:
+    referral_id: int
+    actor: str
+
+
+@dataclass(frozen=True)
+class ResendReferralLink:
+    """Revoke the referral's links and mail the partner a new one."""
+
+    referral_id: int
+    actor: str
 
 
 @dataclass(frozen=True)

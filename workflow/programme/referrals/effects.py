@@ -21,6 +21,7 @@ from workflow.programme.inbox import (
     staff_contact,
 )
 from workflow.programme.referrals.errors import ReferralNotFound
+from workflow.programme.referrals.links import RESENDABLE, issue_link, link_url
 from workflow.programme.referrals.models import PartnerRow, ReferralRow
 from workflow.programme.referrals.services import queue_referral
 from workflow.programme.shared.policies import policies
@@ -82,6 +83,7 @@ def send_referral(context: EffectContext) -> Mapping[str, Any]:
     assert partner is not None
     values = _mail_values(rt, context, referral)
     values["sent_on"] = local_day(context.now)
+    values.update(_new_link(context, referral))
     message_id = send_mail(
         context,
         template="referral_to_partner",
@@ -98,6 +100,40 @@ def send_referral(context: EffectContext) -> Mapping[str, Any]:
     referral.escalation_due_at = context.now + deadlines.referral_escalate_after
     _note(context, referral, "referral_sent", {"partner": partner.code, "message_id": message_id})
     return {"referral_id": referral.id, "partner": partner.code, "message_id": message_id}
+
+
+def _new_link(context: EffectContext, referral: ReferralRow) -> dict[str, Any]:
+    """A new link for the partner's answer, stored with the mail's effect (so a mail
+    that fails leaves no link behind): its address and how long it works, for the mail."""
+    settings = context.runtime.settings
+    token = issue_link(context.runtime, context.uow, referral=referral, now=context.now)
+    return {
+        "partner_link": link_url(settings.web_base_url, referral.id, token),
+        "link_days": settings.referral_link_days,
+    }
+
+
+def send_link(context: EffectContext) -> Mapping[str, Any]:
+    """A staff member asked for a new link (the old ones are revoked): mail it."""
+    referral = _referral(context)
+    if referral.status not in RESENDABLE:
+        return {"referral_id": referral.id, "skipped": referral.status}
+    if not has_consent(context.session, referral.case_id, REFERRAL, local_day(context.now)):
+        return {"referral_id": referral.id, "skipped": "no consent to referral valid today"}
+    partner = context.session.get(PartnerRow, referral.partner_id)
+    assert partner is not None
+    values = _mail_values(context.runtime, context, referral)
+    values.update(_new_link(context, referral))
+    message_id = send_mail(
+        context,
+        template="referral_link",
+        to=partner.email,
+        language=partner.language,
+        values=values,
+        key_parts=("referral-link", referral.id),
+    )
+    _note(context, referral, "referral_link_sent", {"partner": partner.code})
+    return {"referral_id": referral.id, "message_id": message_id}
 
 
 def remind_partner(context: EffectContext) -> Mapping[str, Any]:

@@ -50,3 +50,24 @@ class ReferralRow(Base):
     partner_reminded_at: Mapped[datetime | None]
     escalation_due_at: Mapped[datetime | None] = mapped_column(index=True)
     escalated_at: Mapped[datetime | None]
+
+
+class ReferralLinkRow(Base):
+    """A link mailed to a partner to answer one referral without an account.
+
+    Only the SHA-256 of the link's random token is kept: a copy of the table answers no
+    referral. A link works until ``expires_at`` unless revoked (a staff member revoked it
+    or sent a new one); migration 0018."""
+
+    __tablename__ = "referral_links"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(120))
+    # The partner opened it at least once (the first opening is on the timeline).
+    first_opened_at: Mapped[datetime | None]

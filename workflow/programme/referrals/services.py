@@ -240,7 +240,8 @@ def respond_to_referral(
         actor=actor,
         now=now,
         reason=reason,
-        data={"referral_id": referral.id, "feedback": feedback},
+        data={"referral_id": referral.id, "feedback": feedback}
+        | ({"link_id": command.link_id} if command.link_id is not None else {}),
     )
     uow.commit()
     return ReferralChanged(referral_id=referral.id, status=new_status)
