@@ -53,6 +53,9 @@ from workflow.programme.foster_care.commands import (
 )
 from workflow.programme.foster_care.config import foster_rules
 from workflow.programme.foster_care.facts import make_foster_facts_loader
+from workflow.programme.notes import services as notes
+from workflow.programme.notes.commands import AddNote, CorrectNote
+from workflow.programme.notes.config import note_rules
 from workflow.programme.plans import services as plans
 from workflow.programme.plans.commands import (
     CancelService,
@@ -118,6 +121,8 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
     CancelService: plans.cancel_service,
     RecordIncome: plans.record_income,
     RecordCounselling: counselling.record_counselling,
+    AddNote: notes.add_note,
+    CorrectNote: notes.correct_note,
     AddStaff: staff.add_staff,
     DeactivateStaff: staff.deactivate_staff,
     SetStaffContact: staff.set_staff_contact,
@@ -158,6 +163,7 @@ def register(registries: Registries) -> None:
     ref = reference()
     policies()
     sensitive_fields()
+    note_rules()
     guards.register(registries.guards)
     effects.register(registries.effects)
     registries.facts[FAMILY_WORKFLOW] = make_facts_loader(ref)
@@ -200,6 +206,7 @@ def register_commands(app: typer.Typer) -> None:
     from workflow.programme.families.cli import assign, consent_app, family_app, reassign
     from workflow.programme.foster_care.cli import foster_app
     from workflow.programme.inbox.cli import inbox
+    from workflow.programme.notes.cli import note_app
     from workflow.programme.plans.cli import income_app, plan_app
     from workflow.programme.privacy.cli import access_app, privacy_app, retention_app
     from workflow.programme.procurement.cli import procurement_app
@@ -213,6 +220,7 @@ def register_commands(app: typer.Typer) -> None:
     app.add_typer(income_app, name="income")
     app.add_typer(plan_app, name="plan")
     app.add_typer(counselling_app, name="counselling")
+    app.add_typer(note_app, name="note")
     app.command("assign")(assign)
     app.command("reassign")(reassign)
     app.add_typer(staff_app, name="staff")

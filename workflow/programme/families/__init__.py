@@ -28,9 +28,15 @@ from workflow.programme.families.forms import read_family
 from workflow.programme.families.models import ConsentRow, FamilyRow, MemberRow
 from workflow.programme.families.queries import family_view, search_families
 from workflow.programme.families.registration import find_duplicates, register_family_in
-from workflow.programme.families.sensitive import masked_member, may_see, sensitive_fields
+from workflow.programme.families.sensitive import (
+    CONFIDENTIAL_NOTES,
+    masked_member,
+    may_see,
+    sensitive_fields,
+)
 
 __all__ = [
+    "CONFIDENTIAL_NOTES",
     "may_see",
     "masked_member",
     "sensitive_fields",

@@ -15,6 +15,12 @@ from workflow.programme.shared.reference import PROGRAMME_DIR, ReferenceDataErro
 
 #: The member fields that can be sensitive.
 SENSITIVE_FIELDS = ("health_notes", "disability")
+#: The text of a confidential case note (workflow/programme/notes): the roles named read
+#: every one; its author and the case's psychologist read it whatever their role.
+CONFIDENTIAL_NOTES = "confidential_notes"
+#: What privacy.toml may name, and who sees it when the file does not say.
+CONFIGURED = (*SENSITIVE_FIELDS, CONFIDENTIAL_NOTES)
+DEFAULT_ROLES = {CONFIDENTIAL_NOTES: ("admin", "manager")}
 
 
 @lru_cache(maxsize=1)
@@ -27,8 +33,8 @@ def sensitive_fields() -> Mapping[str, frozenset[str]]:
         raise ReferenceDataError(f"privacy.toml: cannot be read: {exc}") from None
     known = frozenset(item.code for item in reference().staff_roles)
     fields: dict[str, frozenset[str]] = {}
-    for field in SENSITIVE_FIELDS:
-        roles = raw.get(field, sorted(known))
+    for field in CONFIGURED:
+        roles = raw.get(field, sorted(DEFAULT_ROLES.get(field, known)))
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise ReferenceDataError(f"privacy.toml: {field} must be a list of roles")
         unknown = sorted(set(roles) - known)
@@ -38,11 +44,10 @@ def sensitive_fields() -> Mapping[str, frozenset[str]]:
                 f"roles: {', '.join(sorted(known))}"
             )
         fields[field] = frozenset(roles)
-    extra = sorted(set(raw) - set(SENSITIVE_FIELDS))
+    extra = sorted(set(raw) - set(CONFIGURED))
     if extra:
         raise ReferenceDataError(
-            f"privacy.toml: {extra[0]!r} is not a sensitive field; "
-            f"fields: {', '.join(SENSITIVE_FIELDS)}"
+            f"privacy.toml: {extra[0]!r} is not a sensitive field; fields: {', '.join(CONFIGURED)}"
         )
     return fields
 
