@@ -18,6 +18,8 @@ from web.cases import api, approvals_api, casework, pages
 from web.cases.family import family_plugin
 from web.foster_care.plugin import foster_plugin
 from web.incidents import routes as incidents_routes
+from web.notes import api as notes_api
+from web.notes import routes as notes_routes
 from web.procurement import api as procurement_api
 from web.procurement import routes as procurement_routes
 from web.referrals import api as referrals_api
@@ -91,11 +93,13 @@ def create_app(
     app.include_router(referrals_routes.router, dependencies=protected)
     app.include_router(procurement_routes.router, dependencies=protected)
     app.include_router(incidents_routes.router, dependencies=protected)
+    app.include_router(notes_routes.router, dependencies=protected)
     app.include_router(routes.api_router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(approvals_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(referrals_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(reminders_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(procurement_api.router, prefix=API_PREFIX, dependencies=protected)
+    app.include_router(notes_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(api.docs_router(app), prefix=API_PREFIX, dependencies=protected)
     return app

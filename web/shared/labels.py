@@ -16,6 +16,7 @@ from workflow.definition import WorkflowDefinition
 from workflow.programme import reminders
 from workflow.programme.foster_care import foster_rules
 from workflow.programme.inbox import SYSTEM_ACTOR
+from workflow.programme.notes import note_rules
 from workflow.programme.shared.policies import policies
 from workflow.programme.shared.reference import Item, reference
 
@@ -43,6 +44,9 @@ TIMELINE = {
     "record_delivery": N_("Service delivery recorded"),
     "cancel_service": N_("Planned service cancelled"),
     "record_counselling": N_("Counselling session recorded"),
+    # Case notes (workflow/programme/notes): the entry names the note, never its text.
+    "add_note": N_("Note written"),
+    "correct_note": N_("Note corrected"),
     "assign": N_("Staff assigned"),
     "reassign": N_("Case reassigned"),
     # An operator moved the case to another version of its workflow.
@@ -412,6 +416,10 @@ def foster_outcome(code: str) -> str:
 
 def income_kind(code: str) -> str:
     return _item_label(reference().income_kinds, code)
+
+
+def note_kind(code: str) -> str:
+    return _item_label(note_rules().kinds, code)
 
 
 # Choices for <select>: (value, text in the current language).

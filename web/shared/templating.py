@@ -64,6 +64,7 @@ def environment() -> Environment:
         partner_type=labels.partner_type,
         closure_reason=labels.closure_reason,
         income_kind=labels.income_kind,
+        note_kind=labels.note_kind,
         counselling_kind=labels.counselling_kind,
         label=i18n.label,
         guard_label=labels.guard,
