@@ -1,7 +1,8 @@
 """The back-office web app: ``create_app(runtime)`` builds it on the same runtime (and so
 the same service layer) as the CLI and the workers.
 
-Every router but the public one (login, health) depends on ``require_login``; state
+Every router but the public ones (login, health; a partner's page opened by the link
+in its referral mail) depends on ``require_login``; state
 changes also need a CSRF token. The JSON API lives under /api/v1 with OpenAPI docs at
 /api/v1/docs (behind the login too).
 """
@@ -20,6 +21,9 @@ from web.foster_care.plugin import foster_plugin
 from web.incidents import routes as incidents_routes
 from web.notes import api as notes_api
 from web.notes import routes as notes_routes
+from web.partners import api as partners_api
+from web.partners import routes as partners_routes
+from web.partners import staff as partners_staff
 from web.procurement import api as procurement_api
 from web.procurement import routes as procurement_routes
 from web.referrals import api as referrals_api
@@ -78,6 +82,9 @@ def create_app(
 
     app.include_router(public.router, dependencies=[Depends(verify_csrf)])
     app.include_router(public.api_router, prefix=API_PREFIX)
+    # A partner's page, opened from its referral mail: the link is the key (no login);
+    # its forms check a CSRF token bound to the link (web/partners/routes.py).
+    app.include_router(partners_routes.router)
     protected = [Depends(require_login), Depends(verify_csrf)]
     app.include_router(routes.router, dependencies=protected)
     app.include_router(pages.router, dependencies=protected)
@@ -91,6 +98,7 @@ def create_app(
     app.include_router(reminders_routes.router, dependencies=protected)
     app.include_router(reminders_approvals.router, dependencies=protected)
     app.include_router(referrals_routes.router, dependencies=protected)
+    app.include_router(partners_staff.router, dependencies=protected)
     app.include_router(procurement_routes.router, dependencies=protected)
     app.include_router(incidents_routes.router, dependencies=protected)
     app.include_router(notes_routes.router, dependencies=protected)
@@ -98,6 +106,7 @@ def create_app(
     app.include_router(api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(approvals_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(referrals_api.router, prefix=API_PREFIX, dependencies=protected)
+    app.include_router(partners_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(reminders_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(procurement_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(notes_api.router, prefix=API_PREFIX, dependencies=protected)

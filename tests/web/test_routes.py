@@ -15,6 +15,9 @@ PUBLIC = {
     ("GET", "/health"),
     ("GET", "/api/v1/health"),
     ("POST", "/api/v1/login"),
+    # A partner's page: the link in its referral mail is the key (tests/web/test_partner_links.py).
+    ("GET", "/partners/referrals/{referral_id}/{token}"),
+    ("POST", "/partners/referrals/{referral_id}/{token}"),
 }
 
 

@@ -79,6 +79,8 @@ def render_referral(
         "error": error_message(error) if error is not None else None,
         "responses": [answer for answer in RESPONSES if answer in allowed_now],
         "notice": message(request.query_params.get("msg")),
+        # The partner's answer link (web/partners): revoke it, send a new one.
+        "link": programme_referrals.link_state(rt, referral_id),
     }
     return render(request, "referrals/referral.html", context, status_code=422 if error else 200)
 

@@ -17,6 +17,7 @@ from workflow.programme import reminders
 from workflow.programme.foster_care import foster_rules
 from workflow.programme.inbox import SYSTEM_ACTOR
 from workflow.programme.notes import note_rules
+from workflow.programme.referrals import PARTNER_ACTOR
 from workflow.programme.shared.policies import policies
 from workflow.programme.shared.reference import Item, reference
 
@@ -72,6 +73,7 @@ EFFECTS = {
     "reminders.reassessment_due": N_("Reminder: re-assessment due"),
     "referrals.send": N_("Referral mail to the partner"),
     "referrals.remind_partner": N_("Reminder mail to the partner"),
+    "referrals.send_link": N_("New answer link mailed to the partner"),
     "referrals.escalate": N_("Unanswered referral: mail to the manager"),
     "reminders.send": N_("Reminder to staff"),
     "reminders.escalate": N_("Unacknowledged reminder: mail to the manager"),
@@ -94,6 +96,20 @@ ACTIVITIES = {
     "referral_completed": N_("The referral is completed"),
     "referral_partner_reminded": N_("The partner was reminded of the referral"),
     "referral_escalated": N_("Unanswered referral passed to the manager"),
+    # The partner's own link (workflow/programme/referrals/links.py).
+    "referral_link_opened": N_("The partner opened the answer link"),
+    "referral_link_sent": N_("A new answer link was mailed to the partner"),
+    "referral_link_revoked": N_("The partner's answer link was revoked"),
+    "referral_link_resend_requested": N_("A new answer link was requested for the partner"),
+    "referral_link_refused_expired": N_("Refused: the partner's answer link had expired"),
+    "referral_link_refused_revoked": N_("Refused: the partner's answer link had been revoked"),
+    "referral_link_refused_wrong_referral": N_(
+        "Refused: an answer link made for another referral was used"
+    ),
+    "referral_link_refused_unknown": N_("Refused: an answer link that is not valid was used"),
+    "referral_link_refused_answered": N_(
+        "Refused: the partner sent an answer again after the referral had moved on"
+    ),
     "reminder_scheduled": N_("Reminder scheduled"),
     "reminder_sent": N_("Reminder sent"),
     "reminder_acknowledged": N_("Reminder acknowledged"),
@@ -349,6 +365,9 @@ def reason(text: str | None) -> str:
 
 def actor(name: str | None) -> str:
     """Who did something: the programme itself by its name, staff by their username."""
+    if name and name.startswith(PARTNER_ACTOR):
+        # The partner answered through the link in its mail.
+        return gettext("Partner %(code)s (by its link)") % {"code": name[len(PARTNER_ACTOR) :]}
     return gettext("Hogatar") if name == SYSTEM_ACTOR else (name or "")
 
 
