@@ -200,3 +200,22 @@ def test_a_procurement_officer_writes_no_notes(sqlite_runtime, case_id):
     with pytest.raises(Problems) as refused:
         write(sqlite_runtime, case_id, actor="buyer")
     assert refused.value.problems[0].field == "actor"
+
+
+def test_anonymising_a_closed_case_removes_its_notes_texts_and_keeps_their_kinds(
+    sqlite_runtime,
+):
+    from tests.privacy_fixtures import close, full_case
+    from workflow.programme.privacy import MARK, RunRetention, run_retention
+
+    rt = sqlite_runtime
+    case = full_case(rt)
+    saved = write(rt, case, actor="cli:ops", text="Առաջին")
+    handle(rt, CorrectNote(note_id=saved.note_id, text="Երկրորդ", actor="cli:ops"))
+    close(rt, case)
+    rt.clock.advance(timedelta(days=6 * 366))
+    run_retention(rt, RunRetention(actor="cli:test", dry_run=False))
+    with rt.session_factory() as session:
+        note = session.get(NoteRow, saved.note_id)
+        assert (note.text, note.search_text, note.kind) == (MARK, "", "phone_call")
+        assert list(session.scalars(select(NoteRevisionRow.text))) == [MARK]

@@ -55,6 +55,7 @@ def _form(
         "values": values,
         "kinds": note_rules().kinds,
         "max_length": note_rules().max_length,
+        "correction_hours": int(note_rules().correction_window.total_seconds() // 3600),
         "staff_names": staff_names(runtime(request)),
         "errors": note_forms.note_errors(error) if isinstance(error, Problems) else {},
         "error": error_message(error) if error is not None else None,

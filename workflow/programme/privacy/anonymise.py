@@ -5,7 +5,8 @@ family's name, address, phone and the name of whoever referred it; each member's
 date of birth, disability flag and health notes; consent texts and the names of who gave
 or withdrew it; assessment descriptions and notes; notes and cancellation reasons of
 services, deliveries, income sources, reminders and goods; counselling notes of the
-family's own sessions (a group session's once every family in it is anonymised);
+family's own sessions (a group session's once every family in it is anonymised); case
+notes' texts and the earlier texts of corrected ones;
 referral purposes, decline reasons and partner feedback; the free text of the timeline
 and of approval requests (reasons) and every value of their data that is not an id, a
 code, a date or an amount.
@@ -39,6 +40,7 @@ from workflow.persistence.models import (
 from workflow.programme.assessment import AssessmentRow
 from workflow.programme.counselling import CounsellingParticipantRow, CounsellingSessionRow
 from workflow.programme.families import ConsentRow, FamilyRow, MemberRow
+from workflow.programme.notes import NoteRevisionRow, NoteRow
 from workflow.programme.plans import DeliveryRow, IncomeSourceRow, PlannedServiceRow
 from workflow.programme.privacy.models import AnonymisedCaseRow
 from workflow.programme.procurement import ProcurementRequestRow
@@ -154,6 +156,9 @@ PERSONAL: tuple[Personal, ...] = (
     Personal("deliveries", DeliveryRow, {"notes": None}, _deliveries),
     Personal("income_sources", IncomeSourceRow, {"description": None}, _of_case(IncomeSourceRow)),
     Personal("counselling_sessions", CounsellingSessionRow, {"notes": None}, _sessions),
+    # Case notes and the texts they were corrected from; their kinds and days are kept.
+    Personal("case_notes", NoteRow, {"text": MARK, "search_text": ""}, _of_case(NoteRow)),
+    Personal("case_note_revisions", NoteRevisionRow, {"text": MARK}, _of_case(NoteRevisionRow)),
     Personal(
         "referrals",
         ReferralRow,

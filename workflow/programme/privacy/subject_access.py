@@ -25,6 +25,7 @@ from workflow.persistence.models import ApprovalRow, CaseRow
 from workflow.programme.assessment import AssessmentRow
 from workflow.programme.counselling import CounsellingParticipantRow, CounsellingSessionRow
 from workflow.programme.families import ConsentRow, FamilyRow, MemberRow
+from workflow.programme.notes import NoteRevisionRow, NoteRow
 from workflow.programme.plans import DeliveryRow, IncomeSourceRow, PlannedServiceRow
 from workflow.programme.privacy.anonymise import DOCUMENT_STORES
 from workflow.programme.privacy.commands import SUBJECT_ACCESS_EXPORT
@@ -88,6 +89,11 @@ def subject_file(rt: Runtime, case_id: int) -> tuple[dict[str, Any], list[tuple[
             # A group session's other families are not named: only the session itself.
             "counselling_sessions": _rows(
                 session, CounsellingSessionRow, CounsellingSessionRow.id.in_(sessions)
+            ),
+            # Every note, confidential ones too, with the texts corrected ones replaced.
+            "case_notes": _rows(session, NoteRow, NoteRow.case_id == case_id),
+            "case_note_revisions": _rows(
+                session, NoteRevisionRow, NoteRevisionRow.case_id == case_id
             ),
             "referrals": _rows(session, ReferralRow, ReferralRow.case_id == case_id),
             "reminders": _rows(session, ReminderRow, ReminderRow.case_id == case_id),
