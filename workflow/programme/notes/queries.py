@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from workflow.clock import as_utc
+from workflow.errors import CaseNotFound
 from workflow.persistence.models import CaseRow
 from workflow.programme.families import CONFIDENTIAL_NOTES, FamilyRow, may_see
 from workflow.programme.notes.models import NoteRevisionRow, NoteRow
@@ -77,8 +78,11 @@ def _psychologist(session: Session, case_id: int) -> int | None:
 
 
 def case_notes(rt: Runtime, *, case_id: int, reader: NoteReader) -> list[dict[str, Any]]:
-    """The case's notes, newest day first, each as ``reader`` may see it."""
+    """The case's notes, newest day first, each as ``reader`` may see it; an unknown
+    case (or one outside the reader's scope) is not found."""
     with rt.session_factory() as session:
+        if session.scalar(select(CaseRow.id).where(CaseRow.id == case_id)) is None:
+            raise CaseNotFound(case_id)
         notes = list(
             session.scalars(
                 select(NoteRow)
