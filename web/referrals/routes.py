@@ -1,5 +1,5 @@
-"""The referrals board and one referral's page, and the button that records a partner's
-answer.
+"""The referrals board (filtered and paged) and one referral's page, and the button
+that records a partner's answer.
 
 A refused answer comes back as the referral's own page with the problem beside its field
 and what was typed kept (422); an unknown referral is a 404.
@@ -7,6 +7,7 @@ and what was typed kept (422); an unknown referral is a 404.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -14,7 +15,7 @@ from starlette.responses import Response
 
 from web.referrals import forms as referrals_forms
 from web.referrals.forms import RESPONSES
-from web.referrals.queries import referral
+from web.referrals.queries import board_options, board_page, board_query, referral
 from web.shared import forms, once
 from web.shared.accounts import Staff
 from web.shared.auth import require, runtime
@@ -29,17 +30,6 @@ from workflow.programme import referrals as programme_referrals
 from workflow.programme.shared.values import Problems
 
 router = APIRouter(include_in_schema=False)
-#: Columns of the referrals board, in the order a referral moves through them.
-#: The board's columns; "withheld": never mailed, the family's consent had lapsed.
-REFERRAL_STATUSES = (
-    "queued",
-    "sent",
-    "acknowledged",
-    "accepted",
-    "declined",
-    "completed",
-    "withheld",
-)
 
 
 @router.get("/referrals")
@@ -47,18 +37,28 @@ def referrals_board(
     request: Request,
     staff: Staff = Depends(require(Permission.VIEW_CASES)),  # noqa: B008
 ) -> Response:
+    """The referrals as the filters ask, a page at a time (newest first). A wrong filter
+    is said beside its field, what was typed is kept, and the list shows without it."""
     rt = runtime(request)
-    case = request.query_params.get("case") or ""
-    case_id = int(case) if case.isdigit() else None
-    rows = programme_referrals.list_referrals(rt, case_id=case_id)
-    columns = [(status, [r for r in rows if r["status"] == status]) for status in REFERRAL_STATUSES]
+    options = board_options(rt)
+    params = dict(request.query_params)
+    case = params.get("case") or ""
+    query, wanted = board_query(rt, params, options, path="/referrals", api=False)
+    if case.isdigit():
+        query.chosen["case"] = case
+        wanted = replace(wanted, case_id=int(case))
+    found = board_page(rt, query, wanted)
     context = {
-        "columns": columns,
-        "case_id": case_id,
-        "names": family_names(rt, [r["case_id"] for r in rows]),
+        "found": found,
+        "query": query,
+        "options": options,
+        "counts": programme_referrals.referral_counts(rt, wanted),
+        "case_id": wanted.case_id,
+        "names": family_names(rt, [r["case_id"] for r in found.rows]),
         "notice": message(request.query_params.get("msg")),
     }
-    return render(request, "referrals/board.html", context)
+    status = 422 if query.errors else 200
+    return render(request, "referrals/board.html", context, status_code=status)
 
 
 def render_referral(

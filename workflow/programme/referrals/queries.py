@@ -35,6 +35,7 @@ def list_partners(rt: Runtime) -> list[dict[str, Any]]:
 class ReferralFilter:
     """What the referrals board and the API filter by; None: any."""
 
+    case_id: int | None = None
     status: str | None = None
     partner: str | None = None
     community_id: int | None = None
@@ -80,6 +81,8 @@ def referral_counts(rt: Runtime, wanted: ReferralFilter) -> dict[str, int]:
 
 
 def _filtered(query: Any, wanted: ReferralFilter) -> Any:
+    if wanted.case_id is not None:
+        query = query.where(ReferralRow.case_id == wanted.case_id)
     if wanted.status is not None:
         query = query.where(ReferralRow.status == wanted.status)
     if wanted.partner is not None:
