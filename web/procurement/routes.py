@@ -1,4 +1,4 @@
-"""The procurement queue: requests by status with their actions (approve, order, receive,
+"""The procurement queue: requests (filtered and paged) with their actions (approve, order, receive,
 cancel), purchase orders and the budget lines.
 
 Procurement officers and managers act (``MANAGE_PROCUREMENT``); social workers follow
@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from web.procurement import forms as procurement_forms
-from web.procurement.queries import procurement_request
+from web.procurement.queries import procurement_request, queue_options, queue_page, queue_query
 from web.shared import forms, once
 from web.shared.accounts import Staff
 from web.shared.auth import require, runtime
@@ -33,10 +33,10 @@ from workflow.programme.shared.values import Problems
 
 router = APIRouter(include_in_schema=False)
 
-#: Sections of the queue, in the order a request moves through them.
-STATUSES = ("requested", "approved", "ordered", "delivered", "cancelled")
 #: action -> the notice after it is done.
 NOTICES = {"approve": "approved", "order": "ordered", "deliver": "received", "cancel": "cancelled"}
+#: The purchase orders the queue shows, newest first (the API lists them all).
+RECENT_ORDERS = 10
 
 
 @router.get("/procurement")
@@ -44,16 +44,28 @@ def queue(
     request: Request,
     staff: Staff = Depends(require(Permission.VIEW_PROCUREMENT)),  # noqa: B008
 ) -> Response:
+    """The requests as the filters ask, a page at a time (newest first), then the latest
+    purchase orders and the budget lines. A wrong filter is said beside its field, what
+    was typed is kept, and the list shows without it."""
     rt = runtime(request)
-    rows = programme_procurement.list_procurement(rt)
+    options = queue_options(rt)
+    query, wanted = queue_query(
+        rt, dict(request.query_params), options, path="/procurement", api=False
+    )
+    orders = programme_procurement.list_purchase_orders(rt)
     context = {
-        "sections": [(status, [r for r in rows if r["status"] == status]) for status in STATUSES],
-        "orders": programme_procurement.list_purchase_orders(rt),
+        "found": queue_page(rt, query, wanted),
+        "query": query,
+        "options": options,
+        "counts": programme_procurement.procurement_counts(rt, wanted),
+        "orders": orders[::-1][:RECENT_ORDERS],
+        "all_orders": len(orders),
         "budget": programme_procurement.budget(rt),
         "today": today(rt),
         "notice": message(request.query_params.get("msg")),
     }
-    return render(request, "procurement/queue.html", context)
+    status = 422 if query.errors else 200
+    return render(request, "procurement/queue.html", context, status_code=status)
 
 
 def render_request(

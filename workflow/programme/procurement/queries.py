@@ -20,6 +20,7 @@ from workflow.runtime import Runtime
 class ProcurementFilter:
     """What the procurement queue and the API filter by; None: any."""
 
+    case_id: int | None = None
     status: str | None = None
     supplier: str | None = None
     budget_line: str | None = None
@@ -80,6 +81,7 @@ def procurement_choices(rt: Runtime) -> dict[str, list[str]]:
 def _filtered(query: Any, wanted: ProcurementFilter) -> Any:
     row = ProcurementRequestRow
     for column, value in (
+        (row.case_id, wanted.case_id),
         (row.status, wanted.status),
         (row.supplier, wanted.supplier),
         (row.budget_line, wanted.budget_line),
