@@ -15,7 +15,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from web.access import routes as access_routes
-from web.cases import api, approvals_api, casework, pages
+from web.cases import api, approvals_api, caseload_export, casework, pages
 from web.cases.family import family_plugin
 from web.foster_care.plugin import foster_plugin
 from web.incidents import routes as incidents_routes
@@ -88,6 +88,7 @@ def create_app(
     protected = [Depends(require_login), Depends(verify_csrf)]
     app.include_router(routes.router, dependencies=protected)
     app.include_router(pages.router, dependencies=protected)
+    app.include_router(caseload_export.router, dependencies=protected)
     app.include_router(casework.router, dependencies=protected)
     for plugin in registered:
         for router in plugin.routers:

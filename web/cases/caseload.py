@@ -83,6 +83,23 @@ class Caseload:
 
 
 def caseload(rt: Runtime, wanted: CaseloadFilter) -> Caseload:
+    offset = (wanted.page - 1) * PAGE_SIZE
+    query = _ordered(rt, wanted).offset(offset).limit(PAGE_SIZE + 1)
+    with rt.session_factory() as session:
+        found = session.execute(query).all()
+    rows = [_row(rt, values) for values in found[:PAGE_SIZE]]
+    return Caseload(rows=rows, filter=wanted, has_next=len(found) > PAGE_SIZE, first=offset + 1)
+
+
+def caseload_rows(rt: Runtime, wanted: CaseloadFilter) -> list[CaseloadRow]:
+    """Every case the filters find, in the caseload's order, whatever page is shown: what
+    an export writes."""
+    with rt.session_factory() as session:
+        found = session.execute(_ordered(rt, wanted)).all()
+    return [_row(rt, values) for values in found]
+
+
+def _ordered(rt: Runtime, wanted: CaseloadFilter) -> Any:
     social = aliased(StaffRow)
     psych = aliased(StaffRow)
     query = (
@@ -124,39 +141,35 @@ def caseload(rt: Runtime, wanted: CaseloadFilter) -> Caseload:
         query = query.where(_latest_assessment_has(wanted.criterion))
     if wanted.q:
         query = query.where(_matches(wanted.q))
-    order = SORTS.get(wanted.sort, SORTS[DEFAULT_SORT])
-    offset = (wanted.page - 1) * PAGE_SIZE
-    query = query.order_by(*order).offset(offset).limit(PAGE_SIZE + 1)
-    with rt.session_factory() as session:
-        found = session.execute(query).all()
-    rows = [
-        CaseloadRow(
-            id=case_id,
-            family_name=name,
-            community={"hy": hy, "en": en} if hy else {"hy": legacy or "", "en": legacy or ""},
-            workflow=workflow,
-            workflow_version=version,
-            definition=rt.machine_at(workflow, version).definition,
-            state=state,
-            social_worker=worker,
-            psychologist=psychologist,
-            updated_at=updated,
-        )
-        for (
-            case_id,
-            workflow,
-            version,
-            state,
-            updated,
-            name,
-            hy,
-            en,
-            legacy,
-            worker,
-            psychologist,
-        ) in found[:PAGE_SIZE]
-    ]
-    return Caseload(rows=rows, filter=wanted, has_next=len(found) > PAGE_SIZE, first=offset + 1)
+    return query.order_by(*SORTS.get(wanted.sort, SORTS[DEFAULT_SORT]))
+
+
+def _row(rt: Runtime, values: Any) -> CaseloadRow:
+    (
+        case_id,
+        workflow,
+        version,
+        state,
+        updated,
+        name,
+        hy,
+        en,
+        legacy,
+        worker,
+        psychologist,
+    ) = values
+    return CaseloadRow(
+        id=case_id,
+        family_name=name,
+        community={"hy": hy, "en": en} if hy else {"hy": legacy or "", "en": legacy or ""},
+        workflow=workflow,
+        workflow_version=version,
+        definition=rt.machine_at(workflow, version).definition,
+        state=state,
+        social_worker=worker,
+        psychologist=psychologist,
+        updated_at=updated,
+    )
 
 
 def _open(rt: Runtime, workflow: str | None) -> Any:
