@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from tests.programme_fixtures import PSYCHOLOGIST, SOCIAL_WORKER, ensure_staff, register, today
 from tests.unit.test_programme_cli import hogatar, ok  # noqa: F401 - the fixture
+from workflow.programme import staff as programme_staff
 from workflow.programme.families import AssignCase
 from workflow.programme.notes import NoteRow
 from workflow.programme.staff import AddStaff
@@ -25,6 +26,10 @@ def case_id(sqlite_runtime):
     rt = sqlite_runtime
     ensure_staff(rt)
     handle(rt, AddStaff(username="sw-karen", full_name="Կարեն", role="social_worker", actor="t"))
+    # Where scoped access is in place, the second worker reads the cases of Hrazdan.
+    communities = getattr(programme_staff, "SetStaffCommunities", None)
+    if communities is not None:
+        handle(rt, communities(username="sw-karen", communities=("hrazdan",), actor="t"))
     case = register(rt, actor=SOCIAL_WORKER)
     handle(rt, AssignCase(case_id=case, actor="t", psychologist=PSYCHOLOGIST))
     return case
