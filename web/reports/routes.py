@@ -1,11 +1,16 @@
 """Reports with charts, and their figures as CSV: cases, criteria, services, and the
-procurement committed against its budget lines."""
+procurement committed against its budget lines.
+
+A period (``from``, ``to``, day first; ``to`` is today unless given) narrows the figures of
+cases (those opened in it) and of services (those delivered in it), on the page and in
+the CSVs alike; the budget lines are always as they stand today."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -13,11 +18,12 @@ from starlette.responses import Response
 
 from web.reports import reporting
 from web.reports.charts import bar_chart, budget_chart
-from web.reports.reporting import Bar
+from web.reports.reporting import ALL_TIME, Bar, Period
 from web.shared.accounts import Staff
 from web.shared.auth import require, runtime
 from web.shared.i18n import format_money, gettext
-from web.shared.lookups import final_states
+from web.shared.listing import ListQuery, read_list_query
+from web.shared.lookups import final_states, today
 from web.shared.permissions import Permission
 from web.shared.plugins import plugins, workflow_labels
 from web.shared.templating import render
@@ -45,7 +51,7 @@ def _bars(bars: list[Bar], value_name: str, extra_name: str | None = None) -> li
     return rows
 
 
-def _budget(rt: Runtime) -> list[dict[str, Any]]:
+def _budget(rt: Runtime, period: Period = ALL_TIME) -> list[dict[str, Any]]:
     return [
         {
             "budget_line": line["budget_line"],
@@ -60,14 +66,28 @@ def _budget(rt: Runtime) -> list[dict[str, Any]]:
 
 
 #: name -> rows of the CSV (stable English column names: for spreadsheets and scripts).
-EXPORTS: dict[str, Callable[[Runtime], list[dict[str, Any]]]] = {
-    "states": lambda rt: _bars(reporting.states(rt), "families"),
-    "communities": lambda rt: _bars(reporting.communities(rt), "open_families"),
+EXPORTS: dict[str, Callable[..., list[dict[str, Any]]]] = {
+    "states": lambda rt, period=ALL_TIME: _bars(reporting.states(rt, period=period), "families"),
+    "communities": lambda rt, period=ALL_TIME: _bars(
+        reporting.communities(rt, period), "open_families"
+    ),
     "state-by-community": reporting.state_by_community,
-    "criteria": lambda rt: _bars(reporting.criteria(rt), "open_families"),
-    "services": lambda rt: _bars(reporting.services_delivered(rt), "deliveries", "cost_amd"),
+    "criteria": lambda rt, period=ALL_TIME: _bars(reporting.criteria(rt, period), "open_families"),
+    "services": lambda rt, period=ALL_TIME: _bars(
+        reporting.services_delivered(rt, period), "deliveries", "cost_amd"
+    ),
     "procurement-budget": _budget,
 }
+
+
+def report_period(request: Request) -> tuple[ListQuery, Period]:
+    """The period asked for; ``to`` is today when the address has none (an empty field
+    means no end). A wrong date is said beside its field and leaves that end open."""
+    params = dict(request.query_params)
+    if "to" not in params:
+        params["to"] = today(runtime(request)).strftime("%d.%m.%Y")
+    query = read_list_query(params, path="/reports", choices={})
+    return query, Period(first=query.date_from, last=query.date_to)
 
 
 @router.get("/reports")
@@ -81,10 +101,11 @@ def reports(
     workflow = request.query_params.get("workflow") or reporting.REPORTED_WORKFLOW
     if workflow not in rt.definitions:
         workflow = reporting.REPORTED_WORKFLOW
-    states = reporting.states(rt, workflow)
-    communities = reporting.communities(rt)
-    criteria = reporting.criteria(rt)
-    delivered = reporting.services_delivered(rt)
+    period_query, period = report_period(request)
+    states = reporting.states(rt, workflow, period)
+    communities = reporting.communities(rt, period)
+    criteria = reporting.criteria(rt, period)
+    delivered = reporting.services_delivered(rt, period)
     budget = programme_procurement.budget(rt)
     states_title = (
         gettext("Families by state")
@@ -134,6 +155,9 @@ def reports(
             "budget": budget,
         },
         "closed_states": final_states(rt, workflow),
+        "period": period_query,
+        # The CSVs follow the period shown (and the workflow does not concern them).
+        "csv_query": period_query.link(page=None).removeprefix("/reports"),
         "workflow": workflow,
         "reported_workflow": reporting.REPORTED_WORKFLOW,
         "workflows": [
@@ -141,7 +165,8 @@ def reports(
             for name in sorted(rt.definitions)
         ],
     }
-    return render(request, "reports/reports.html", context)
+    status = 422 if period_query.errors else 200
+    return render(request, "reports/reports.html", context, status_code=status)
 
 
 @router.get("/reports/{name}.csv")
@@ -154,13 +179,15 @@ def export(
     if producer is None:
         raise NotFound(f"there is no report {name!r}")
     rt = runtime(request)
-    rows = producer(rt)
+    query, period = report_period(request)
+    query.check()  # a CSV link with a wrong date: refused (422), nothing is counted
+    rows = producer(rt, period)
     record_access(
         rt,
         actor=staff.username,
         kind=EXPORT_REPORT,
         source=request.client.host if request.client else "unknown",
-        detail=f"{name}.csv",
+        detail=f"{name}.csv" + _period_detail(period, today(rt)),
     )
     buffer = io.StringIO()
     if rows:
@@ -175,3 +202,12 @@ def export(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="hogatar-{name}.csv"'},
     )
+
+
+def _period_detail(period: Period, today: date) -> str:
+    """The period as the access log keeps it; nothing when nothing was left out."""
+    if period.first is None and (period.last is None or period.last >= today):
+        return ""
+    first = period.first.isoformat() if period.first else "the start"
+    last = period.last.isoformat() if period.last else "now"
+    return f", {first} to {last}"
