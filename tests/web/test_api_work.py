@@ -25,7 +25,8 @@ def test_referrals_over_http(live_server, rt, publisher):
     assert created.json() == {"referral_id": referral_id, "case_id": case_id}
     wf.work_off(rt, publisher)
     listed = worker.get("/api/v1/referrals", params={"case_id": case_id, "status": "sent"})
-    assert referral_id in [r["id"] for r in listed.json()] and len(listed.json()) == 2
+    items = listed.json()["items"]  # one page, as the caseload's
+    assert referral_id in [r["id"] for r in items] and len(items) == 2
     body = assert_problem(
         worker.post(f"/api/v1/referrals/{referral_id}/responses", json={"response": "declined"}),
         422,
@@ -93,7 +94,7 @@ def test_reminders_and_the_inbox_over_http(live_server, rt, publisher, clock):
 def test_procurement_over_http(live_server, rt, publisher):
     case_id, request_id = wf.goods_requested(rt, publisher)
     worker = login(live_server, pf.SOCIAL_WORKER)
-    assert [r["id"] for r in worker.get("/api/v1/procurement").json()] == [request_id]
+    assert [r["id"] for r in worker.get("/api/v1/procurement").json()["items"]] == [request_id]
     assert_problem(worker.post(f"/api/v1/procurement/{request_id}/approve"), 403, "forbidden")
     officer = login(live_server, "procurement")
     assert officer.get("/api/v1/dashboard").status_code == 403  # not the families' figures
