@@ -20,6 +20,7 @@ from workflow.persistence.models import CaseEventRow
 from workflow.programme import staff as programme_staff
 from workflow.programme.families import AssignCase
 from workflow.programme.notes import NoteRow
+from workflow.programme.privacy import AccessLogRow
 from workflow.programme.staff import AddStaff
 from workflow.services import handle
 
@@ -99,6 +100,11 @@ def test_a_confidential_note_is_shown_only_to_those_who_may_read_it(browser, rt,
     assert SECRET not in other.client.get(f"/api/v1/cases/{case_id}").text
     psychologist = browser(pf.PSYCHOLOGIST).client.get(f"/api/v1/cases/{case_id}/notes").json()
     assert psychologist[0]["text"] == SECRET
+    with rt.session_factory() as session:
+        logged = session.scalars(
+            select(AccessLogRow.actor).where(AccessLogRow.detail == "notes")
+        ).all()
+    assert sorted(logged) == sorted([OTHER, pf.PSYCHOLOGIST])
     # Search: found for the psychologist, never for the other worker.
     assert SECRET in browser(pf.PSYCHOLOGIST).get("/notes", params={"q": "ԽՄՈՒՄ"}).text
     assert SECRET not in other.get("/notes", params={"q": "խմում"}).text

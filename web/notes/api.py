@@ -18,6 +18,7 @@ from web.shared.auth import require, runtime
 from web.shared.permissions import Permission
 from workflow import services
 from workflow.programme.notes import NoteNotFound, NoteSaved, case_notes, note_of, search_notes
+from workflow.programme.privacy import VIEW_CASE, record_access
 
 router = APIRouter()
 WORKS_ON_CASES = Depends(require(Permission.VIEW_CASES))
@@ -63,7 +64,17 @@ def _saved(event: Any, status: int) -> JSONResponse:
 def list_notes(request: Request, case_id: int, staff: Staff = WORKS_ON_CASES) -> JSONResponse:
     case_of(request, case_id)  # an unknown case is a 404, not an empty list
     notes = case_notes(runtime(request), case_id=case_id, reader=reader_for(staff))
-    return JSONResponse([_json(note) for note in notes])
+    answer = JSONResponse([_json(note) for note in notes])
+    # Part of the family's file, so in the access log as the case file read by the API is.
+    record_access(
+        runtime(request),
+        actor=staff.username,
+        kind=VIEW_CASE,
+        source=request.client.host if request.client else "unknown",
+        case_id=case_id,
+        detail="notes",
+    )
+    return answer
 
 
 @router.post("/cases/{case_id}/notes", status_code=201, tags=NOTES, summary="Write a note")
