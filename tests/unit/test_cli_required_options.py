@@ -114,6 +114,14 @@ EXAMPLES = [
         ["new_partner", "--type", "ngo", "--name-hy", "Նոր", "--name-en", "New"]
         + ["--email", "partner@example.org"],
     ),
+    (
+        "note add",
+        ["--case", "{referred}", "--kind", "phone_call", "--date", "{today}"]
+        + ["--text", "Մայրը զանգահարեց"],
+    ),
+    ("note list", ["--case", "{referred}"]),
+    ("note correct", ["--note", "{note}", "--text", "Մայրը զանգահարեց դպրոցից"]),
+    ("note search", ["զանգահարեց"]),
     ("referral create", ["{enrolled}", "--partner", "kotayk_rights", "--purpose", "Խորհուրդ"]),
     ("referral respond", ["{referral}", "declined", "--reason", "no place"]),
     ("referral respond", ["{accepted}", "completed", "--feedback", "went well"]),
@@ -213,6 +221,10 @@ def seeded(tmp_path_factory) -> tuple[Path, dict[str, str]]:
         handle(rt, AddStaff(username=username, full_name="Աշխատող", role=role, actor="t"))
     ids = {"today": pf.today(rt).isoformat()}
     ids["referred"] = str(pf.register(rt, family_name="Ա", phone="+374 91 000001"))
+    # A note by whoever runs the examples (cli:<login>), which they may still correct.
+    day = ["--date", ids["today"], "--text", "Առաջին"]
+    assert run_in(rt, ["note", "add", "--case", ids["referred"], "--kind", "other", *day])[0] == 0
+    ids["note"] = "1"
     ids["closed"] = str(pf.case_in(rt, "closed", family_name="Բ", phone="+374 91 000002"))
     ids["enrolled"] = str(pf.case_in(rt, "enrolled", family_name="Գ", phone="+374 91 000003"))
     work_off(rt, publisher)
