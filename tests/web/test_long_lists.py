@@ -44,9 +44,12 @@ def community_id(rt, code):
     return _ids(rt, CommunityRow, CommunityRow.code, code)
 
 
-def two_families_referred(rt, publisher):
+def two_families_referred(rt, publisher=None, *, deliver=None):
     """Thirty referrals of a Hrazdan family (the social worker's), three of an Abovyan
-    family (a second social worker's), one of those accepted: (case a, case b)."""
+    family (a second social worker's), one of those accepted: (case a, case b).
+    ``deliver``: how the effects are done (the browser tests' own way), else by hand from
+    the recording ``publisher``."""
+    deliver = deliver or (lambda: wf.work_off(rt, publisher))
     handle(rt, AddStaff(username=SECOND_WORKER, full_name="Կարեն Հարությունյան",
                         role="social_worker", actor="test"))  # fmt: skip
     first = pf.case_in(rt, "enrolled", family_name="Սարգսյան", phone="+374 91 100001")
@@ -62,7 +65,7 @@ def two_families_referred(rt, publisher):
     for number in range(2):
         handle(rt, CreateReferral(case_id=second, partner="hrazdan_medical_centre",
                                   purpose=f"Բուժում {number}", actor=SECOND_WORKER))  # fmt: skip
-    wf.work_off(rt, publisher)
+    deliver()
     accepted = programme_referrals.list_referrals(rt, case_id=second)[-1]["id"]
     handle(rt, RespondToReferral(referral_id=accepted, response="accepted", actor="test"))
     return first, second
