@@ -109,6 +109,11 @@ def test_a_confidential_note_is_shown_only_to_those_who_may_read_it(browser, rt,
     assert SECRET in browser(pf.PSYCHOLOGIST).get("/notes", params={"q": "ԽՄՈՒՄ"}).text
     assert SECRET not in other.get("/notes", params={"q": "խմում"}).text
     assert other.client.get("/api/v1/notes", params={"q": "խմում"}).json() == []
+    with rt.session_factory() as session:
+        searched = session.scalars(
+            select(AccessLogRow.actor).where(AccessLogRow.detail == "notes search")
+        ).all()
+    assert searched == [pf.PSYCHOLOGIST]  # the other worker's searches showed no case
     assert other.get(f"/cases/{case_id}/notes/{note_id}/correct").status_code == 404
 
 

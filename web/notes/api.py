@@ -12,12 +12,12 @@ from pydantic import BaseModel, Field
 from starlette.responses import JSONResponse
 
 from web.notes import forms as note_forms
-from web.notes.reading import case_of, reader_for
+from web.notes.reading import case_of, reader_for, searched_notes
 from web.shared.accounts import Staff
 from web.shared.auth import require, runtime
 from web.shared.permissions import Permission
 from workflow import services
-from workflow.programme.notes import NoteNotFound, NoteSaved, case_notes, note_of, search_notes
+from workflow.programme.notes import NoteNotFound, NoteSaved, case_notes, note_of
 from workflow.programme.privacy import VIEW_CASE, record_access
 
 router = APIRouter()
@@ -106,5 +106,5 @@ def correct_note(
 
 @router.get("/notes", tags=NOTES, summary="Notes of every case whose text holds the words q")
 def search(request: Request, q: str = "", staff: Staff = WORKS_ON_CASES) -> JSONResponse:
-    found = search_notes(runtime(request), query=q, reader=reader_for(staff))
+    found = searched_notes(request, staff, q)
     return JSONResponse([_json(note) for note in found])

@@ -12,7 +12,8 @@ from web.shared.accounts import Staff
 from web.shared.auth import require_login, runtime
 from workflow.errors import CaseNotFound
 from workflow.persistence.models import CaseRow
-from workflow.programme.notes import NoteNotFound, NoteReader, case_notes, note_of
+from workflow.programme.notes import NoteNotFound, NoteReader, case_notes, note_of, search_notes
+from workflow.programme.privacy import VIEW_CASE, record_access
 
 
 def reader_for(staff: Staff) -> NoteReader:
@@ -46,3 +47,20 @@ def readable_note(request: Request, staff: Staff, case_id: int, note_id: int) ->
     if note is None or note["case_id"] != case_id or not note["readable"]:
         raise NoteNotFound(note_id)
     return note
+
+
+def searched_notes(request: Request, staff: Staff, words: str) -> list[dict[str, Any]]:
+    """The notes holding ``words`` that the reader may open; each case whose notes are
+    shown is in the access log, as its page would be."""
+    rt = runtime(request)
+    found = search_notes(rt, query=words, reader=reader_for(staff))
+    for case_id in dict.fromkeys(note["case_id"] for note in found):
+        record_access(
+            rt,
+            actor=staff.username,
+            kind=VIEW_CASE,
+            source=request.client.host if request.client else "unknown",
+            case_id=case_id,
+            detail="notes search",
+        )
+    return found

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
 
 from web.notes import forms as note_forms
-from web.notes.reading import case_of, readable_note, reader_for
+from web.notes.reading import case_of, readable_note, searched_notes
 from web.shared import forms, once
 from web.shared.accounts import Staff
 from web.shared.auth import require, runtime
@@ -25,7 +25,7 @@ from web.shared.permissions import Permission
 from web.shared.templating import render
 from workflow import services
 from workflow.errors import InvalidInput
-from workflow.programme.notes import NoteSaved, note_rules, search_notes
+from workflow.programme.notes import NoteSaved, note_rules
 from workflow.programme.shared.values import Problems
 
 router = APIRouter(include_in_schema=False)
@@ -126,7 +126,7 @@ async def correct_note(
 def search(request: Request, staff: Staff = WORKS_ON_CASES) -> Response:
     """Notes whose text holds the words typed, newest first, each linked to its case."""
     words = (request.query_params.get("q") or "").strip()
-    found = search_notes(runtime(request), query=words, reader=reader_for(staff)) if words else []
+    found = searched_notes(request, staff, words) if words else []
     context = {
         "q": words,
         "found": found,
