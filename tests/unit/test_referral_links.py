@@ -189,7 +189,9 @@ def test_the_expiry_is_the_setting(sqlite_runtime, publisher, mailer):
     _deliver(rt, publisher)
     with rt.session_factory() as session:
         links = session.scalars(select(ReferralLinkRow)).all()
-        assert links and all(link.expires_at - link.issued_at == timedelta(days=3) for link in links)
+        assert links and all(
+            link.expires_at - link.issued_at == timedelta(days=3) for link in links
+        )
     assert "3 օր" in mailer.sent[-1].get_body(preferencelist=("plain",)).get_content()
 
 
@@ -269,3 +271,48 @@ def test_no_new_link_for_a_finished_referral(sent):
     # The link still opens (the page says there is nothing left to answer).
     view = handle(rt, OpenReferralLink(referral_id=referral_id, token=token))
     assert view.status == "declined" and view.allowed_responses == []
+
+
+# --- the command line ---
+
+
+@pytest.fixture
+def hogatar(sqlite_runtime, monkeypatch, capsys):
+    """Run `hogatar ARGS` in this process; returns (exit code, stdout, stderr)."""
+    from workflow import cli, cli_context
+
+    monkeypatch.setattr(cli_context, "_runtime", sqlite_runtime)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as exited:
+            cli.main(list(args))
+        captured = capsys.readouterr()
+        return int(exited.value.code or 0), captured.out, captured.err
+
+    return run
+
+
+def test_revoke_and_resend_on_the_command_line(sent, hogatar, publisher, mailer):
+    rt, case_id, referral_id, token = sent
+    code, out, err = hogatar("referral", "link", "revoke", str(referral_id), "--actor", "cli:ani")
+    assert code == 0, err
+    assert out.strip() == f"referral {referral_id}: 1 working link(s) revoked"
+    code, out, err = hogatar("referral", "link", "resend", str(referral_id), "--actor", "cli:ani")
+    assert code == 0 and "a new link is mailed" in out, err
+    mailer.sent.clear()
+    _deliver(rt, publisher)
+    [mail] = mailer.sent
+    [(_, new_token)] = _links_in(mail)
+    assert handle(rt, OpenReferralLink(referral_id=referral_id, token=new_token)).status == "sent"
+    for args, text in (
+        (("resend", "999"), "referral 999 does not exist"),
+        (("revoke", "999"), "referral 999 does not exist"),
+    ):
+        code, out, err = hogatar("referral", "link", *args, "--actor", "cli:ani")
+        assert code == 2 and len(err.strip().splitlines()) == 1 and text in err, err
+    handle(
+        rt,
+        RespondToReferral(referral_id=referral_id, response="declined", reason="x", actor="ani"),
+    )
+    code, out, err = hogatar("referral", "link", "resend", str(referral_id), "--actor", "cli:ani")
+    assert code == 2 and "a new link is sent only while the partner" in err, err
