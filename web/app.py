@@ -36,7 +36,7 @@ from web.session import public, routes
 from web.shared import errors
 from web.shared.auth import require_login, verify_csrf
 from web.shared.edge import refuse_impossible_input
-from web.shared.middleware import LanguageAndTiming
+from web.shared.middleware import LanguageAndTiming, SecurityHeaders
 from web.shared.plugins import WorkflowPlugin, WorkflowPlugins
 from web.workflows import routes as workflows_routes
 from workflow.runtime import Runtime
@@ -78,6 +78,7 @@ def create_app(
     app.state.plugins = registered
     errors.install(app)
     app.add_middleware(LanguageAndTiming)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     app.include_router(public.router, dependencies=[Depends(verify_csrf)])
