@@ -28,11 +28,11 @@ from web.cases.api_models import (
 )
 from web.cases.casefile import case_file, case_step_permission
 from web.cases.caseload import caseload
-from web.cases.pages import caseload_filter, waiting_work
+from web.cases.pages import caseload_filter, dashboard_figures
 from web.reports import reporting
 from web.reports.routes import EXPORTS
 from web.shared.accounts import Staff
-from web.shared.auth import Forbidden, require, runtime
+from web.shared.auth import Forbidden, require, require_login, runtime
 from web.shared.lookups import today
 from web.shared.permissions import Permission, allowed
 from web.shared.plugins import plugins
@@ -45,6 +45,7 @@ from workflow.programme.privacy import VIEW_CASE, record_access
 
 router = APIRouter(tags=["cases"])
 VIEW = Depends(require(Permission.VIEW_CASES))
+LOGGED_IN = Depends(require_login)
 EDIT = Depends(require(Permission.EDIT_CASES))
 COUNSEL = Depends(require(Permission.RECORD_COUNSELLING))
 REPORTS = Depends(require(Permission.VIEW_REPORTS))
@@ -368,13 +369,18 @@ def advance(
     "an answer, procurement awaiting approval",
     tags=["reports"],
 )
-def dashboard(request: Request, staff: Staff = VIEW) -> JSONResponse:
+def dashboard(request: Request, staff: Staff = LOGGED_IN) -> JSONResponse:
+    # What the dashboard page shows this staff member, figure for figure: every role has
+    # the page (a procurement officer too), so every role has this; null is a figure the
+    # role does not see there.
     rt = runtime(request)
+    figures = dashboard_figures(rt, staff)
     return JSONResponse(
         {
             "states": {bar.code: bar.value for bar in reporting.states(rt)},
-            "open_incidents": reporting.open_incidents(rt),
-            **waiting_work(rt, staff),
+            "my_open_cases": figures.pop("mine"),
+            "open_incidents": figures.pop("incidents"),
+            **figures,
         }
     )
 

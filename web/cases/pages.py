@@ -35,13 +35,18 @@ CASE_ROLES = ("social_worker", "psychologist")
 @router.get("/")
 def dashboard(request: Request, staff: Staff = Depends(require_login)) -> Response:  # noqa: B008
     rt = runtime(request)
-    context: dict[str, Any] = {
-        "states": reporting.states(rt),
+    context: dict[str, Any] = {"states": reporting.states(rt), **dashboard_figures(rt, staff)}
+    return render(request, "cases/dashboard.html", context)
+
+
+def dashboard_figures(rt: Runtime, staff: Staff) -> dict[str, int | None]:
+    """The dashboard's figures besides the states, as the page shows them to this staff
+    member (None: not theirs to see); ``GET /api/v1/dashboard`` answers the same."""
+    return {
         "mine": reporting.my_open_cases(rt, staff.id) if staff.role in CASE_ROLES else None,
         "incidents": reporting.open_incidents(rt) if staff.role in ("admin", "manager") else None,
         **waiting_work(rt, staff),
     }
-    return render(request, "cases/dashboard.html", context)
 
 
 def waiting_work(rt: Runtime, staff: Staff) -> dict[str, int | None]:
