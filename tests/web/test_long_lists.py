@@ -335,6 +335,11 @@ def test_reports_follow_a_period_and_refuse_a_wrong_date(browser, rt, clock):
     assert manager.get("/reports/states.csv?from=31.02.2026").status_code == 422
     logged = [row.detail for row in exports_of(rt, "export_report")]
     assert logged[-1] == f"states.csv, the start to {early[6:]}-{early[3:5]}-{early[:2]}"
+    # The API's figures follow the same period, and refuse a wrong date naming it.
+    figures = manager.get(f"/api/v1/reports/states?from={recent}").json()["rows"]
+    assert {row["code"]: row["families"] for row in figures if row["families"]} == {"referred": 1}
+    wrong = manager.get("/api/v1/reports/states?to=2026-02-30")
+    assert wrong.status_code == 422 and [e["field"] for e in wrong.json()["errors"]] == ["to"]
 
 
 def exports_of(rt, kind):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from web.cases import forms
@@ -30,7 +30,7 @@ from web.cases.casefile import case_file, case_step_permission
 from web.cases.caseload import caseload
 from web.cases.pages import caseload_filter, dashboard_figures
 from web.reports import reporting
-from web.reports.routes import EXPORTS
+from web.reports.routes import EXPORTS, report_period
 from web.shared.accounts import Staff
 from web.shared.auth import Forbidden, require, require_login, runtime
 from web.shared.lookups import today
@@ -385,12 +385,26 @@ def dashboard(request: Request, staff: Staff = LOGGED_IN) -> JSONResponse:
     )
 
 
-@router.get("/reports/{name}", summary="A report's figures", tags=["reports"])
-def report(request: Request, name: str, staff: Staff = REPORTS) -> JSONResponse:
+@router.get(
+    "/reports/{name}",
+    summary="A report's figures, as its CSV: over a period with from and to (15.03.2024 or "
+    "2024-03-15; to is today unless given), a wrong date a 422 naming its field",
+    tags=["reports"],
+)
+def report(
+    request: Request,
+    name: str,
+    date_from: str | None = Query(default=None, alias="from"),  # noqa: B008
+    date_to: str | None = Query(default=None, alias="to"),  # noqa: B008
+    staff: Staff = REPORTS,
+) -> JSONResponse:
     producer = EXPORTS.get(name)
     if producer is None:
         raise NotFound(f"there is no report {name!r}; reports: {', '.join(EXPORTS)}")
-    return JSONResponse({"report": name, "rows": producer(runtime(request))})
+    # Read as the reports page reads them (the parameters above are for the docs).
+    query, period = report_period(request)
+    query.check()
+    return JSONResponse({"report": name, "rows": producer(runtime(request), period)})
 
 
 SWAGGER_PAGE = """<!doctype html>
