@@ -103,8 +103,11 @@ def test_the_referral_mail_names_the_social_worker_to_answer_to(site):
         "էլ. փոստ՝ anahit@hogatar.example" in text
     )
     assert "—" not in text
-    # Partners cannot log in: no link to the staff's web app, a phone and a mail instead.
-    assert "/referrals/" not in text and "http" not in text
+    # Partners cannot log in: no link to the staff's web app, a phone and a mail instead,
+    # and the partner's own answer link (workflow/programme/referrals/links.py).
+    links = [word for word in text.split() if "http" in word]
+    assert len(links) == 1 and "/partners/referrals/" in links[0]
+    assert "/cases/" not in text
     assert f"{ADDRESS_HY}\nՀեռ.՝ +374 226 4 12 34, էլ. փոստ՝ office@hogatar.example" in text
 
 

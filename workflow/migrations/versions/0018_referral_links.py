@@ -1,7 +1,8 @@
 """referral_links: the links partners answer a referral by, without an account
 
 Each row is one link mailed to a partner: the SHA-256 of its random token (never the
-token), the referral (and its case) it answers, when it expires and when it was revoked.
+token), the referral (and its case) it answers, the effect that mailed it, when it
+expires and when it was revoked.
 ``HOGATAR_REFERRAL_LINK_DAYS`` says how long a new link works.
 
 Revision ID: 0018_referral_links
@@ -33,19 +34,17 @@ def upgrade() -> None:
         sa.Column("token_hash", sa.String(64), nullable=False),
         sa.Column("referral_id", Id, nullable=False),
         sa.Column("case_id", Id, nullable=False),
+        sa.Column("outbox_id", Id, nullable=True),
         _moment("issued_at"),
         _moment("expires_at"),
         _moment("revoked_at", nullable=True),
         sa.Column("revoked_by", sa.String(120), nullable=True),
         _moment("first_opened_at", nullable=True),
-        sa.ForeignKeyConstraint(
-            ["referral_id"], ["referrals.id"], name=op.f("fk_referral_links_referral_id_referrals")
-        ),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=op.f("fk_referral_links_case_id_cases")
-        ),
+        # No foreign keys: the mail's effect writes the link in a transaction of its own
+        # while it holds the referral locked; a key check would wait on that lock forever.
         sa.PrimaryKeyConstraint("id", name=op.f("pk_referral_links")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_referral_links_token_hash")),
+        sa.UniqueConstraint("outbox_id", name=op.f("uq_referral_links_outbox_id")),
     )
     op.create_index(op.f("ix_referral_links_referral_id"), "referral_links", ["referral_id"])
     op.create_index(op.f("ix_referral_links_case_id"), "referral_links", ["case_id"])

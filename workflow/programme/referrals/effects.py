@@ -21,7 +21,12 @@ from workflow.programme.inbox import (
     staff_contact,
 )
 from workflow.programme.referrals.errors import ReferralNotFound
-from workflow.programme.referrals.links import RESENDABLE, issue_link, link_url
+from workflow.programme.referrals.links import (
+    RESENDABLE,
+    issue_link,
+    link_url,
+    mail_handed_over,
+)
 from workflow.programme.referrals.models import PartnerRow, ReferralRow
 from workflow.programme.referrals.services import queue_referral
 from workflow.programme.shared.policies import policies
@@ -102,11 +107,25 @@ def send_referral(context: EffectContext) -> Mapping[str, Any]:
     return {"referral_id": referral.id, "partner": partner.code, "message_id": message_id}
 
 
+#: Stands in for the token in a mail that is not sent again (its first run sent it).
+NOT_SENT_AGAIN = "-" * 43
+
+
 def _new_link(context: EffectContext, referral: ReferralRow) -> dict[str, Any]:
-    """A new link for the partner's answer, stored with the mail's effect (so a mail
-    that fails leaves no link behind): its address and how long it works, for the mail."""
+    """A new link for the partner's answer: its address and how long it works, for the
+    mail. When an earlier run of this effect mailed its link already, that link stands
+    (``issue_link`` kept it) and this run's mail, not sent again, needs none."""
     settings = context.runtime.settings
-    token = issue_link(context.runtime, context.uow, referral=referral, now=context.now)
+    if mail_handed_over(context.uow, context.outbox_id):
+        token = NOT_SENT_AGAIN
+    else:
+        token = issue_link(
+            context.runtime,
+            context.uow,
+            referral=referral,
+            now=context.now,
+            outbox_id=context.outbox_id,
+        )
     return {
         "partner_link": link_url(settings.web_base_url, referral.id, token),
         "link_days": settings.referral_link_days,

@@ -22,11 +22,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from workflow.activity import note_activity, require_actor
 from workflow.clock import as_utc
-from workflow.persistence.models import CaseRow
+from workflow.persistence.models import CaseRow, MailHandoverRow
 from workflow.programme.families import FamilyRow
 from workflow.programme.inbox import active_managers, staff_contact
 from workflow.programme.referrals.commands import (
@@ -84,21 +85,53 @@ def link_url(base_url: str, referral_id: int, token: str) -> str:
     return base_url.rstrip("/") + link_path(referral_id, token)
 
 
-def issue_link(rt: Runtime, uow: UnitOfWork, *, referral: ReferralRow, now: datetime) -> str:
-    """A new link for REFERRAL, in the caller's transaction; returns its token (which is
-    not stored: put it in the mail)."""
+def issue_link(
+    rt: Runtime,
+    uow: UnitOfWork,
+    *,
+    referral: ReferralRow,
+    now: datetime,
+    outbox_id: int | None = None,
+) -> str:
+    """A new link for REFERRAL; returns its token (which is not stored: put it in the mail).
+
+    Issued by a mail's effect (OUTBOX_ID), the link is written in a short transaction of
+    its own, as the mail's handover is (``workflow.notifications.handover``): if the
+    effect's transaction fails after the server took the mail, the partner's link still
+    works, and the retry (which sends no second mail) keeps it. A run of the effect
+    whose mail did not go replaces the link it wrote before, which nobody received. On
+    SQLite the effect's transaction holds the only write lock, so the link goes into it,
+    together with the handover."""
     token = new_token()
-    uow.session.add(
-        ReferralLinkRow(
-            token_hash=token_hash(token),
-            referral_id=referral.id,
-            case_id=referral.case_id,
-            issued_at=now,
-            expires_at=now + timedelta(days=rt.settings.referral_link_days),
-        )
-    )
+    values = {
+        "token_hash": token_hash(token),
+        "referral_id": referral.id,
+        "case_id": referral.case_id,
+        "issued_at": now,
+        "expires_at": now + timedelta(days=rt.settings.referral_link_days),
+        "outbox_id": outbox_id,
+    }
+    if outbox_id is not None and rt.engine.dialect.name != "sqlite":
+        table: Table = ReferralLinkRow.__table__  # type: ignore[assignment]
+        replaced = {k: values[k] for k in ("token_hash", "issued_at", "expires_at")}
+        with rt.engine.begin() as connection:
+            connection.execute(
+                pg_insert(table)
+                .values(**values)
+                .on_conflict_do_update(index_elements=["outbox_id"], set_=replaced)
+            )
+        return token
+    uow.session.add(ReferralLinkRow(**values))
     uow.session.flush()
     return token
+
+
+def mail_handed_over(uow: UnitOfWork, outbox_id: int) -> bool:
+    """Did an earlier run of this effect hand its mail (and so its link) over already?"""
+    found = uow.session.scalar(
+        select(MailHandoverRow.message_id).where(MailHandoverRow.outbox_id == outbox_id).limit(1)
+    )
+    return found is not None
 
 
 def revoke_links(uow: UnitOfWork, *, referral_id: int, now: datetime, actor: str) -> int:

@@ -57,14 +57,19 @@ class ReferralLinkRow(Base):
 
     Only the SHA-256 of the link's random token is kept: a copy of the table answers no
     referral. A link works until ``expires_at`` unless revoked (a staff member revoked it
-    or sent a new one); migration 0018."""
+    or sent a new one); migration 0018. No foreign keys: the mail's effect writes its
+    link in a transaction of its own while it holds the referral locked (see
+    ``links.issue_link``), which a key check would wait on forever; the indexes are what
+    is used."""
 
     __tablename__ = "referral_links"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    referral_id: Mapped[int] = mapped_column(Id, index=True)
+    case_id: Mapped[int] = mapped_column(Id, index=True)
+    # The effect that mailed it: one link per mail, however often the effect runs.
+    outbox_id: Mapped[int | None] = mapped_column(Id, unique=True)
     issued_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
