@@ -21,6 +21,8 @@ from config.settings import Settings, SettingsError
 from workflow.notifications.sink import sink_argv, sink_wanted
 
 CELERY = [sys.executable, "-m", "celery", "-A", "tasks.worker"]
+#: ``celery flower`` with /metrics behind its login (workflow/flower_entry.py).
+FLOWER = [sys.executable, "-m", "workflow.flower_entry", "-A", "tasks.worker"]
 
 
 def worker_argv(
@@ -57,7 +59,7 @@ def beat_argv(settings: Settings) -> list[str]:
 
 def flower_argv(settings: Settings) -> list[str]:
     return [
-        *CELERY,
+        *FLOWER,
         "flower",
         f"--address={settings.flower_address}",
         f"--port={settings.flower_port}",

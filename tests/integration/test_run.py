@@ -71,6 +71,10 @@ def test_run_starts_a_private_redis_worker_beat_and_flower(tmp_path):
         wait_for(lambda: http_status(flower, (user, password)) == 200, timeout=60, what="Flower")
         assert http_status(flower) == 401
         assert http_status(flower, (user, "wrong")) == 401
+        # Its metrics are behind the same login; its healthcheck ("OK") is not.
+        assert http_status(f"{flower}metrics") == 401
+        assert http_status(f"{flower}metrics", (user, password)) == 200
+        assert http_status(f"{flower}healthcheck") == 200
 
         client_env = env | {"HOGATAR_BROKER_URL": broker}
         opened = subprocess.run(
