@@ -105,6 +105,8 @@ EXAMPLES = [
         + ["--date", "{today}"],
     ),
     ("staff add", ["new.worker", "--name", "Նոր Աշխատող", "--role", "social_worker"]),
+    ("staff communities", [pf.SOCIAL_WORKER, "hrazdan", "abovyan"]),
+    ("staff communities", [pf.SOCIAL_WORKER, "--clear"]),
     ("staff contact", [pf.SOCIAL_WORKER, "--phone", "+374 93 111111"]),
     ("staff contact", [pf.SOCIAL_WORKER, "--email", "anahit@hogatar.example"]),
     ("community add", ["--code", "lchashen", "--name-hy", "Լճաշեն", "--name-en", "Lchashen"]),
@@ -268,7 +270,9 @@ def seeded(tmp_path_factory) -> tuple[Path, dict[str, str]]:
         ids[f"foster_{state}"] = str(foster_case_in(rt, state))
     pf.ensure_manager(rt)
     for number in (1, 2, 3):  # closing requests to approve, reject and withdraw
-        case_id = pf.register(rt, family_name=f"Հ{number}", phone=f"+374 91 00010{number}")
+        case_id = pf.register(
+            rt, family_name=f"Հ{number}", phone=f"+374 91 00010{number}", actor=pf.SOCIAL_WORKER
+        )
         requested = handle(
             rt,
             AdvanceCase(case_id=case_id, trigger="close", actor=pf.SOCIAL_WORKER, data=pf.CLOSE),

@@ -115,6 +115,13 @@ STAFF = (
     ("narek.v", "Նարեկ Վարդանյան", "procurement_officer"),
 )
 SOCIAL_WORKERS = ("anahit.m", "karen.h", "mariam.s", "tigran.a")
+#: The communities each social worker covers: they read the open cases there too.
+COVERS = {
+    "anahit.m": ("hrazdan", "tsaghkadzor", "meghradzor", "solak"),
+    "karen.h": ("abovyan", "arzni", "akunk", "balahovit"),
+    "mariam.s": ("charentsavan", "byureghavan", "bjni", "proshyan"),
+    "tigran.a": ("yeghvard", "nor_hachn", "garni"),
+}
 PSYCHOLOGISTS = ("gohar.s", "armen.k")
 #: Where the stories end, in proportion (scaled to the number of families asked for).
 ENDINGS = (

@@ -23,7 +23,7 @@ from config.settings import Settings
 from workflow.errors import InvalidInput
 from workflow.outbox import OutboxMessage
 from workflow.persistence.models import CaseRow
-from workflow.programme.demo.people import ENDINGS, STAFF
+from workflow.programme.demo.people import COVERS, ENDINGS, STAFF
 from workflow.programme.demo.story import Story, StoryClock, group_sessions, tell
 from workflow.programme.staff import AddStaff, CommunityRow, StaffRow
 from workflow.runtime import Runtime
@@ -102,6 +102,7 @@ def _staff(rt: Runtime) -> None:
                     email=f"{username}@hogatar.example",
                     # Demo numbers in the 010 000 0xx block, as made up as the names.
                     phone=f"+374 10 000 0{number:02d}",
+                    communities=COVERS.get(username, ()),
                 ),
             )
 

@@ -13,6 +13,7 @@ from workflow.programme.staff.commands import (
     AddStaff,
     CommunityAdded,
     DeactivateStaff,
+    SetStaffCommunities,
     SetStaffContact,
     StaffChanged,
 )
@@ -35,6 +36,14 @@ def add_staff(
     language: Annotated[str, typer.Option("--language", help="hy or en")] = "hy",
     email: Annotated[str | None, typer.Option("--email", help="Mails name it.")] = None,
     phone: Annotated[str | None, typer.Option("--phone", help="Mails name it.")] = None,
+    communities: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--community",
+            help="A community they work in (repeat for several): a social worker reads "
+            "the open cases of their communities.",
+        ),
+    ] = None,
     actor: ActorOption = None,
 ) -> None:
     """Add a staff member (no login yet: that comes with the web app)."""
@@ -47,6 +56,7 @@ def add_staff(
             language=language,
             email=email,
             phone=phone,
+            communities=tuple(communities or ()),
             actor=actor_of(actor),
         ),
     )
@@ -75,6 +85,34 @@ def staff_contact(
     typer.echo(f"staff member {event.username}: contact updated")
 
 
+@staff_app.command("communities")
+def staff_communities(
+    username: str,
+    communities: Annotated[
+        list[str] | None,
+        typer.Argument(help="The communities they work in, replacing those recorded."),
+    ] = None,
+    clear: Annotated[
+        bool, typer.Option("--clear", help="They work in no community (own cases only).")
+    ] = False,
+    actor: ActorOption = None,
+) -> None:
+    """Set the communities a staff member works in (scoped access reads them)."""
+    if not communities and not clear:
+        raise typer.BadParameter("name the communities, or --clear for none")
+    if communities and clear:
+        raise typer.BadParameter("name communities or --clear, not both")
+    event = handle(
+        runtime(),
+        SetStaffCommunities(
+            username=username, communities=tuple(communities or ()), actor=actor_of(actor)
+        ),
+    )
+    assert isinstance(event, StaffChanged)
+    named = ", ".join(communities or ()) or "none"
+    typer.echo(f"staff member {event.username}: communities {named}")
+
+
 @staff_app.command("deactivate")
 def deactivate_staff(username: str, actor: ActorOption = None) -> None:
     """A worker who left: kept on past records, takes no new cases."""
@@ -96,9 +134,11 @@ def list_staff(
     for member in staff:
         status = "" if member["active"] else " (inactive)"
         contact = ", ".join(c for c in (member["phone"], member["email"]) if c)
+        where = ", ".join(member["communities"])
         typer.echo(
             f"{member['username']:<20} {member['role']:<20} {member['full_name']}{status}"
             + (f" ({contact})" if contact else "")
+            + (f" [{where}]" if where else "")
         )
 
 

@@ -14,6 +14,18 @@ class AddStaff:
     language: str = "hy"
     email: str | None = None
     phone: str | None = None
+    #: The communities they work in (codes or names), which scoped access reads.
+    communities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SetStaffCommunities:
+    """The communities a staff member works in, replacing the ones recorded (scoped
+    access: a social worker reads the open cases of their communities)."""
+
+    username: str
+    communities: tuple[str, ...]
+    actor: str
 
 
 @dataclass(frozen=True)

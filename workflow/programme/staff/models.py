@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workflow.persistence.models import Base, Id
@@ -38,3 +38,15 @@ class StaffRow(Base):
     # Filled by the login feature (argon2); nobody can log in until then.
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime]
+
+
+class StaffCommunityRow(Base):
+    """The communities a staff member works in: a social worker reads the open cases of
+    them (scoped access, ``workflow.programme.staff.scope``)."""
+
+    __tablename__ = "staff_communities"
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), primary_key=True)
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("communities.id"), primary_key=True, index=True
+    )

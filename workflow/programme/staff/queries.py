@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from workflow.clock import as_utc
-from workflow.programme.staff.models import CommunityRow, StaffRow
+from workflow.programme.staff.models import CommunityRow, StaffCommunityRow, StaffRow
 from workflow.runtime import Runtime
 
 
@@ -16,6 +16,13 @@ def list_staff(rt: Runtime, *, include_inactive: bool = False) -> list[dict[str,
     if not include_inactive:
         query = query.where(StaffRow.active.is_(True))
     with rt.session_factory() as session:
+        communities: dict[int, list[str]] = {}
+        for staff_id, code in session.execute(
+            select(StaffCommunityRow.staff_id, CommunityRow.code)
+            .join(CommunityRow, CommunityRow.id == StaffCommunityRow.community_id)
+            .order_by(CommunityRow.id)
+        ):
+            communities.setdefault(staff_id, []).append(code)
         return [
             {
                 "id": row.id,
@@ -26,6 +33,7 @@ def list_staff(rt: Runtime, *, include_inactive: bool = False) -> list[dict[str,
                 "email": row.email,
                 "phone": row.phone,
                 "active": row.active,
+                "communities": communities.get(row.id, []),
                 "created_at": as_utc(row.created_at).isoformat(),
             }
             for row in session.scalars(query)

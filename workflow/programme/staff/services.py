@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from workflow.activity import require_actor
@@ -16,6 +16,7 @@ from workflow.programme.staff.commands import (
     AddStaff,
     CommunityAdded,
     DeactivateStaff,
+    SetStaffCommunities,
     SetStaffContact,
     StaffChanged,
 )
@@ -26,7 +27,7 @@ from workflow.programme.staff.errors import (
     UnknownCommunity,
     WrongStaffRole,
 )
-from workflow.programme.staff.models import CommunityRow, StaffRow
+from workflow.programme.staff.models import CommunityRow, StaffCommunityRow, StaffRow
 from workflow.runtime import Runtime
 from workflow.text import clean, search_key
 from workflow.unit_of_work import UnitOfWork
@@ -70,6 +71,7 @@ def add_staff(rt: Runtime, uow: UnitOfWork, command: AddStaff) -> StaffChanged:
         problems.add("language", f"must be one of: {', '.join(LANGUAGES)}")
     email = _email(command.email, problems)
     phone = _phone(command.phone, problems)
+    communities = _communities(uow.session, command.communities, problems)
     problems.check()
     assert full_name is not None
     if uow.session.scalar(select(StaffRow.id).where(StaffRow.username == username)):
@@ -86,8 +88,50 @@ def add_staff(rt: Runtime, uow: UnitOfWork, command: AddStaff) -> StaffChanged:
     )
     uow.session.add(row)
     uow.session.flush()
+    uow.session.add_all(StaffCommunityRow(staff_id=row.id, community_id=c.id) for c in communities)
     uow.commit()
     return StaffChanged(username=username, staff_id=row.id)
+
+
+def _communities(
+    session: Session, given: tuple[str, ...], problems: Collector
+) -> list[CommunityRow]:
+    lookup = community_lookup(session)
+    found: dict[int, CommunityRow] = {}
+    for name in given:
+        row = find_community(lookup, name)
+        if row is None:
+            problems.add("communities", f"{name!r} is not a community (hogatar community list)")
+        else:
+            found[row.id] = row
+    return list(found.values())
+
+
+def set_staff_communities(
+    rt: Runtime, uow: UnitOfWork, command: SetStaffCommunities
+) -> StaffChanged:
+    require_actor(command.actor)
+    problems = Collector()
+    communities = _communities(uow.session, command.communities, problems)
+    problems.check()
+    staff = staff_member(uow.session, command.username, require_active=False)
+    uow.session.execute(delete(StaffCommunityRow).where(StaffCommunityRow.staff_id == staff.id))
+    uow.session.add_all(
+        StaffCommunityRow(staff_id=staff.id, community_id=row.id) for row in communities
+    )
+    uow.commit()
+    return StaffChanged(username=staff.username, staff_id=staff.id)
+
+
+def communities_of(session: Session, staff_id: int) -> list[CommunityRow]:
+    return list(
+        session.scalars(
+            select(CommunityRow)
+            .join(StaffCommunityRow, StaffCommunityRow.community_id == CommunityRow.id)
+            .where(StaffCommunityRow.staff_id == staff_id)
+            .order_by(CommunityRow.id)
+        )
+    )
 
 
 def _email(value: str | None, problems: Collector) -> str | None:
