@@ -79,7 +79,13 @@ def family(
     )
 
 
-def register(rt: Runtime, *, actor: str = "worker-1", confirm: bool = False, **kwargs: Any) -> int:
+def register(
+    rt: Runtime, *, actor: str = SOCIAL_WORKER, confirm: bool = False, **kwargs: Any
+) -> int:
+    """Register a family; by default the social worker registers it and so is assigned
+    to it, as in the programme (scoped access: the case is theirs)."""
+    if actor == SOCIAL_WORKER:
+        ensure_staff(rt)
     event = handle(
         rt, RegisterFamily(actor=actor, family=family(**kwargs), confirm_duplicate=confirm)
     )
@@ -149,6 +155,12 @@ def plan_and_assign(rt: Runtime, case_id: int, *, actor: str = "worker-1") -> No
             provider_staff=SOCIAL_WORKER,
         ),
     )
+
+
+def assign_psychologist(rt: Runtime, case_id: int, psychologist: str = PSYCHOLOGIST) -> None:
+    """The psychologist counsels the family: the case is theirs to read (scoped access)."""
+    ensure_staff(rt)
+    handle(rt, AssignCase(case_id=case_id, actor="admin", psychologist=psychologist))
 
 
 def income(rt: Runtime, case_id: int, *, actor: str = "worker-1") -> None:

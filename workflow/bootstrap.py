@@ -93,6 +93,7 @@ def bootstrap(
         intakes=registries.intakes,
         metric_sources=registries.metric_sources,
         approver_check=registries.approver_check,
+        case_scope=registries.case_scope,
         publish_marks=PublishMarks(session_factory, clock)
         if engine.dialect.name == "postgresql"
         else None,

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DataError, SQLAlchemyError
 from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 
 from config.settings import Settings, SettingsError, get_settings
-from workflow import cli_workflows, processes, queries, services
+from workflow import cli_context, cli_workflows, processes, queries, services
 from workflow.cli_context import ActorOption, JsonFlag, actor_of, print_json, runtime
 from workflow.commands import (
     AdvanceCase,
@@ -199,8 +199,10 @@ def _print_requested(event: ApprovalRequested, as_json: bool) -> None:
 
 
 @case_app.command("show")
-def case_show(case_id: int, as_json: JsonFlag = False) -> None:
-    """A case, its allowed triggers and its timeline with each effect's status."""
+def case_show(case_id: int, actor: ActorOption = None, as_json: JsonFlag = False) -> None:
+    """A case, its allowed triggers and its timeline with each effect's status (with
+    --actor, only a case that staff member may read)."""
+    actor_of(actor)  # a staff member's reads are scoped to their cases (cli_context)
     view = queries.case_view(runtime(), case_id=case_id)
     if as_json:
         print_json(view)
@@ -416,8 +418,11 @@ def refuse_impossible_numbers(argv: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    arguments = sys.argv[1:] if argv is None else argv
     try:
-        refuse_impossible_numbers(sys.argv[1:] if argv is None else argv)
+        refuse_impossible_numbers(arguments)
+        # A command acting for a staff member reads only what they may (scoped access).
+        cli_context.act_for(cli_context.actor_in(arguments))
         code = app(args=argv, standalone_mode=False)
     except HogatarError as exc:
         _fail(exc.cli_message(), 2 if exc.bad_input else 1)
@@ -441,6 +446,8 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - never a traceback to a user
         logging.getLogger("hogatar").debug("unexpected error", exc_info=True)
         _fail(f"unexpected error: {type(exc).__name__}: {exc}", 1)
+    finally:
+        cli_context.act_for(None)
     raise SystemExit(code if isinstance(code, int) else 0)
 
 

@@ -10,6 +10,7 @@ from workflow.guards import GuardRegistry
 from workflow.runtime import (
     ActorCheck,
     ApproverCheck,
+    CaseScopeRule,
     EffectRegistry,
     FactsLoader,
     MetricSource,
@@ -32,6 +33,8 @@ class Registries:
     #: Roles a workflow's ``approval`` tiers may name, and who counts as one of them.
     approval_roles: set[str] = field(default_factory=set)
     approver_check: ApproverCheck | None = None
+    #: Scoped access: which cases a staff member reads and changes.
+    case_scope: CaseScopeRule | None = None
 
     def react(self, event_type: type[Any], reaction: Reaction) -> None:
         self.reactions.setdefault(event_type, []).append(reaction)

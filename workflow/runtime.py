@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,6 +19,7 @@ from workflow.machine import SharedMachine
 from workflow.notifications.mailer import Mailer
 from workflow.publish_marks import PublishMarks
 from workflow.relay import Publisher, RelayPolicy
+from workflow.scoping import CaseScope, scoped_sessions
 from workflow.unit_of_work import UnitOfWork
 from workflow.versions import SyncReport, WorkflowVersions
 
@@ -53,6 +54,10 @@ ActorCheck = Callable[["Runtime", str], str]
 #: session: returns None if so, else the refusal in words staff understand.
 ApproverCheck = Callable[[Session, str, str], str | None]
 
+#: The cases a staff member (``actor``) may read and change, or None when they see all
+#: (``workflow.scoping``); the programme's rule, read in a session of its own.
+CaseScopeRule = Callable[["Runtime", Session, str], CaseScope | None]
+
 
 @dataclass
 class Runtime:
@@ -81,6 +86,20 @@ class Runtime:
     #: publish (SQLite, where a second writer would only wait for the first).
     publish_marks: PublishMarks | None = None
     metric_sources: list[MetricSource] = field(default_factory=list)
+    #: Scoped access: without a rule every session sees every case.
+    case_scope: CaseScopeRule | None = None
+
+    def acting_for(self, actor: str) -> Runtime:
+        """This runtime with every session it opens scoped to the cases ``actor`` may see
+        (a staff member, by the programme's rule); itself for system and CLI actors, and
+        for staff who see every case."""
+        if self.case_scope is None:
+            return self
+        with self.session_factory() as session:
+            scope = self.case_scope(self, session, actor)
+        if scope is None:
+            return self
+        return replace(self, session_factory=scoped_sessions(self.session_factory, scope))
 
     def known_actor(self, actor: str) -> str:
         return self.actor_check(self, actor) if self.actor_check else actor

@@ -40,6 +40,7 @@ from workflow.outbox import OutboxMessage
 from workflow.persistence.models import CaseEventRow, CaseRow, OutboxRow
 from workflow.relay import publish_committed
 from workflow.runtime import Runtime
+from workflow.scoping import require_changeable
 from workflow.text import clean
 from workflow.unit_of_work import UnitOfWork
 
@@ -93,6 +94,8 @@ def load_case(uow: UnitOfWork, case_id: int, expected_version: int | None) -> Ca
     case = uow.session.get(CaseRow, case_id)
     if case is None:
         raise CaseNotFound(case_id)
+    # Found, so the reader may see it; a colleague's case is read-only (scoped access).
+    require_changeable(uow.session, case.id)
     if expected_version is not None and expected_version != case.version:
         raise ConcurrentUpdate(case_id=case.id, expected=expected_version, actual=case.version)
     return case

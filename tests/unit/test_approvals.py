@@ -26,6 +26,7 @@ from workflow.errors import (
     InvalidInput,
 )
 from workflow.persistence.models import ApprovalRow, CaseActivityRow, CaseRow
+from workflow.programme.families import AssignCase
 from workflow.programme.reminders import ReminderRow, SweepReminders
 from workflow.programme.staff import AddStaff, StaffRow
 from workflow.services import handle
@@ -388,6 +389,9 @@ def test_the_cli_lists_what_waits_for_whom(rt, monkeypatch, capsys):
 
     monkeypatch.setattr(cli_context, "_runtime", rt)
     case_id = case_in(rt, "enrolled")
+    # The worker who requests closing is the case's: acting for them, the CLI sees
+    # their cases only (scoped access).
+    handle(rt, AssignCase(case_id=case_id, actor="admin", social_worker=SOCIAL_WORKER))
     requested = request_close(rt, case_id)
 
     def run(*args):

@@ -43,7 +43,7 @@ def test_a_refused_assess_says_what_to_do_and_the_command_that_does_it(hogatar, 
 
 
 def test_start_services_lists_each_requirement_with_its_command(hogatar, sqlite_runtime):
-    case_id = case_in(sqlite_runtime, "enrolled")
+    case_id = case_in(sqlite_runtime, "enrolled", actor="worker-1")  # nobody assigned
     err = refused(hogatar("case", "advance", str(case_id), "start_services"))
     assert f"plan at least one service (hogatar plan add-service {case_id} --service CODE" in err
     assert f"assign a social worker to the case (hogatar assign {case_id} --social-worker" in err
@@ -77,6 +77,8 @@ def test_closing_has_its_own_option_and_the_refusal_names_it(hogatar, sqlite_run
     # Closing is requested; a manager's approval closes the case.
     assert "'close' requested (approval 1), awaiting manager" in out
     manager = ensure_manager(sqlite_runtime)
+    # A social worker who may see the case (theirs) is still no approver.
+    assert hogatar("assign", str(case_id), "--social-worker", SOCIAL_WORKER)[0] == 0
     self_approval = refused(hogatar("approval", "approve", "1", "--actor", SOCIAL_WORKER))
     assert "is a social worker: this tier needs a manager" in self_approval
     code, out, err = hogatar("approval", "approve", "1", "--actor", manager)
@@ -122,7 +124,8 @@ def test_an_unknown_actor_is_refused_before_anything_is_written(
 
 
 def test_known_staff_and_explicit_actors_are_recorded(hogatar, sqlite_runtime):
-    case_id = register(sqlite_runtime)
+    ensure_staff(sqlite_runtime)
+    case_id = register(sqlite_runtime, actor=SOCIAL_WORKER)  # theirs: registered by them
     for actor, recorded in (
         (SOCIAL_WORKER.upper(), SOCIAL_WORKER),
         ("cli:operator", "cli:operator"),

@@ -307,7 +307,7 @@ def add_worker(rt, username, role="social_worker"):
 
 
 def test_assignment_checks_the_role_and_records_the_change(sqlite_runtime):
-    case_id = case_in(sqlite_runtime, "enrolled")
+    case_id = case_in(sqlite_runtime, "enrolled", actor="worker-1")  # nobody assigned
     with pytest.raises(WrongStaffRole, match="psy-gohar is a psychologist, not a social worker"):
         handle(sqlite_runtime, AssignCase(case_id=case_id, actor="m", social_worker=PSYCHOLOGIST))
     with pytest.raises(StaffNotFound):

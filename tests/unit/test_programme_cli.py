@@ -65,7 +65,14 @@ def test_a_family_through_its_whole_case_on_the_cli(hogatar, sqlite_runtime, tmp
     ensure_staff(sqlite_runtime)
     form = tmp_path / "family.json"
     form.write_text(json.dumps(FAMILY, ensure_ascii=False), encoding="utf-8")
-    registered = json.loads(ok(hogatar("family", "register", "--json-file", str(form), "--json")))
+    # Registered by the social worker, who is assigned to it and so may work on it.
+    registered = json.loads(
+        ok(
+            hogatar(
+                "family", "register", "--json-file", str(form), "--json", "--actor", SOCIAL_WORKER
+            )
+        )
+    )
     case = str(registered["id"])
     assert registered["version"] == 2
     actor = ["--actor", SOCIAL_WORKER]

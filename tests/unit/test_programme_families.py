@@ -40,6 +40,7 @@ def counts(rt):
 def test_registering_opens_a_case_with_the_household(sqlite_runtime):
     case_id = register(
         sqlite_runtime,
+        actor="worker-1",  # not a social worker: nobody is assigned by registering
         family_name="Մկրտչյան",
         community="Չարենցավան",
         address="Չարենցի փ. 12",

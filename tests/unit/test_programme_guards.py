@@ -233,7 +233,7 @@ def test_enrol_needs_consent_on_file(sqlite_runtime):
 
 
 def test_start_services_needs_a_plan_and_a_social_worker(sqlite_runtime):
-    case_id = case_in(sqlite_runtime, "enrolled")
+    case_id = case_in(sqlite_runtime, "enrolled", actor="worker-1")  # nobody assigned
     assert unmet_for(sqlite_runtime, case_id, "start_services") == [
         "plan at least one service",
         "assign a social worker to the case",

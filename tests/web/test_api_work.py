@@ -73,8 +73,9 @@ def test_reminders_and_the_inbox_over_http(live_server, rt, publisher, clock):
     )
     psychologist = login(live_server, pf.PSYCHOLOGIST)
     assert psychologist.get("/api/v1/reminders").json() == []
+    # Not theirs, and the case is outside their scope: as if it did not exist.
     assert_problem(
-        psychologist.post(f"/api/v1/reminders/{reminder_id}/acknowledge"), 403, "forbidden"
+        psychologist.post(f"/api/v1/reminders/{reminder_id}/acknowledge"), 404, "not-found"
     )
     manager = login(live_server, "manager")
     everyone = manager.get("/api/v1/reminders", params={"status": "escalated"}).json()

@@ -378,6 +378,7 @@ def test_new_forms_start_at_today_in_dd_mm_yyyy_and_with_the_logged_in_assessor(
     registration = fields_of(form_of(worker.get("/families/new").text, "/families"))
     assert registration["consent.given_on"] == TODAY
     assert registration["members[1].date_of_birth"] == ""
+    pf.assign_psychologist(rt, case_id)
     psychologist = browser(pf.PSYCHOLOGIST)
     counselling = psychologist.get(f"/cases/{case_id}/forms/counselling").text
     assert fields_of(form_of(counselling))["psychologist"] == pf.PSYCHOLOGIST

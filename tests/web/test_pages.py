@@ -12,7 +12,8 @@ from tests import programme_fixtures as pf
 from tests.web.conftest import PASSWORD, csrf_of
 from workflow.approval_requests import pending_approvals
 from workflow.persistence.models import CaseRow
-from workflow.programme.staff import StaffRow
+from workflow.programme.staff import SetStaffCommunities, StaffRow
+from workflow.services import handle
 
 FAMILY_FORM = {
     "family_name": "Սարգսյան",
@@ -96,7 +97,10 @@ def test_the_language_choice_is_remembered(browser):
 
 def test_a_social_worker_starts_on_their_own_caseload(browser, rt):
     mine = pf.case_in(rt, "receiving_services", family_name="Մելքոնյան", phone="+374 91 000001")
-    other = pf.register(rt, family_name="Ավագյան", phone="+374 91 000002")
+    other = pf.register(rt, family_name="Ավագյան", phone="+374 91 000002", actor="worker-1")
+    # A colleague's open case of the worker's community: not on their own caseload, but
+    # on the community's list (read-only).
+    handle(rt, SetStaffCommunities(username=pf.SOCIAL_WORKER, communities=("hrazdan",), actor="t"))
     b = browser(pf.SOCIAL_WORKER)
     page = b.get("/cases").text
     assert f'href="/cases/{mine}"' in page and f'href="/cases/{other}"' not in page
@@ -231,6 +235,7 @@ def test_roles_see_what_their_job_needs(browser, rt):
     assert worker.get(f"/cases/{case_id}/forms/close").status_code == 200
     assert worker.get(f"/cases/{case_id}/forms/reopen").status_code == 403
     assert worker.get("/reports").status_code == 403
+    pf.assign_psychologist(rt, case_id)
     psychologist_may_not = browser(pf.PSYCHOLOGIST).get(f"/cases/{case_id}/forms/close")
     assert psychologist_may_not.status_code == 403
     psychologist = browser(pf.PSYCHOLOGIST)

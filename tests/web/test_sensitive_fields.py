@@ -36,6 +36,7 @@ def test_the_default_policy():
 
 def test_the_case_page_shows_health_notes_only_to_the_roles_that_need_them(browser, rt):
     case_id = _family(rt)
+    pf.assign_psychologist(rt, case_id)
     worker = browser(pf.SOCIAL_WORKER).get(f"/cases/{case_id}").text
     assert NOTE not in worker
     assert "լրացված է, բայց չի ցուցադրվում Ձեր դերի համար" in worker

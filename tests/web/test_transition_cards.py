@@ -60,6 +60,7 @@ def in_english(b) -> None:
 
 def test_a_psychologist_sees_why_and_who_for_every_step(browser, rt):
     case_id = pf.case_in(rt, "referred")
+    pf.assign_psychologist(rt, case_id)
     b = browser(pf.PSYCHOLOGIST)
     in_english(b)
     found = cards(b.get(f"/cases/{case_id}").text)

@@ -21,6 +21,7 @@ from workflow.guards import GuardContext
 from workflow.persistence.models import CaseRow
 from workflow.programme import reminders as programme_reminders
 from workflow.runtime import Runtime
+from workflow.scoping import may_change
 from workflow.services import snapshot_of
 
 #: Guards met by what the transition's own form asks for (a closure reason, a reason):
@@ -89,6 +90,13 @@ def case_step_permission(rt: Runtime, case_id: int, trigger: str) -> Permission:
             raise CaseNotFound(case_id)
         transition = rt.machine_of(case).definition.transition(trigger, case.state)
     return step_permission(trigger, transition)
+
+
+def case_changeable(rt: Runtime, case_id: int) -> bool:
+    """Whether the reader may change the case (scoped access: a colleague's case of their
+    community is read-only)."""
+    with rt.session_factory() as session:
+        return may_change(session, case_id)
 
 
 def unmet_requirements(rt: Runtime, case_id: int, trigger: str) -> tuple[Requirement, ...]:

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from web.cases.casefile import case_file
+from web.cases.casefile import case_changeable, case_file
 from web.cases.caseload import ALL, OPEN, SORTS, CaseloadFilter, caseload
 from web.cases.diagram import render_diagram
 from web.notes.reading import notes_section
@@ -181,6 +181,9 @@ def render_case(
     rt = runtime(request)
     file = case_file(rt, case_id, plugins(request))
     definition, plugin = file["definition"], file["plugin"]
+    # A colleague's case of the reader's community: shown, with no step or form to take.
+    read_only = not case_changeable(rt, case_id)
+    request.state.read_only_case = read_only
     context = {
         **file,
         "staff_names": staff_names(rt),
@@ -199,5 +202,6 @@ def render_case(
         "notice": notice,
         "error": error,
         "unmet": unmet or [],
+        "read_only": read_only,
     }
     return render(request, "cases/case.html", context, status_code=status_code)

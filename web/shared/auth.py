@@ -16,7 +16,7 @@ from starlette.responses import Response
 from web.shared import security
 from web.shared.accounts import Staff, session_staff
 from web.shared.i18n import DEFAULT_LANGUAGE, normalise_language
-from web.shared.permissions import Permission, allowed
+from web.shared.permissions import CHANGE_CASES, Permission, allowed
 from workflow.errors import HogatarError
 from workflow.runtime import Runtime
 
@@ -47,6 +47,19 @@ class CsrfRefused(HogatarError):
 
 
 def runtime(request: Request) -> Runtime:
+    """The runtime of this request. For a logged-in staff member its sessions see only
+    the cases they may (scoped access, ``workflow.scoping``): every route, partial and
+    API answer that reads through it obeys the same rule, and a case outside it is not
+    found (404)."""
+    if not hasattr(request.state, "runtime"):
+        staff = current_staff(request)
+        rt = _app_runtime(request)
+        request.state.runtime = rt.acting_for(staff.username) if staff else rt
+    scoped: Runtime = request.state.runtime
+    return scoped
+
+
+def _app_runtime(request: Request) -> Runtime:
     rt: Runtime = request.app.state.runtime
     return rt
 
@@ -60,7 +73,7 @@ def current_staff(request: Request) -> Staff | None:
     """The logged-in staff member (looked up once per request), or None."""
     if not hasattr(request.state, "staff"):
         token = request.cookies.get(SESSION_COOKIE)
-        request.state.staff = session_staff(runtime(request), token) if token else None
+        request.state.staff = session_staff(_app_runtime(request), token) if token else None
     staff: Staff | None = request.state.staff
     return staff
 
@@ -146,8 +159,13 @@ def finish(request: Request, response: Response) -> Response:
 
 
 def can(request: Request, permission: str) -> bool:
+    """Whether the reader may do it; on a case page of a case they may only read (a
+    colleague's), nothing that changes the case."""
     staff = current_staff(request)
-    return staff is not None and allowed(staff.role, Permission(permission))
+    wanted = Permission(permission)
+    if getattr(request.state, "read_only_case", False) and wanted in CHANGE_CASES:
+        return False
+    return staff is not None and allowed(staff.role, wanted)
 
 
 def page_context(request: Request) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from workflow.programme import procurement as programme_procurement
 from workflow.programme import staff as programme_staff
 from workflow.programme.shared import errors as shared_errors
 from workflow.programme.shared.values import Problems
+from workflow.scoping import CaseReadOnly
 
 FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^is required for a child", N_("The date of birth is required for a child.")),
@@ -167,6 +168,11 @@ def error_message(exc: HogatarError) -> str:
 
     if isinstance(exc, Forbidden):
         return gettext("Your role does not allow this.")
+    if isinstance(exc, CaseReadOnly):
+        return gettext(
+            "This is a colleague's case: you can read it but not change it. Ask a manager "
+            "to assign it to you."
+        )
     if isinstance(exc, CsrfRefused):
         return gettext(
             "The form has expired or did not come from this site. Reload the page and try again."

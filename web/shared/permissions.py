@@ -54,6 +54,16 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.VIEW_ACCESS_LOG: frozenset({"admin", "manager"}),
 }
 
+#: What changes a case: never offered on a case the reader may only read.
+CHANGE_CASES = frozenset(
+    {
+        Permission.EDIT_CASES,
+        Permission.RECORD_COUNSELLING,
+        Permission.CLOSE_CASES,
+        Permission.REFER,
+    }
+)
+
 #: Transitions that need more than EDIT_CASES.
 TRIGGER_PERMISSIONS = {"close": Permission.CLOSE_CASES, "reopen": Permission.CLOSE_CASES}
 

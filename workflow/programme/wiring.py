@@ -23,10 +23,11 @@ from workflow.programme.approvals import (
 from workflow.programme.approvals import on_transition as lapse_overtaken_requests
 from workflow.programme.assessment import services as assessment
 from workflow.programme.assessment.commands import RecordAssessment
+from workflow.programme.counselling import COUNSELLING_ASSIGNMENTS
 from workflow.programme.counselling import services as counselling
 from workflow.programme.counselling.commands import CounsellingHeld, RecordCounselling
 from workflow.programme.facts import make_facts_loader
-from workflow.programme.families import assignment, consent, registration
+from workflow.programme.families import FAMILY_ASSIGNMENTS, assignment, consent, registration
 from workflow.programme.families.commands import (
     AddMember,
     AssignCase,
@@ -38,6 +39,7 @@ from workflow.programme.families.commands import (
     WithdrawConsent,
 )
 from workflow.programme.families.sensitive import sensitive_fields
+from workflow.programme.foster_care import FOSTER_ASSIGNMENTS
 from workflow.programme.foster_care import INTAKE as FOSTER_INTAKE
 from workflow.programme.foster_care import services as foster
 from workflow.programme.foster_care import steps as foster_steps
@@ -96,11 +98,13 @@ from workflow.programme.shared.cases import FAMILY_WORKFLOW, FOSTER_WORKFLOW
 from workflow.programme.shared.cli import INTAKE
 from workflow.programme.shared.policies import policies
 from workflow.programme.shared.reference import reference
+from workflow.programme.staff import ScopeRule, scope_modes
 from workflow.programme.staff import services as staff
 from workflow.programme.staff.commands import (
     AddCommunity,
     AddStaff,
     DeactivateStaff,
+    SetStaffCommunities,
     SetStaffContact,
 )
 from workflow.registries import Registries
@@ -126,6 +130,7 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
     AddStaff: staff.add_staff,
     DeactivateStaff: staff.deactivate_staff,
     SetStaffContact: staff.set_staff_contact,
+    SetStaffCommunities: staff.set_staff_communities,
     AddCommunity: staff.add_community,
     # Background work: referrals, reminders, procurement.
     AddPartner: referrals.add_partner,
@@ -182,6 +187,12 @@ def register(registries: Registries) -> None:
     # Approvals: a tier names a staff role; its approvers are reminded while it waits.
     registries.approval_roles.update(approval_roles())
     registries.approver_check = approver_refusal
+    # Scoped access: who reads and changes which cases, from where each workflow records
+    # a case's community and staff (config/programme/privacy.toml [scope]).
+    scope_modes()
+    registries.case_scope = ScopeRule(
+        [FAMILY_ASSIGNMENTS, FOSTER_ASSIGNMENTS, COUNSELLING_ASSIGNMENTS]
+    )
     registries.react(ApprovalAwaiting, after_approval_awaiting)
     registries.react(ApprovalClosed, after_approval_closed)
     # Goods planned for a case under way are requested; a session is a follow-up.

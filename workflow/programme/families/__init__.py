@@ -1,6 +1,7 @@
 """The face of families/: what the rest of the code may use of it. Everything
 else in the package is its inside (pyproject.toml: import-linter contracts)."""
 
+from workflow.programme.families.assignment import FAMILY_ASSIGNMENTS
 from workflow.programme.families.commands import (
     AddMember,
     AssignCase,
@@ -37,6 +38,7 @@ from workflow.programme.families.sensitive import (
 
 __all__ = [
     "CONFIDENTIAL_NOTES",
+    "FAMILY_ASSIGNMENTS",
     "may_see",
     "masked_member",
     "sensitive_fields",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from workflow.activity import require_actor
 from workflow.persistence.models import CaseRow
@@ -19,7 +20,7 @@ from workflow.programme.shared.cases import (
 )
 from workflow.programme.shared.errors import AlreadyExists
 from workflow.programme.shared.values import Collector
-from workflow.programme.staff import StaffRow, WrongStaffRole, staff_member
+from workflow.programme.staff import CaseAssignments, StaffRow, WrongStaffRole, staff_member
 from workflow.runtime import Runtime
 from workflow.services import confirm_current
 from workflow.unit_of_work import UnitOfWork
@@ -101,3 +102,20 @@ def reassign_cases(rt: Runtime, uow: UnitOfWork, command: ReassignCases) -> Case
         to_staff=taking.username,
         case_ids=tuple(case.id for _, case in families),
     )
+
+
+def _assigned_families(staff_id: int, role: str) -> Select[Any] | None:
+    if role not in CASE_ROLES:
+        return None
+    families = FamilyRow.__table__
+    return select(families.c.case_id).where(families.c[CASE_ROLES[role]] == staff_id)
+
+
+def _families_in(communities: Sequence[int]) -> Select[Any]:
+    families = FamilyRow.__table__
+    return select(families.c.case_id).where(families.c.community_id.in_(communities))
+
+
+#: Scoped access: a family case is its social worker's and psychologist's, in the
+#: community of its family file.
+FAMILY_ASSIGNMENTS = CaseAssignments(assigned=_assigned_families, in_communities=_families_in)

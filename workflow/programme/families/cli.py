@@ -158,9 +158,12 @@ def _section(title: str, items: list[dict[str, Any]], line: Any) -> None:
 def search(
     name: str,
     limit: Annotated[int, typer.Option("--limit", min=1, max=500)] = 50,
+    actor: ActorOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Families whose name or a member's name contains NAME (any case, any script)."""
+    """Families whose name or a member's name contains NAME (any case, any script); with
+    --actor, only those that staff member may read."""
+    actor_of(actor)  # a staff member's search is scoped to their cases (cli_context)
     found = queries.search_families(runtime(), name=name, limit=limit)
     if as_json:
         print_json(found)

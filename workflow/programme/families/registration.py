@@ -43,6 +43,7 @@ from workflow.programme.shared.values import (
 )
 from workflow.programme.staff import CommunityRow, StaffRow, community
 from workflow.runtime import Runtime
+from workflow.scoping import unscoped
 from workflow.services import confirm_current, open_case_in
 from workflow.text import clean, name_key, search_key
 from workflow.unit_of_work import UnitOfWork
@@ -117,7 +118,11 @@ def find_duplicates(
         else:
             continue
         wanted = name_key(member.full_name)
-        for existing, family, case, place in session.execute(query.order_by(CaseRow.id)):
+        # Every open case, not only the reader's: a family registered twice in two
+        # communities is what the check is for. It names the case, not its file.
+        with unscoped(session):
+            found = session.execute(query.order_by(CaseRow.id)).all()
+        for existing, family, case, place in found:
             if name_key(existing.full_name) != wanted:
                 continue
             matches.append(

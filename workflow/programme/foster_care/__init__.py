@@ -2,6 +2,7 @@
 families from inquiry to a monitored placement). What the rest of the code may use of it;
 everything else in the package is its inside (pyproject.toml: import-linter contracts)."""
 
+from workflow.programme.foster_care.assignments import FOSTER_ASSIGNMENTS
 from workflow.programme.foster_care.commands import (
     InquiryRegistered,
     RecordApplication,
@@ -41,6 +42,7 @@ INTAKE = (
 )
 
 __all__ = [
+    "FOSTER_ASSIGNMENTS",
     "EFFECTS",
     "GUARDS",
     "HINTS",

@@ -5,6 +5,7 @@ from workflow.programme.staff.commands import (
     AddCommunity,
     AddStaff,
     DeactivateStaff,
+    SetStaffCommunities,
     SetStaffContact,
 )
 from workflow.programme.staff.errors import (
@@ -15,7 +16,9 @@ from workflow.programme.staff.errors import (
 )
 from workflow.programme.staff.models import CommunityRow, StaffRow
 from workflow.programme.staff.queries import list_communities
+from workflow.programme.staff.scope import CaseAssignments, ScopeRule, scope_modes
 from workflow.programme.staff.services import (
+    communities_of,
     community,
     community_lookup,
     find_community,
@@ -25,17 +28,22 @@ from workflow.programme.staff.services import (
 __all__ = [
     "AddCommunity",
     "AddStaff",
+    "CaseAssignments",
     "CommunityRow",
     "DeactivateStaff",
+    "SetStaffCommunities",
     "SetStaffContact",
     "StaffInactive",
     "StaffNotFound",
     "StaffRow",
+    "ScopeRule",
     "UnknownCommunity",
     "WrongStaffRole",
     "community",
+    "communities_of",
     "community_lookup",
     "find_community",
     "list_communities",
+    "scope_modes",
     "staff_member",
 ]
