@@ -140,7 +140,10 @@ def test_wrong_filters_are_said_beside_their_fields_and_kept(browser, rt, publis
     assert "Սա ամսաթիվ չէ" in text  # "This is not a date; use the form 15.03.2024."
     assert len(rows_of(text)) == 25  # the list without the wrong filters
     # A page far past any list, or past this one: said beside the page field.
-    assert 'id="f-page-error"' in worker.get("/referrals?page=99999").text
+    for absurd in ("99999", "400000000000000000000"):
+        far = worker.get(f"/referrals?page={absurd}&status=sent")
+        assert far.status_code == 422 and 'id="f-page-error"' in far.text, absurd
+        assert f'value="{absurd}"' in far.text and '<option value="sent" selected>' in far.text
     past = worker.get("/referrals?page=9")
     assert past.status_code == 422 and 'id="f-page-error"' in past.text
     assert len(rows_of(past.text)) == 8  # the last page instead
@@ -152,6 +155,8 @@ def test_wrong_filters_are_said_beside_their_fields_and_kept(browser, rt, publis
     english = worker.get("/referrals?status=lost&page=0").text
     assert "Choose one of the options offered." in english
     assert "The page is a whole number, 1 or more." in english
+    far = worker.get("/referrals?page=400000000000000000000").text
+    assert "There is no page 400,000,000,000,000,000,000: the last page is 2." in far
 
 
 def test_the_referrals_api_takes_the_same_filters_and_pages(browser, rt, publisher):

@@ -23,7 +23,8 @@ from workflow.programme.shared.values import Collector, FieldProblem, Problems, 
 PAGE_SIZE = 25
 #: The most rows one API request may ask for.
 MAX_LIMIT = 200
-#: A page number beyond this is a typing mistake, not a list (25 x 10,000 rows).
+#: No list is this long (25 x 10,000 rows): a page number beyond it is read as past the
+#: end, so no absurd offset reaches the database.
 MAX_PAGE = 10_000
 DATE_FIELDS = ("from", "to")
 
@@ -148,11 +149,9 @@ def _read_page(query: ListQuery, typed: str) -> None:
     if not typed.isdigit() or int(typed) < 1:
         query.refuse("page", f"{typed[:40]!r} is not a whole number, 1 or more", _(PAGE_NOT_NUMBER))
         return
-    page = int(typed)
-    if page > MAX_PAGE:
-        query.refuse("page", f"{page} is too large (at most {MAX_PAGE})", _too_far(page, MAX_PAGE))
-        return
-    query.page = page
+    # A number far past any list is past this one's end: said with its real last page
+    # once the list is counted (``past_the_end``), and never sent to the database.
+    query.page = min(int(typed), MAX_PAGE + 1)
 
 
 def _too_far(page: int, last: int) -> str:
@@ -231,6 +230,7 @@ def past_the_end(query: ListQuery, total: int) -> bool:
     last = max(1, -(-total // query.page_size))
     if query.page <= last:
         return False
-    query.refuse("page", f"{query.page} is past the last page ({last})", _too_far(query.page, last))
+    asked = int(query.typed["page"]) if query.typed.get("page", "").isdigit() else query.page
+    query.refuse("page", f"{asked} is past the last page ({last})", _too_far(asked, last))
     query.page = last
     return True
