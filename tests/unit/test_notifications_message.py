@@ -182,6 +182,8 @@ def test_compose_with_referral_values_names_no_family():
             "programme_address": "Ծրագրի գրասենյակ, ք. Հրազդան",
             "programme_phone": "+374 223 2 00 00",
             "programme_email": "office@hogatar.example",
+            "partner_link": "https://hogatar.example/partners/referrals/14/abc",
+            "link_days": 30,
         },
         language="hy",
         sender="h@example.am",
@@ -189,6 +191,8 @@ def test_compose_with_referral_values_names_no_family():
         key=message_key("outbox", 42, "partner", 3),
     )
     assert message["Subject"] == "Նոր ուղեգրում №14 (դեպք №345)"
+    body = message.get_body(("plain",)).get_content()
+    assert "https://hogatar.example/partners/referrals/14/abc" in body  # the answer link
 
 
 @pytest.mark.parametrize(
