@@ -290,3 +290,16 @@ def test_a_manager_scoped_to_their_communities(app, rt, browser, scene, monkeypa
     b = browser("manager")
     assert _check_routes(app, rt, b, "manager", COMMUNITY_MANAGER_RULE, scene) > 150
     _check_lists(app, b, "manager", COMMUNITY_MANAGER_RULE)
+
+
+def test_reports_count_the_whole_programme_for_a_scoped_manager(browser, scene, monkeypatch):
+    monkeypatch.setattr(
+        staff_scope, "scope_modes", lambda: {**staff_scope.DEFAULTS, "manager": "communities"}
+    )
+    manager, admin = browser("manager"), browser("admin")
+    for report in ("states", "communities"):
+        theirs = manager.get(f"/api/v1/reports/{report}").json()["rows"]
+        assert theirs == admin.get(f"/api/v1/reports/{report}").json()["rows"], report
+        assert not any(name in str(theirs) for name in NAMES.values())  # counts, no family
+    caseload = manager.get("/cases?worker=&state=all").text
+    assert NAMES["community"] in caseload and NAMES["other"] not in caseload

@@ -32,7 +32,7 @@ from web.cases.pages import caseload_filter, dashboard_figures
 from web.reports import reporting
 from web.reports.routes import EXPORTS, report_period
 from web.shared.accounts import Staff
-from web.shared.auth import Forbidden, require, require_login, runtime
+from web.shared.auth import Forbidden, programme_wide_runtime, require, require_login, runtime
 from web.shared.lookups import today
 from web.shared.permissions import Permission, allowed
 from web.shared.plugins import plugins
@@ -404,7 +404,8 @@ def report(
     # Read as the reports page reads them (the parameters above are for the docs).
     query, period = report_period(request)
     query.check()
-    return JSONResponse({"report": name, "rows": producer(runtime(request), period)})
+    rows = producer(programme_wide_runtime(request), period)  # counts of the whole programme
+    return JSONResponse({"report": name, "rows": rows})
 
 
 SWAGGER_PAGE = """<!doctype html>

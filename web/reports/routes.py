@@ -20,7 +20,7 @@ from web.reports import reporting
 from web.reports.charts import bar_chart, budget_chart
 from web.reports.reporting import ALL_TIME, Bar, Period
 from web.shared.accounts import Staff
-from web.shared.auth import require, runtime
+from web.shared.auth import programme_wide_runtime, require, runtime
 from web.shared.i18n import format_money, gettext
 from web.shared.listing import ListQuery, read_list_query
 from web.shared.lookups import final_states, today
@@ -95,7 +95,7 @@ def reports(
     request: Request,
     staff: Staff = Depends(require(Permission.VIEW_REPORTS)),  # noqa: B008
 ) -> Response:
-    rt = runtime(request)
+    rt = programme_wide_runtime(request)  # counts of the whole programme
     # The programme's figures are the family cases'; cases per state may be asked of
     # another workflow (the page says which figures follow the choice).
     workflow = request.query_params.get("workflow") or reporting.REPORTED_WORKFLOW
@@ -178,7 +178,7 @@ def export(
     producer = EXPORTS.get(name)
     if producer is None:
         raise NotFound(f"there is no report {name!r}")
-    rt = runtime(request)
+    rt = programme_wide_runtime(request)  # counts of the whole programme
     query, period = report_period(request)
     query.check()  # a CSV link with a wrong date: refused (422), nothing is counted
     rows = producer(rt, period)

@@ -64,6 +64,12 @@ def _app_runtime(request: Request) -> Runtime:
     return rt
 
 
+def programme_wide_runtime(request: Request) -> Runtime:
+    """The runtime that sees every case, for the reports' programme-wide counts: outside
+    a reader's scope they show numbers, never a family (README "Access rules")."""
+    return _app_runtime(request)
+
+
 def secret(request: Request) -> str:
     key: str = request.app.state.secret_key
     return key
