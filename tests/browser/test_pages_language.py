@@ -39,6 +39,8 @@ def site(clean_db, clean_redis, runtime_for, serve) -> tuple[str, dict[str, int]
         "referred": pf.case_in(rt, "referred"),
         "economically_stabilised": pf.case_in(rt, "economically_stabilised", confirm=True),
     }
+    for case_id in cases.values():  # the psychologist counsels both families
+        pf.assign_psychologist(rt, case_id)
     return serve(create_app(rt, secret_key="browser-test-secret-0123456789")), cases
 
 
