@@ -3,7 +3,6 @@ layer, print. Errors are one line on stderr; exit 2 for bad input, 1 for anythin
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from importlib.metadata import entry_points
@@ -13,9 +12,18 @@ import typer
 from sqlalchemy.exc import DataError, SQLAlchemyError
 from sqlalchemy.exc import OperationalError as DatabaseUnavailable
 
+from config.queues import ALL_QUEUES
 from config.settings import Settings, SettingsError, get_settings
 from workflow import cli_context, cli_workflows, processes, queries, services
-from workflow.cli_context import ActorOption, JsonFlag, actor_of, print_json, runtime
+from workflow.cli_context import (
+    ActorOption,
+    JsonFlag,
+    actor_of,
+    each_of,
+    parse_json,
+    print_json,
+    runtime,
+)
 from workflow.commands import (
     AdvanceCase,
     ApprovalRequested,
@@ -25,7 +33,7 @@ from workflow.commands import (
     RetryIncident,
     SkipIncident,
 )
-from workflow.errors import HogatarError, InvalidInput
+from workflow.errors import DefinitionError, HogatarError, InvalidInput
 
 app = typer.Typer(
     add_completion=False,
@@ -83,10 +91,7 @@ def case_open(
 def _parse_data(data: str | None) -> dict[str, Any]:
     if data is None:
         return {}
-    try:
-        parsed = json.loads(data)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"--data is not valid JSON: {exc.msg} at position {exc.pos}") from None
+    parsed = parse_json(data, "--data")
     if not isinstance(parsed, dict):
         raise InvalidInput('--data must be a JSON object, e.g. \'{"note": "..."}\'')
     if _holds_nul(parsed):
@@ -355,6 +360,7 @@ def worker(
     concurrency: Annotated[int | None, typer.Option(min=1)] = None,
 ) -> None:
     """Run a Celery worker for the effect and relay queues."""
+    each_of(queues, ALL_QUEUES, "--queues")  # Celery would start, then fail at length
     processes.exec_process(
         processes.worker_argv(
             _checked_settings(versions=True), queues=queues, concurrency=concurrency
@@ -402,13 +408,27 @@ def _fail(message: str, code: int) -> NoReturn:
 
 #: The largest id or count the database holds (a signed 64-bit integer).
 LARGEST_NUMBER = 2**63 - 1
+#: The longest value an option or argument takes: a note (10 000 characters by default,
+#: notes.toml) with room to spare; a form given with --data may be as long as a form file.
+LONGEST_ARGUMENT = 20_000
+FORM_OPTION = "--data"
 
 
 def refuse_impossible_numbers(argv: list[str]) -> None:
-    """A number no id or count can be (``case show 99999999999999999999999``) is bad
-    input, said here rather than as the database's "bigint out of range"."""
+    """A number no id or count can be (``case show 99999999999999999999999``), or a value
+    longer than any field takes (a 30 000-character name), is bad input, said here rather
+    than as the database's "bigint out of range" or "pattern too complex"."""
+    after_form_option = False
     for argument in argv:
         value = argument.partition("=")[2] if argument.startswith("--") else argument
+        is_form = after_form_option or argument.startswith(FORM_OPTION + "=")
+        after_form_option = argument == FORM_OPTION
+        longest = cli_context.MAX_FORM_BYTES if is_form else LONGEST_ARGUMENT
+        if len(value) > longest:
+            raise InvalidInput(
+                f"a value of {len(value)} characters is longer than any hogatar takes "
+                f"(at most {longest}; a form goes in --json-file)"
+            )
         digits = value.removeprefix("-")
         if digits.isdigit() and int(digits) > LARGEST_NUMBER:
             raise InvalidInput(
@@ -424,6 +444,9 @@ def main(argv: list[str] | None = None) -> None:
         # A command acting for a staff member reads only what they may (scoped access).
         cli_context.act_for(cli_context.actor_in(arguments))
         code = app(args=argv, standalone_mode=False)
+    except DefinitionError as exc:
+        # A workflow file (or folder, HOGATAR_WORKFLOWS_DIR) the operator gave: their input.
+        _fail(exc.cli_message(), 2)
     except HogatarError as exc:
         _fail(exc.cli_message(), 2 if exc.bad_input else 1)
     except SettingsError as exc:

@@ -10,9 +10,10 @@ import typer
 from sqlalchemy.exc import OperationalError
 
 from config.settings import get_settings
-from workflow.cli_context import ActorOption, JsonFlag, actor_of, print_json, runtime
+from workflow.cli_context import ActorOption, JsonFlag, actor_of, one_of, print_json, runtime
 from workflow.errors import InvalidInput
 from workflow.migration import MigrateWorkflow, MigrationResult, migrate_cases
+from workflow.notifications import LANGUAGES
 from workflow.runtime import Runtime
 from workflow.versions import VersionInUse, VersionsNotMigrated, versions_in_use
 
@@ -62,6 +63,8 @@ def workflow_diagram(
         rt = runtime()
         _require_version(rt, name, version)
         definition = rt.machine_at(name, version).definition
+    one_of(highlight, definition.state_names, "--highlight")
+    one_of(language, LANGUAGES, "--language")
     typer.echo(definition.to_dot(highlight=highlight, language=language), nl=False)
 
 

@@ -158,7 +158,8 @@ def test_a_bad_workflow_definition_stops_start_up(env, tmp_path):
         encoding="utf-8",
     )
     result = hogatar(env | {"HOGATAR_WORKFLOWS_DIR": str(tmp_path / "wf")}, "worker")
-    assert_one_line_error(result, 1, "unknown guard 'nope'")
+    # The operator's own file: bad input (exit 2), like a bad setting.
+    assert_one_line_error(result, 2, "unknown guard 'nope'")
 
 
 #: The family's consent to be referred, given at registration by its mother.

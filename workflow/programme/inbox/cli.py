@@ -9,6 +9,7 @@ import typer
 from workflow.cli_context import JsonFlag, runtime
 from workflow.programme.inbox import queries
 from workflow.programme.shared.cli import show_rows
+from workflow.programme.staff import existing_staff
 
 
 def inbox(
@@ -17,6 +18,7 @@ def inbox(
     as_json: JsonFlag = False,
 ) -> None:
     """A staff member's in-app inbox (unread items)."""
+    username = existing_staff(runtime(), username)
     show_rows(
         queries.inbox(runtime(), username=username, unread_only=not include_read),
         as_json,

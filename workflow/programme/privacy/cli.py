@@ -11,6 +11,7 @@ from workflow.cli_context import ActorOption, JsonFlag, actor_of, print_json, ru
 from workflow.errors import InvalidInput
 from workflow.programme.privacy.commands import RunRetention
 from workflow.programme.shared.cli import CaseOption, parse_day
+from workflow.programme.staff import existing_staff
 
 access_app = typer.Typer(no_args_is_help=True, help="The access log of family files.")
 retention_app = typer.Typer(no_args_is_help=True, help="Anonymise cases closed long ago.")
@@ -33,6 +34,8 @@ def access_list(
     """Who viewed, downloaded or exported what, and from where; newest first."""
     from workflow.programme.privacy.services import list_access
 
+    if staff is not None and not staff.startswith(("cli:", "system:")):
+        staff = existing_staff(runtime(), staff)
     page = list_access(
         runtime(),
         case_id=case,

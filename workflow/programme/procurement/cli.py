@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from workflow.cli_context import ActorOption, JsonFlag, actor_of, runtime
+from workflow.cli_context import ActorOption, JsonFlag, actor_of, one_of, runtime
 from workflow.programme.procurement import queries
 from workflow.programme.procurement.commands import (
     ApproveProcurement,
@@ -16,6 +16,7 @@ from workflow.programme.procurement.commands import (
     OrderProcurement,
     RequestGoods,
 )
+from workflow.programme.procurement.models import PROCUREMENT_STATUSES
 from workflow.programme.shared.cli import (
     CaseOption,
     StatusOption,
@@ -120,6 +121,7 @@ def procurement_list(
     status: StatusOption = None, case: CaseOption = None, as_json: JsonFlag = False
 ) -> None:
     """Procurement requests (e.g. --status requested: awaiting approval)."""
+    one_of(status, PROCUREMENT_STATUSES, "--status")
     show_rows(
         queries.list_procurement(runtime(), status=status, case_id=case),
         as_json,

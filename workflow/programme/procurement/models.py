@@ -24,6 +24,10 @@ class PurchaseOrderRow(Base):
     sent_at: Mapped[datetime | None]
 
 
+#: Every status a procurement request can have (the CLI's --status refuses others).
+PROCUREMENT_STATUSES = ("requested", "approved", "ordered", "delivered", "cancelled")
+
+
 class ProcurementRequestRow(Base):
     """requested -> approved -> ordered -> delivered; or cancelled."""
 

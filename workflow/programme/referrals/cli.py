@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from workflow.cli_context import ActorOption, JsonFlag, actor_of, runtime
+from workflow.cli_context import ActorOption, JsonFlag, actor_of, one_of, runtime
 from workflow.programme.referrals import queries
 from workflow.programme.referrals.commands import (
     AddPartner,
@@ -16,6 +16,7 @@ from workflow.programme.referrals.commands import (
     RevokeReferralLinks,
     SweepReferralDeadlines,
 )
+from workflow.programme.referrals.models import REFERRAL_STATUSES
 from workflow.programme.shared.cli import CaseOption, StatusOption, show_rows
 from workflow.services import handle
 
@@ -112,6 +113,7 @@ def referral_list(
     case: CaseOption = None, status: StatusOption = None, as_json: JsonFlag = False
 ) -> None:
     """Referrals, with their status."""
+    one_of(status, REFERRAL_STATUSES, "--status")
     show_rows(
         queries.list_referrals(runtime(), case_id=case, status=status),
         as_json,

@@ -26,6 +26,19 @@ class PartnerRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+#: Every status a referral can have, in the order it moves; "withheld": never mailed,
+#: the family's consent to referral had lapsed (the CLI's --status refuses others).
+REFERRAL_STATUSES = (
+    "queued",
+    "sent",
+    "acknowledged",
+    "accepted",
+    "declined",
+    "completed",
+    "withheld",
+)
+
+
 class ReferralRow(Base):
     """queued -> sent -> acknowledged -> accepted | declined -> completed."""
 

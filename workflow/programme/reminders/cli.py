@@ -6,10 +6,12 @@ from typing import Annotated
 
 import typer
 
-from workflow.cli_context import ActorOption, JsonFlag, actor_of, runtime
+from workflow.cli_context import ActorOption, JsonFlag, actor_of, one_of, runtime
 from workflow.programme.reminders import queries
 from workflow.programme.reminders.commands import AcknowledgeReminder, SweepReminders
+from workflow.programme.reminders.models import REMINDER_STATUSES
 from workflow.programme.shared.cli import CaseOption, StatusOption, show_rows
+from workflow.programme.staff import existing_staff
 from workflow.services import handle
 
 reminder_app = typer.Typer(no_args_is_help=True, help="Follow-up reminders.")
@@ -23,6 +25,9 @@ def reminder_list(
     as_json: JsonFlag = False,
 ) -> None:
     """Reminders, soonest first."""
+    one_of(status, REMINDER_STATUSES, "--status")
+    if recipient is not None:
+        recipient = existing_staff(runtime(), recipient)
     show_rows(
         queries.list_reminders(runtime(), case_id=case, recipient=recipient, status=status),
         as_json,

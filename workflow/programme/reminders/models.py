@@ -9,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from workflow.persistence.models import Base, Id
 
+#: Every status a reminder can have (the CLI's --status refuses others).
+REMINDER_STATUSES = ("scheduled", "sending", "sent", "acknowledged", "escalated", "cancelled")
+
 
 class ReminderRow(Base):
     """scheduled -> sending -> sent -> acknowledged | escalated; or cancelled."""

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from workflow.cli_context import print_json, runtime
+from workflow.cli_context import parse_json, print_json, read_json_text, runtime
 from workflow.clock import local_day
 from workflow.errors import InvalidInput
 from workflow.programme.shared.cases import CaseFileChanged
@@ -58,21 +56,9 @@ def read_form(data: str | None, json_file: Path | None) -> Any:
     if (data is None) == (json_file is None):
         raise InvalidInput("give the form either as --data '{...}' or as --json-file FILE")
     if json_file is not None:
-        if str(json_file) == "-":
-            text = sys.stdin.read()
-        else:
-            try:
-                text = json_file.read_text(encoding="utf-8-sig")
-            except OSError as exc:
-                raise InvalidInput(f"cannot read {json_file}: {exc.strerror}") from None
-        source = str(json_file)
-    else:
-        assert data is not None
-        text, source = data, "--data"
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{source} is not valid JSON: {exc.msg} at position {exc.pos}") from None
+        return parse_json(read_json_text(json_file), str(json_file))
+    assert data is not None
+    return parse_json(data, "--data")
 
 
 def parse_day(value: str | None, option: str, *, required: bool = True) -> date | None:

@@ -15,7 +15,7 @@ from workflow.programme.staff.errors import (
     WrongStaffRole,
 )
 from workflow.programme.staff.models import CommunityRow, StaffRow
-from workflow.programme.staff.queries import list_communities
+from workflow.programme.staff.queries import existing_staff, list_communities
 from workflow.programme.staff.scope import CaseAssignments, ScopeRule, scope_modes
 from workflow.programme.staff.services import (
     communities_of,
@@ -42,6 +42,7 @@ __all__ = [
     "community",
     "communities_of",
     "community_lookup",
+    "existing_staff",
     "find_community",
     "list_communities",
     "scope_modes",

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from workflow.clock import as_utc
 from workflow.programme.staff.models import CommunityRow, StaffCommunityRow, StaffRow
+from workflow.programme.staff.services import staff_member
 from workflow.runtime import Runtime
 
 
@@ -38,6 +39,13 @@ def list_staff(rt: Runtime, *, include_inactive: bool = False) -> list[dict[str,
             }
             for row in session.scalars(query)
         ]
+
+
+def existing_staff(rt: Runtime, username: str) -> str:
+    """The username of a staff member, active or not; a name nobody has is bad input (a
+    typo listed as "nothing found" looks like an empty inbox)."""
+    with rt.session_factory() as session:
+        return staff_member(session, username, require_active=False).username
 
 
 def list_communities(rt: Runtime) -> list[dict[str, Any]]:
