@@ -70,6 +70,7 @@ from workflow.programme.plans.commands import (
 from workflow.programme.privacy import retention as privacy_retention
 from workflow.programme.privacy import services as privacy
 from workflow.programme.procurement import orders, requests
+from workflow.programme.procurement import work as procurement_work
 from workflow.programme.procurement.commands import (
     ApproveProcurement,
     CancelProcurement,
@@ -80,6 +81,7 @@ from workflow.programme.procurement.commands import (
 )
 from workflow.programme.referrals import links as referral_links
 from workflow.programme.referrals import services as referrals
+from workflow.programme.referrals import work as referrals_work
 from workflow.programme.referrals.commands import (
     AddPartner,
     AnswerReferralLink,
@@ -91,6 +93,7 @@ from workflow.programme.referrals.commands import (
     SweepReferralDeadlines,
 )
 from workflow.programme.reminders import services as reminders
+from workflow.programme.reminders import work as reminders_work
 from workflow.programme.reminders.commands import AcknowledgeReminder, SweepReminders
 from workflow.programme.reminders.metrics import reminder_metrics
 from workflow.programme.shared.access import FileAccessed
@@ -98,6 +101,7 @@ from workflow.programme.shared.cases import FAMILY_WORKFLOW, FOSTER_WORKFLOW
 from workflow.programme.shared.cli import INTAKE
 from workflow.programme.shared.policies import policies
 from workflow.programme.shared.reference import reference
+from workflow.programme.shared.work import register_work_source
 from workflow.programme.staff import ScopeRule, scope_modes
 from workflow.programme.staff import services as staff
 from workflow.programme.staff.commands import (
@@ -107,6 +111,12 @@ from workflow.programme.staff.commands import (
     SetStaffCommunities,
     SetStaffContact,
 )
+from workflow.programme.visits import services as visits
+from workflow.programme.visits import work as visits_work
+from workflow.programme.visits.commands import AddGoal, RecordReview, RecordVisit, UpdateGoal
+from workflow.programme.visits.config import review_rules
+from workflow.programme.work import sources as work_sources
+from workflow.programme.work.config import work_rules
 from workflow.registries import Registries
 from workflow.services import register_handler
 
@@ -159,6 +169,11 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
     RecordMatch: foster_steps.record_match,
     RecordPlacement: foster_steps.record_placement,
     RecordMonitoringVisit: foster_steps.record_visit,
+    # Home visits, the plan's goals and its reviews (workflow/programme/visits).
+    RecordVisit: visits.record_visit,
+    AddGoal: visits.add_goal,
+    UpdateGoal: visits.update_goal,
+    RecordReview: visits.record_review,
 }
 
 
@@ -204,6 +219,23 @@ def register(registries: Registries) -> None:
     registries.react(ReferralConsentWithdrawn, referrals.after_referral_consent_withdrawn)
     for command_type, handler in HANDLERS.items():
         register_handler(command_type, handler)
+    register_my_work()
+
+
+def register_my_work() -> None:
+    """The sources of "My work", in the order their items win when two are about the
+    same thing (a visit due before the reminder of it). A feature with work for people
+    (documents expiring, ...) registers its source here."""
+    review_rules()
+    work_rules()
+    register_work_source("home_visits", visits_work.visits_due)
+    register_work_source("plan_reviews", visits_work.reviews_due)
+    register_work_source("reminders", reminders_work.my_reminders)
+    register_work_source("referrals", referrals_work.awaiting_answer)
+    register_work_source("deliveries", visits_work.deliveries_due)
+    register_work_source("goods_approvals", procurement_work.awaiting_approval)
+    register_work_source("approvals", work_sources.approvals_awaiting)
+    register_work_source("stale_cases", work_sources.stale_cases)
 
 
 def register_commands(app: typer.Typer) -> None:
@@ -224,12 +256,19 @@ def register_commands(app: typer.Typer) -> None:
     from workflow.programme.referrals.cli import partner_app, referral_app
     from workflow.programme.reminders.cli import reminder_app
     from workflow.programme.staff.cli import community_app, staff_app
+    from workflow.programme.visits.cli import goal_app, review, visit_app
+    from workflow.programme.work.cli import my_work_command
 
     app.add_typer(family_app, name="family")
     app.add_typer(assessment_app, name="assessment")
     app.add_typer(consent_app, name="consent")
     app.add_typer(income_app, name="income")
+    if not any(group.name == "goal" for group in plan_app.registered_groups):  # once
+        plan_app.add_typer(goal_app, name="goal")
+        plan_app.command("review")(review)
     app.add_typer(plan_app, name="plan")
+    app.add_typer(visit_app, name="visit")
+    app.command("my-work")(my_work_command)
     app.add_typer(counselling_app, name="counselling")
     app.add_typer(note_app, name="note")
     app.command("assign")(assign)

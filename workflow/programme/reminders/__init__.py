@@ -13,6 +13,8 @@ from workflow.programme.reminders.services import (
     ENROLMENT_DECIDED,
     FOLLOW_UP_RECORDED,
     FOSTER_MONITORING_VISIT,
+    HOME_VISIT,
+    PLAN_REVIEW,
     cancel_waiting,
     schedule_reminder,
 )
@@ -25,7 +27,9 @@ __all__ = [
     "ENROLMENT_DECIDED",
     "FOLLOW_UP_RECORDED",
     "FOSTER_MONITORING_VISIT",
+    "HOME_VISIT",
     "OPEN_REMINDERS",
+    "PLAN_REVIEW",
     "ReminderNotFound",
     "ReminderNotOpen",
     "ReminderRow",

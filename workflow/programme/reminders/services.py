@@ -50,6 +50,11 @@ TEMPLATES = {
     FOSTER_MONITORING_VISIT: ("foster_monitoring_visit", "foster_monitoring_visit_escalation"),
     APPROVAL_DECISION: ("approval_decision", "approval_decision_escalation"),
 }
+#: A family's next home visit and its plan's review (workflow/programme/visits schedules them).
+HOME_VISIT = "home_visit_due"
+PLAN_REVIEW = "plan_review_due"
+TEMPLATES[HOME_VISIT] = ("home_visit_due", "home_visit_due_escalation")
+TEMPLATES[PLAN_REVIEW] = ("plan_review_due", "plan_review_due_escalation")
 WAITING = ("scheduled", "sending", "sent")
 #: Reminders fall due at the start of the working day, Armenian time.
 WORKDAY_STARTS = time(9, 0)
