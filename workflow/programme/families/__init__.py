@@ -7,14 +7,18 @@ from workflow.programme.families.commands import (
     AssignCase,
     ConsentInput,
     ConsentWithdrawn,
+    CorrectMember,
     FamilyInput,
     MemberInput,
     OpenReferral,
+    PreviewWithdrawal,
     ReassignCases,
     RecordConsent,
     ReferralConsentWithdrawn,
     RegisterFamily,
+    RemoveMember,
     UpdateFamily,
+    WithdrawalPreview,
     WithdrawConsent,
 )
 from workflow.programme.families.consent_rules import (
@@ -25,7 +29,8 @@ from workflow.programme.families.consent_rules import (
     has_consent,
 )
 from workflow.programme.families.errors import FamilyNotRegistered, PossibleDuplicate
-from workflow.programme.families.forms import read_family
+from workflow.programme.families.forms import read_family, read_member_changes
+from workflow.programme.families.household import MemberNotFound
 from workflow.programme.families.models import ConsentRow, FamilyRow, MemberRow
 from workflow.programme.families.queries import family_view, search_families
 from workflow.programme.families.registration import find_duplicates, register_family_in
@@ -49,25 +54,31 @@ __all__ = [
     "ConsentInput",
     "ConsentRow",
     "ConsentWithdrawn",
+    "CorrectMember",
     "FamilyInput",
     "FamilyNotRegistered",
     "FamilyRow",
     "MemberInput",
+    "MemberNotFound",
     "MemberRow",
     "OpenReferral",
     "PossibleDuplicate",
+    "PreviewWithdrawal",
     "ReassignCases",
     "RecordConsent",
     "ReferralConsentWithdrawn",
     "RegisterFamily",
+    "RemoveMember",
     "UpdateFamily",
     "WithdrawConsent",
+    "WithdrawalPreview",
     "consent_covering",
     "covers",
     "family_view",
     "find_duplicates",
     "has_consent",
     "read_family",
+    "read_member_changes",
     "register_family_in",
     "search_families",
 ]

@@ -1,4 +1,6 @@
-"""``hogatar family ...``: register, show, search, update, add a member."""
+"""``hogatar family ...``: register, show, search, update, add, correct and remove a
+member; ``hogatar consent ...``: record and withdraw (``--preview`` first says what a
+withdrawal will do)."""
 
 from __future__ import annotations
 
@@ -14,11 +16,15 @@ from workflow.programme.families.commands import (
     CasesReassigned,
     ConsentInput,
     ConsentWithdrawn,
+    CorrectMember,
     FamilyRegistered,
+    PreviewWithdrawal,
     ReassignCases,
     RecordConsent,
     RegisterFamily,
+    RemoveMember,
     UpdateFamily,
+    WithdrawalPreview,
     WithdrawConsent,
 )
 from workflow.programme.families.forms import read_family, read_member
@@ -182,10 +188,13 @@ def update_family(
     case_id: int,
     data: DataOption = None,
     json_file: JsonFileOption = None,
+    confirm_duplicate: ConfirmOption = False,
     expected_version: VersionOption = None,
     actor: ActorOption = None,
 ) -> None:
-    """Change the family's details: the JSON holds only the fields to change."""
+    """Change the family's details: the JSON holds only the fields to change (family_name,
+    community, address, phone, referral_partner_type, referral_partner_name,
+    state_benefit). The timeline keeps each before and after."""
     changes = read_form(data, json_file)
     event = handle(
         runtime(),
@@ -194,6 +203,7 @@ def update_family(
             actor=actor_of(actor),
             changes=changes,
             expected_version=expected_version,
+            confirm_duplicate=confirm_duplicate,
         ),
     )
     assert isinstance(event, CaseFileChanged)
@@ -242,6 +252,73 @@ def add_member(
     )
     assert isinstance(event, CaseFileChanged)
     typer.echo(f"case {event.case_id}: member {event.record_id} added (version {event.version})")
+
+
+@family_app.command("correct-member")
+def correct_member(
+    case_id: int,
+    member_id: Annotated[int, typer.Argument(help="The member's id (hogatar family show).")],
+    role: Annotated[str | None, typer.Option("--role")] = None,
+    full_name: Annotated[str | None, typer.Option("--name", help="Full name.")] = None,
+    born: Annotated[
+        str | None, typer.Option("--born", help="Date of birth; an empty text clears it.")
+    ] = None,
+    disability: Annotated[
+        bool | None, typer.Option("--disability/--no-disability", show_default=False)
+    ] = None,
+    health_notes: Annotated[
+        str | None, typer.Option("--health-notes", help="An empty text clears them.")
+    ] = None,
+    confirm_duplicate: ConfirmOption = False,
+    expected_version: VersionOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Correct a household member: only the options given change; the timeline keeps
+    each before and after (the health notes only that they changed)."""
+    given = {
+        "role": role,
+        "full_name": full_name,
+        "date_of_birth": born,
+        "disability": disability,
+        "health_notes": health_notes,
+    }
+    event = handle(
+        runtime(),
+        CorrectMember(
+            case_id=case_id,
+            member_id=member_id,
+            actor=actor_of(actor),
+            changes={field: value for field, value in given.items() if value is not None},
+            confirm_duplicate=confirm_duplicate,
+            expected_version=expected_version,
+        ),
+    )
+    assert isinstance(event, CaseFileChanged)
+    typer.echo(f"case {event.case_id}: member {member_id} corrected (version {event.version})")
+
+
+@family_app.command("remove-member")
+def remove_member(
+    case_id: int,
+    member_id: Annotated[int, typer.Argument(help="The member's id (hogatar family show).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why they leave the household.")],
+    expected_version: VersionOption = None,
+    actor: ActorOption = None,
+) -> None:
+    """Remove a member from the household: marked removed with who, when and why, never
+    deleted; the case's history still names them."""
+    event = handle(
+        runtime(),
+        RemoveMember(
+            case_id=case_id,
+            member_id=member_id,
+            actor=actor_of(actor),
+            reason=reason,
+            expected_version=expected_version,
+        ),
+    )
+    assert isinstance(event, CaseFileChanged)
+    typer.echo(f"case {event.case_id}: member {member_id} removed (version {event.version})")
 
 
 consent_app = typer.Typer(no_args_is_help=True, help="The family's consent.")
@@ -323,23 +400,32 @@ def withdraw_consent(
         ),
     ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="What the family said.")] = None,
+    preview: Annotated[
+        bool,
+        typer.Option(
+            "--preview",
+            help="Only say what the withdrawal would do (close the case? which referrals "
+            "are open?); nothing is written.",
+        ),
+    ] = False,
     expected_version: VersionOption = None,
     actor: ActorOption = None,
     as_json: JsonFlag = False,
 ) -> None:
     """The family withdraws its consent, all of it (the case is closed with that reason)
     or some purposes; the answer lists referrals still open with partners."""
-    event = handle(
-        runtime(),
-        WithdrawConsent(
-            case_id=case_id,
-            actor=actor_of(actor),
-            withdrawn_on=required_day(withdrawn_on, "--date"),
-            reason=reason,
-            purposes=tuple(purposes or ()),
-            expected_version=expected_version,
-        ),
+    withdrawal = WithdrawConsent(
+        case_id=case_id,
+        actor=actor_of(actor),
+        withdrawn_on=required_day(withdrawn_on, "--date"),
+        reason=reason,
+        purposes=tuple(purposes or ()),
+        expected_version=expected_version,
     )
+    if preview:
+        _echo_preview(handle(runtime(), PreviewWithdrawal(withdrawal=withdrawal)), as_json)
+        return
+    event = handle(runtime(), withdrawal)
     assert isinstance(event, ConsentWithdrawn)
     if as_json:
         print_json(
@@ -366,6 +452,33 @@ def withdraw_consent(
             )
     elif "referral" in event.purposes:
         typer.echo("no referrals are open with partners")
+
+
+def _echo_preview(preview: WithdrawalPreview, as_json: bool) -> None:
+    if as_json:
+        print_json(
+            {
+                "case_id": preview.case_id,
+                "purposes": list(preview.purposes),
+                "closes": preview.closes,
+                "state": preview.state,
+                "version": preview.version,
+                "open_referrals": [
+                    {"id": r.referral_id, "partner": r.partner, "status": r.status}
+                    for r in preview.open_referrals
+                ],
+            }
+        )
+        return
+    what = ", ".join(preview.purposes) or "no consent on file"
+    fate = (
+        f"the case will be closed ({preview.state} -> closed)"
+        if preview.closes
+        else "the case stays open"
+    )
+    typer.echo(f"case {preview.case_id}: withdrawing {what}: {fate}; nothing written yet")
+    for referral in preview.open_referrals:
+        typer.echo(f"  referral {referral.referral_id} to {referral.partner}: {referral.status}")
 
 
 def assign(

@@ -68,6 +68,9 @@ class UpdateFamily:
     #: referral_partner_type, referral_partner_name, state_benefit.
     changes: Mapping[str, Any]
     expected_version: int | None = None
+    #: The worker saw the possible-duplicate warning (a new phone shared with a parent of
+    #: another open case) and saves the change anyway.
+    confirm_duplicate: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,34 @@ class AddMember:
     actor: str
     member: MemberInput
     confirm_duplicate: bool = False
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class CorrectMember:
+    """Correct what the file says of a household member.
+
+    ``changes`` holds only the fields to change (role, full_name, date_of_birth,
+    disability, health_notes), already read (``forms.read_member_changes``); a field left
+    out is kept as it is, so a reader who may not see the health notes never wipes them."""
+
+    case_id: int
+    member_id: int
+    actor: str
+    changes: Mapping[str, Any]
+    confirm_duplicate: bool = False
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class RemoveMember:
+    """A member leaves the household (or was entered by mistake): marked removed with who,
+    when and why, never deleted."""
+
+    case_id: int
+    member_id: int
+    actor: str
+    reason: str
     expected_version: int | None = None
 
 
@@ -97,6 +128,14 @@ class WithdrawConsent:
     #: participation closes the case; withdrawing only referral (say) does not.
     purposes: tuple[str, ...] = ()
     expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class PreviewWithdrawal:
+    """What ``withdrawal`` would do, before anything is written: whether the case closes
+    and which referrals are still open with partners."""
+
+    withdrawal: WithdrawConsent
 
 
 @dataclass(frozen=True)
@@ -152,6 +191,18 @@ class ConsentWithdrawn:
     version: int
     outbox_ids: tuple[int, ...] = ()
     purposes: tuple[str, ...] = ()
+    open_referrals: tuple[OpenReferral, ...] = ()
+
+
+@dataclass(frozen=True)
+class WithdrawalPreview:
+    case_id: int
+    #: The purposes the family would withdraw (all on file when none were chosen).
+    purposes: tuple[str, ...]
+    #: Whether the case would be closed, and from which state.
+    closes: bool
+    state: str
+    version: int
     open_referrals: tuple[OpenReferral, ...] = ()
 
 

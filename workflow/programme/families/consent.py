@@ -3,6 +3,7 @@ move, and what a referral needs (``consent_rules``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,11 +11,14 @@ from sqlalchemy import select
 
 from workflow.activity import require_actor
 from workflow.commands import AdvanceCase
+from workflow.persistence.models import CaseRow
 from workflow.programme.families.commands import (
     ConsentInput,
     ConsentWithdrawn,
+    PreviewWithdrawal,
     RecordConsent,
     ReferralConsentWithdrawn,
+    WithdrawalPreview,
     WithdrawConsent,
 )
 from workflow.programme.families.consent_rules import PARTICIPATION, REFERRAL, purposes_value
@@ -89,7 +93,7 @@ def _household(uow: UnitOfWork, case_id: int) -> set[int]:
         uow.session.scalars(
             select(MemberRow.id)
             .join(FamilyRow, FamilyRow.id == MemberRow.family_id)
-            .where(FamilyRow.case_id == case_id)
+            .where(FamilyRow.case_id == case_id, MemberRow.removed_at.is_(None))
         )
     )
 
@@ -126,25 +130,9 @@ def withdraw_consent(rt: Runtime, uow: UnitOfWork, command: WithdrawConsent) -> 
     leaves it open. Withdrawing referral blocks new referrals, and the answer lists the
     family's referrals still open (referrals/ fills them in)."""
     actor = require_actor(command.actor)
-    problems = Collector()
-    not_in_future(rt, command.withdrawn_on, "withdrawn_on", problems)
-    withdrawn_purposes: tuple[str, ...] = ()
-    if command.purposes:
-        withdrawn_purposes = purposes_value(
-            list(command.purposes), "purposes", problems, reference()
-        )
-    problems.check()
-    reason = clean(command.reason)
-    case = case_for_change(rt, uow, command.case_id, command.expected_version)
-    active = list(
-        uow.session.scalars(
-            select(ConsentRow)
-            .where(ConsentRow.case_id == case.id, ConsentRow.withdrawn_on.is_(None))
-            .order_by(ConsentRow.id)
-        )
-    )
-    everything = not withdrawn_purposes
-    touched = [c for c in active if everything or set(c.purposes) & set(withdrawn_purposes)]
+    plan = _withdrawal_plan(rt, uow, command)
+    case, reason, withdrawn_purposes = plan.case, plan.reason, plan.purposes
+    everything, touched = not withdrawn_purposes, plan.touched
     kept: dict[int, int] = {}
     now = rt.clock.now()
     for consent in touched:
@@ -160,7 +148,7 @@ def withdraw_consent(rt: Runtime, uow: UnitOfWork, command: WithdrawConsent) -> 
             uow.session.flush()
             kept[consent.id] = again.id
     uow.session.flush()
-    lost = {p for c in touched for p in c.purposes} if everything else set(withdrawn_purposes)
+    lost = plan.lost
     data: dict[str, Any] = {
         "consent_ids": [consent.id for consent in touched],
         "purposes": sorted(lost),
@@ -178,11 +166,11 @@ def withdraw_consent(rt: Runtime, uow: UnitOfWork, command: WithdrawConsent) -> 
         data=data,
     )
     announced = ReferralConsentWithdrawn(case_id=case.id)
-    if everything or REFERRAL in withdrawn_purposes:
+    if plan.tells_referrals:
         react(rt, uow, announced)
     closed_from: str | None = None
     outbox_ids: tuple[int, ...] = ()
-    if everything or PARTICIPATION in withdrawn_purposes:
+    if plan.closes:
         closed_from = case.state
         closed = advance_case_in(
             rt,
@@ -205,6 +193,73 @@ def withdraw_consent(rt: Runtime, uow: UnitOfWork, command: WithdrawConsent) -> 
         purposes=tuple(sorted(lost)),
         open_referrals=tuple(announced.open_referrals),
     )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    case: CaseRow
+    reason: str | None
+    #: The purposes chosen; none: every consent on file.
+    purposes: tuple[str, ...]
+    touched: list[ConsentRow]
+    lost: set[str]
+
+    @property
+    def closes(self) -> bool:
+        return not self.purposes or PARTICIPATION in self.purposes
+
+    @property
+    def tells_referrals(self) -> bool:
+        return not self.purposes or REFERRAL in self.purposes
+
+
+def _withdrawal_plan(rt: Runtime, uow: UnitOfWork, command: WithdrawConsent) -> _Plan:
+    """What a withdrawal touches, checked: the same for doing it and for saying first what
+    it will do."""
+    problems = Collector()
+    not_in_future(rt, command.withdrawn_on, "withdrawn_on", problems)
+    withdrawn_purposes: tuple[str, ...] = ()
+    if command.purposes:
+        withdrawn_purposes = purposes_value(
+            list(command.purposes), "purposes", problems, reference()
+        )
+    problems.check()
+    case = case_for_change(rt, uow, command.case_id, command.expected_version)
+    active = list(
+        uow.session.scalars(
+            select(ConsentRow)
+            .where(ConsentRow.case_id == case.id, ConsentRow.withdrawn_on.is_(None))
+            .order_by(ConsentRow.id)
+        )
+    )
+    everything = not withdrawn_purposes
+    touched = [c for c in active if everything or set(c.purposes) & set(withdrawn_purposes)]
+    lost = {p for c in touched for p in c.purposes} if everything else set(withdrawn_purposes)
+    return _Plan(case, clean(command.reason), withdrawn_purposes, touched, lost)
+
+
+def preview_withdrawal(
+    rt: Runtime, uow: UnitOfWork, command: PreviewWithdrawal
+) -> WithdrawalPreview:
+    """What the withdrawal would do, read in a transaction that is rolled back: the
+    worker sees that the case will close, and which referrals are still open, before
+    anything is written."""
+    plan = _withdrawal_plan(rt, uow, command.withdrawal)
+    announced = ReferralConsentWithdrawn(case_id=plan.case.id)
+    if plan.closes or plan.tells_referrals:
+        react(rt, uow, announced)
+    return WithdrawalPreview(
+        case_id=plan.case.id,
+        purposes=tuple(p for p in _purpose_order() if p in plan.lost),
+        closes=plan.closes,
+        state=plan.case.state,
+        version=plan.case.version,
+        open_referrals=tuple(announced.open_referrals),
+    )
+
+
+def _purpose_order() -> list[str]:
+    return [item.code for item in reference().consent_purposes]
 
 
 def _recorded_again(

@@ -73,6 +73,34 @@ def read_member(
     )
 
 
+def read_member_changes(
+    data: Any, problems: Collector, ref: Reference, *, today: date
+) -> dict[str, Any]:
+    """A correction of a member: only the fields given, each read as ``read_member`` reads
+    it (an empty date of birth clears it; whether a child may lack one is the service's
+    rule, which sees the member as corrected)."""
+    if not isinstance(data, Mapping) or not data:
+        problems.add("changes", f"give at least one of: {', '.join(MEMBER_FIELDS)}")
+        return {}
+    _unknown_fields(data, MEMBER_FIELDS, problems)
+    changes: dict[str, Any] = {}
+    if "role" in data:
+        changes["role"] = choice(data["role"], "role", problems, codes(ref.member_roles))
+    if "full_name" in data:
+        changes["full_name"] = text_value(data["full_name"], "full_name", problems, required=True)
+    if "date_of_birth" in data:
+        changes["date_of_birth"] = date_value(
+            data["date_of_birth"], "date_of_birth", problems, not_after=today
+        )
+    if "disability" in data:
+        changes["disability"] = bool_value(data["disability"], "disability", problems)
+    if "health_notes" in data:
+        changes["health_notes"] = text_value(
+            data["health_notes"], "health_notes", problems, max_length=2000
+        )
+    return changes
+
+
 def read_consent(
     data: Any, problems: Collector, *, today: date, prefix: str = "consent."
 ) -> ConsentInput | None:

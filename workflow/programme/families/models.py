@@ -50,6 +50,11 @@ class MemberRow(Base):
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     disability: Mapped[bool] = mapped_column(Boolean, default=False)
     health_notes: Mapped[str | None] = mapped_column(Text)
+    #: A member who left the household (or was entered by mistake) is marked removed,
+    #: never deleted: the file's history still names them, the household no longer does.
+    removed_at: Mapped[datetime | None]
+    removed_by: Mapped[str | None] = mapped_column(String(120))
+    removal_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class ConsentRow(Base):

@@ -56,6 +56,8 @@ def family_view(rt: Runtime, *, case_id: int) -> dict[str, Any]:
             "social_worker": staff.get(family.social_worker_id or 0),
             "psychologist": staff.get(family.psychologist_id or 0),
             "members": _members(session, family.id),
+            # Removed members: no longer in the household, still in the file's history.
+            "removed_members": _members(session, family.id, removed=True),
             "consents": _consents(session, case_id),
             "assessments": _assessments(session, case_id, staff),
             "services": _services(session, case_id, staff),
@@ -77,9 +79,14 @@ def family_view(rt: Runtime, *, case_id: int) -> dict[str, Any]:
         }
 
 
-def _members(session: Session, family_id: int) -> list[dict[str, Any]]:
-    return [
-        {
+def _members(session: Session, family_id: int, *, removed: bool = False) -> list[dict[str, Any]]:
+    gone = MemberRow.removed_at.is_not(None) if removed else MemberRow.removed_at.is_(None)
+    rows = session.scalars(
+        select(MemberRow).where(MemberRow.family_id == family_id, gone).order_by(MemberRow.id)
+    )
+    members = []
+    for row in rows:
+        member: dict[str, Any] = {
             "id": row.id,
             "role": row.role,
             "full_name": row.full_name,
@@ -87,10 +94,12 @@ def _members(session: Session, family_id: int) -> list[dict[str, Any]]:
             "disability": row.disability,
             "health_notes": row.health_notes,
         }
-        for row in session.scalars(
-            select(MemberRow).where(MemberRow.family_id == family_id).order_by(MemberRow.id)
-        )
-    ]
+        if removed:
+            member["removed_at"] = row.removed_at.isoformat() if row.removed_at else None
+            member["removed_by"] = row.removed_by
+            member["removal_reason"] = row.removal_reason
+        members.append(member)
+    return members
 
 
 def household_member(rt: Runtime, case_id: int, given: str) -> int:
@@ -100,7 +109,7 @@ def household_member(rt: Runtime, case_id: int, given: str) -> int:
         members = session.execute(
             select(MemberRow.id, MemberRow.full_name)
             .join(FamilyRow, FamilyRow.id == MemberRow.family_id)
-            .where(FamilyRow.case_id == case_id)
+            .where(FamilyRow.case_id == case_id, MemberRow.removed_at.is_(None))
             .order_by(MemberRow.id)
         ).all()
     wanted = name_key(given)
@@ -273,7 +282,7 @@ def search_families(rt: Runtime, *, name: str, limit: int = 50) -> list[dict[str
                     m.full_name
                     for m in session.scalars(
                         select(MemberRow)
-                        .where(MemberRow.family_id == family.id)
+                        .where(MemberRow.family_id == family.id, MemberRow.removed_at.is_(None))
                         .order_by(MemberRow.id)
                     )
                 ],

@@ -102,7 +102,7 @@ def find_duplicates(
             .join(FamilyRow, MemberRow.family_id == FamilyRow.id)
             .join(CaseRow, FamilyRow.case_id == CaseRow.id)
             .join(CommunityRow, FamilyRow.community_id == CommunityRow.id)
-            .where(CaseRow.state.not_in(closed))
+            .where(CaseRow.state.not_in(closed), MemberRow.removed_at.is_(None))
         )
         if exclude_case is not None:
             query = query.where(CaseRow.id != exclude_case)
@@ -145,7 +145,7 @@ def _roles_of_kind(ref: Reference, kind: str) -> list[str]:
     return [code for code in codes(ref.member_roles) if ref.member_role_kind(code) == kind]
 
 
-def _refuse_unconfirmed(matches: list[DuplicateMatch], confirmed: bool) -> tuple[int, ...]:
+def refuse_unconfirmed(matches: list[DuplicateMatch], confirmed: bool) -> tuple[int, ...]:
     case_ids = tuple(dict.fromkeys(match.case_id for match in matches))
     if matches and not confirmed:
         raise PossibleDuplicate([m.description for m in matches], case_ids, found=matches)
@@ -203,7 +203,7 @@ def register_family_in(rt: Runtime, uow: UnitOfWork, command: RegisterFamily) ->
     session = uow.session
     place = community(session, family.community)
     matches = find_duplicates(rt, session, members=family.members, phone=family.phone)
-    confirmed = _refuse_unconfirmed(matches, command.confirm_duplicate)
+    confirmed = refuse_unconfirmed(matches, command.confirm_duplicate)
     opened = open_case_in(
         rt,
         uow,
@@ -289,20 +289,38 @@ UPDATABLE = (
 
 
 def update_family(rt: Runtime, uow: UnitOfWork, command: UpdateFamily) -> CaseFileChanged:
+    """Change the family's details; the timeline keeps each field before and after. A new
+    phone shared with a parent of the same name in another open case is a possible
+    duplicate, refused until the worker confirms it, as at registration."""
     actor = require_actor(command.actor)
     case = case_for_change(rt, uow, command.case_id, command.expected_version)
     family = family_of(uow.session, case.id)
     values = _read_changes(command.changes, reference())
+    if "phone" in values and phone_key(values["phone"]) != family.phone_key:
+        matches = find_duplicates(
+            rt,
+            uow.session,
+            members=household_inputs(uow.session, family.id),
+            phone=values["phone"],
+            exclude_case=case.id,
+        )
+        confirmed = refuse_unconfirmed(matches, command.confirm_duplicate)
+    else:
+        confirmed = ()
     changed: dict[str, Any] = {}
+    before: dict[str, Any] = {}
     for field, value in values.items():
         if field == "community":
             place = community(uow.session, str(value))
             if place.id != family.community_id:
+                earlier = uow.session.get(CommunityRow, family.community_id)
+                before["community"] = earlier.code if earlier is not None else None
                 family.community_id = place.id
                 case.community = place.name_hy
                 changed["community"] = place.code
             continue
         if getattr(family, field) != value:
+            before[field] = getattr(family, field)
             setattr(family, field, value)
             changed[field] = value
     if "family_name" in changed:
@@ -314,11 +332,24 @@ def update_family(rt: Runtime, uow: UnitOfWork, command: UpdateFamily) -> CaseFi
         confirm_current(uow, case, command.expected_version)
         return CaseFileChanged(case_id=case.id, trigger="update_family", version=case.version)
     family.updated_at = rt.clock.now()
-    version = record_change(
-        rt, uow, case=case, trigger="update_family", actor=actor, data={"changed": changed}
-    )
+    data: dict[str, Any] = {"changed": changed, "before": before}
+    if confirmed:
+        data["possible_duplicates_confirmed"] = list(confirmed)
+    version = record_change(rt, uow, case=case, trigger="update_family", actor=actor, data=data)
     uow.commit()
     return CaseFileChanged(case_id=case.id, trigger="update_family", version=version)
+
+
+def household_inputs(session: Session, family_id: int) -> list[MemberInput]:
+    """The household as it stands (removed members left out), as the duplicate check reads it."""
+    return [
+        MemberInput(role=row.role, full_name=row.full_name, date_of_birth=row.date_of_birth)
+        for row in session.scalars(
+            select(MemberRow)
+            .where(MemberRow.family_id == family_id, MemberRow.removed_at.is_(None))
+            .order_by(MemberRow.id)
+        )
+    ]
 
 
 def _read_changes(changes: Any, ref: Reference) -> dict[str, Any]:
@@ -352,16 +383,30 @@ def add_member(rt: Runtime, uow: UnitOfWork, command: AddMember) -> CaseFileChan
     matches = find_duplicates(
         rt, uow.session, members=[member], phone=family.phone, exclude_case=case.id
     )
-    confirmed = _refuse_unconfirmed(matches, command.confirm_duplicate)
+    confirmed = refuse_unconfirmed(matches, command.confirm_duplicate)
     row = member_row(family.id, member)
     uow.session.add(row)
     uow.session.flush()
-    data: dict[str, Any] = {"member_id": row.id, "role": row.role}
+    data: dict[str, Any] = {
+        "member_id": row.id,
+        "role": row.role,
+        # The member as added: the timeline's "after" (the anonymisation keeps the role).
+        "added": member_summary(row),
+    }
     if confirmed:
         data["possible_duplicates_confirmed"] = list(confirmed)
     version = record_change(rt, uow, case=case, trigger="add_member", actor=actor, data=data)
     uow.commit()
     return CaseFileChanged(case_id=case.id, trigger="add_member", version=version, record_id=row.id)
+
+
+def member_summary(row: MemberRow) -> dict[str, Any]:
+    """What the timeline says of a member added or removed (never the sensitive fields)."""
+    return {
+        "full_name": row.full_name,
+        "role": row.role,
+        "date_of_birth": row.date_of_birth.isoformat() if row.date_of_birth else None,
+    }
 
 
 def age_on(born: date, day: date) -> int:
