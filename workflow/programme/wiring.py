@@ -27,14 +27,23 @@ from workflow.programme.counselling import COUNSELLING_ASSIGNMENTS
 from workflow.programme.counselling import services as counselling
 from workflow.programme.counselling.commands import CounsellingHeld, RecordCounselling
 from workflow.programme.facts import make_facts_loader
-from workflow.programme.families import FAMILY_ASSIGNMENTS, assignment, consent, registration
+from workflow.programme.families import (
+    FAMILY_ASSIGNMENTS,
+    assignment,
+    consent,
+    household,
+    registration,
+)
 from workflow.programme.families.commands import (
     AddMember,
     AssignCase,
+    CorrectMember,
+    PreviewWithdrawal,
     ReassignCases,
     RecordConsent,
     ReferralConsentWithdrawn,
     RegisterFamily,
+    RemoveMember,
     UpdateFamily,
     WithdrawConsent,
 )
@@ -124,6 +133,9 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
     RegisterFamily: registration.register_family,
     UpdateFamily: registration.update_family,
     AddMember: registration.add_member,
+    CorrectMember: household.correct_member,
+    RemoveMember: household.remove_member,
+    PreviewWithdrawal: consent.preview_withdrawal,
     RecordConsent: consent.record_consent,
     WithdrawConsent: consent.withdraw_consent,
     AssignCase: assignment.assign_case,

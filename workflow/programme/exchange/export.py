@@ -109,7 +109,9 @@ def case_rows(rt: Runtime, *, state: str | None = None) -> list[dict[str, Any]]:
         result = []
         for case, family, place in session.execute(query).all():
             members = session.scalars(
-                select(MemberRow.role).where(MemberRow.family_id == family.id)
+                select(MemberRow.role).where(
+                    MemberRow.family_id == family.id, MemberRow.removed_at.is_(None)
+                )
             ).all()
             latest = session.scalar(
                 select(AssessmentRow)

@@ -127,6 +127,7 @@ PERSONAL: tuple[Personal, ...] = (
             "date_of_birth": None,
             "disability": False,
             "health_notes": None,
+            "removal_reason": None,
         },
         _members,
     ),
