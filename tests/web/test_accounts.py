@@ -162,3 +162,22 @@ def test_sessions_expire_and_a_new_password_ends_them(rt, clock):
     second = accounts.log_in(rt, username="manager", password=PASSWORD)
     accounts.set_password(rt, username="manager", password="another long password")
     assert accounts.session_staff(rt, second.token) is None
+
+
+def test_the_api_login_answers_alike_then_429_with_retry_after(browser, rt):
+    answers = {}
+    for name in ("manager", "nobody"):
+        client = browser().client
+        replies = [
+            client.post("/api/v1/login", json={"username": name, "password": "wrong password!"})
+            for _ in range(rt.settings.web_login_max_failures + 1)
+        ]
+        answers[name] = [
+            (r.status_code, r.json()["type"], r.json()["detail"], r.headers.get("retry-after"))
+            for r in replies
+        ]
+    assert answers["manager"] == answers["nobody"]
+    last = answers["manager"][-1]
+    assert last[:2] == (429, "urn:hogatar:problem:too-many-failures")
+    assert int(last[3]) == rt.settings.web_lockout_first_seconds
+    assert answers["manager"][0][:2] == (401, "urn:hogatar:problem:login-failed")
