@@ -124,6 +124,11 @@ class Settings(BaseSettings):
     access_log_retention_days: int = Field(default=1825, ge=30)
     retention_schedule_enabled: bool = True
 
+    # Documents attached to cases (workflow/programme/documents): the largest file accepted
+    # (20 MB), and where the files are kept (relative paths are inside the var directory).
+    document_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1_024)
+    document_dir: Path = Path("documents")
+
     log_level: str = "INFO"
 
     @field_validator("database_url")

@@ -26,6 +26,10 @@ from workflow.programme.assessment.commands import RecordAssessment
 from workflow.programme.counselling import COUNSELLING_ASSIGNMENTS
 from workflow.programme.counselling import services as counselling
 from workflow.programme.counselling.commands import CounsellingHeld, RecordCounselling
+from workflow.programme.documents import services as documents
+from workflow.programme.documents.commands import AddDocument
+from workflow.programme.documents.config import document_rules
+from workflow.programme.documents.retention import CaseDocuments
 from workflow.programme.facts import make_facts_loader
 from workflow.programme.families import (
     FAMILY_ASSIGNMENTS,
@@ -76,6 +80,7 @@ from workflow.programme.plans.commands import (
     ServicePlanned,
     StartService,
 )
+from workflow.programme.privacy import register_document_store
 from workflow.programme.privacy import retention as privacy_retention
 from workflow.programme.privacy import services as privacy
 from workflow.programme.procurement import orders, requests
@@ -149,6 +154,7 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
     RecordCounselling: counselling.record_counselling,
     AddNote: notes.add_note,
     CorrectNote: notes.correct_note,
+    AddDocument: documents.add_document,
     AddStaff: staff.add_staff,
     DeactivateStaff: staff.deactivate_staff,
     SetStaffContact: staff.set_staff_contact,
@@ -196,6 +202,7 @@ def register(registries: Registries) -> None:
     policies()
     sensitive_fields()
     note_rules()
+    document_rules()
     guards.register(registries.guards)
     effects.register(registries.effects)
     registries.facts[FAMILY_WORKFLOW] = make_facts_loader(ref)
@@ -227,6 +234,8 @@ def register(registries: Registries) -> None:
     registries.react(CounsellingHeld, reminders.after_counselling)
     # A family file shown or exported is written to the access log.
     registries.react(FileAccessed, privacy.after_file_accessed)
+    # A family's documents go into its subject-access export and out with anonymisation.
+    register_document_store(CaseDocuments)
     # Referral consent withdrawn: the answer lists the family's referrals still open.
     registries.react(ReferralConsentWithdrawn, referrals.after_referral_consent_withdrawn)
     for command_type, handler in HANDLERS.items():
@@ -257,6 +266,7 @@ def register_commands(app: typer.Typer) -> None:
     from workflow.programme.assessment.cli import assessment_app
     from workflow.programme.counselling.cli import counselling_app
     from workflow.programme.demo.cli import demo_app
+    from workflow.programme.documents.cli import document_app
     from workflow.programme.exchange.cli import export_app, import_app
     from workflow.programme.families.cli import assign, consent_app, family_app, reassign
     from workflow.programme.foster_care.cli import foster_app
@@ -283,6 +293,7 @@ def register_commands(app: typer.Typer) -> None:
     app.command("my-work")(my_work_command)
     app.add_typer(counselling_app, name="counselling")
     app.add_typer(note_app, name="note")
+    app.add_typer(document_app, name="document")
     app.command("assign")(assign)
     app.command("reassign")(reassign)
     app.add_typer(staff_app, name="staff")

@@ -17,8 +17,9 @@ assigned staff, the timeline's triggers, states, actors and times, assessments' 
 and criteria, services planned and delivered with their costs, income kinds and amounts,
 goods requested with their amounts, referrals' partners and statuses.
 
-Documents (not built yet) plug in as ``DocumentStore``: their files are removed with the
-rest, in the same transaction.
+Documents (workflow/programme/documents) plug in as ``DocumentStore``: their rows lose
+their names and their files are removed with the rest, in the same transaction (the files
+once it committed).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, Table, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from config.settings import Settings
 from workflow.persistence.models import (
     ApprovalRow,
     CaseActivityRow,
@@ -215,7 +217,7 @@ def neutral_data(data: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 class DocumentStore(Protocol):
-    """Where a case's documents live, once the documents feature keeps them."""
+    """Where a case's documents live (the documents feature)."""
 
     def documents(self, session: Session, case_id: int) -> Iterable[tuple[str, bytes]]:
         """(file name, content) of each document of the case."""
@@ -226,12 +228,19 @@ class DocumentStore(Protocol):
         ...
 
 
-#: Registered by the documents feature when there is one (``register_document_store``).
-DOCUMENT_STORES: list[DocumentStore] = []
+#: Registered by the composition root (``register_document_store``): each makes the store
+#: of a runtime's settings (its var directory).
+DOCUMENT_STORES: list[Callable[[Settings], DocumentStore]] = []
 
 
-def register_document_store(store: DocumentStore) -> None:
-    DOCUMENT_STORES.append(store)
+def register_document_store(store: Callable[[Settings], DocumentStore]) -> None:
+    # Every bootstrap registers the programme again (tests bootstrap many runtimes).
+    if store not in DOCUMENT_STORES:
+        DOCUMENT_STORES.append(store)
+
+
+def document_stores(settings: Settings) -> list[DocumentStore]:
+    return [make(settings) for make in DOCUMENT_STORES]
 
 
 @dataclass(frozen=True)
@@ -284,7 +293,7 @@ def _scrub(part: Timeline, row: Any) -> None:
         setattr(row, name, None)
 
 
-def personal_rows(session: Session, case_id: int) -> dict[str, int]:
+def personal_rows(session: Session, case_id: int, settings: Settings) -> dict[str, int]:
     """Rows of the case that still hold personal data, per table (what a run removes)."""
     counts: dict[str, int] = {}
     for item in PERSONAL:
@@ -300,13 +309,15 @@ def personal_rows(session: Session, case_id: int) -> dict[str, int]:
     for part, row in _timeline_rows(session, case_id):
         if _needs_scrub(part, row):
             counts[part.name] = counts.get(part.name, 0) + 1
-    documents = sum(len(list(store.documents(session, case_id))) for store in DOCUMENT_STORES)
+    documents = sum(
+        len(list(store.documents(session, case_id))) for store in document_stores(settings)
+    )
     if documents:
         counts["documents"] = documents
     return counts
 
 
-def anonymise(session: Session, case_id: int) -> dict[str, int]:
+def anonymise(session: Session, case_id: int, settings: Settings) -> dict[str, int]:
     """Remove the case's personal data in the caller's transaction; rows changed per table.
     Idempotent: rows already blank are not touched, so a second run changes nothing."""
     counts: dict[str, int] = {}
@@ -326,7 +337,7 @@ def anonymise(session: Session, case_id: int) -> dict[str, int]:
         if _needs_scrub(part, row):
             _scrub(part, row)
             counts[part.name] = counts.get(part.name, 0) + 1
-    for store in DOCUMENT_STORES:
+    for store in document_stores(settings):
         removed = store.remove(session, case_id)
         if removed:
             counts["documents"] = counts.get("documents", 0) + removed

@@ -117,7 +117,7 @@ def _plan(
         if why is not None:
             not_due[case.id] = why
             continue
-        removes = personal_rows(session, case.id)
+        removes = personal_rows(session, case.id, rt.settings)
         due.append(DueCase(case_id=case.id, closed_at=closed[case.id], removes=removes))
     return due, not_due
 
@@ -197,7 +197,7 @@ def _anonymise_case(
     if _why_not_due(rt, case, closed, marked.anonymised_at if marked else None) is not None:
         return None  # reopened or anonymised meanwhile: nothing to do
     assert closed is not None
-    removed = anonymise(session, case.id)
+    removed = anonymise(session, case.id, rt.settings)
     now = rt.clock.now()
     session.add(
         AnonymisedCaseRow(

@@ -1,7 +1,7 @@
 """The subject-access export: one family's complete file for a data-subject request, as a
 zip holding ``case.json`` (every row the programme keeps about the case, and its timeline
-with events, activities and effects) and ``documents/`` (once the documents feature keeps
-documents: ``anonymise.DocumentStore``).
+with events, activities and effects) and ``documents/`` (the family's documents, each as
+``<id>-<name>``: ``anonymise.DocumentStore``).
 
 Written beside the target and renamed at the end, so a failed export leaves no half-
 written file; the export is recorded in the access log in the same transaction.
@@ -27,7 +27,7 @@ from workflow.programme.counselling import CounsellingParticipantRow, Counsellin
 from workflow.programme.families import ConsentRow, FamilyRow, MemberRow
 from workflow.programme.notes import NoteRevisionRow, NoteRow
 from workflow.programme.plans import DeliveryRow, IncomeSourceRow, PlannedServiceRow
-from workflow.programme.privacy.anonymise import DOCUMENT_STORES
+from workflow.programme.privacy.anonymise import document_stores
 from workflow.programme.privacy.commands import SUBJECT_ACCESS_EXPORT
 from workflow.programme.privacy.errors import EXPORT, CaseAnonymised
 from workflow.programme.privacy.retention import anonymised_at
@@ -102,7 +102,11 @@ def subject_file(rt: Runtime, case_id: int) -> tuple[dict[str, Any], list[tuple[
             ),
             "approval_requests": _rows(session, ApprovalRow, ApprovalRow.case_id == case_id),
         }
-        documents = [doc for store in DOCUMENT_STORES for doc in store.documents(session, case_id)]
+        documents = [
+            doc
+            for store in document_stores(rt.settings)
+            for doc in store.documents(session, case_id)
+        ]
     view = case_view(rt, case_id=case_id)
     return (
         {

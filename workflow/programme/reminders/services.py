@@ -43,12 +43,15 @@ ENROLMENT_DECISION = "enrolment_decision"
 FOSTER_MONITORING_VISIT = "foster_monitoring_visit"
 #: A pending approval request awaiting a tier (workflow/programme/approvals schedules it).
 APPROVAL_DECISION = "approval_decision"
+#: A document of the case expires soon (workflow/programme/documents schedules it).
+DOCUMENT_EXPIRY = "document_expiry"
 #: kind -> (mail template to the recipient, mail template of the escalation)
 TEMPLATES = {
     FOLLOW_UP: ("counselling_follow_up", "counselling_escalation"),
     ENROLMENT_DECISION: ("enrolment_decision", "enrolment_decision_escalation"),
     FOSTER_MONITORING_VISIT: ("foster_monitoring_visit", "foster_monitoring_visit_escalation"),
     APPROVAL_DECISION: ("approval_decision", "approval_decision_escalation"),
+    DOCUMENT_EXPIRY: ("document_expiry", "document_expiry_escalation"),
 }
 #: A family's next home visit and its plan's review (workflow/programme/visits schedules them).
 HOME_VISIT = "home_visit_due"
