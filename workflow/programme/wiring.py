@@ -94,12 +94,15 @@ from workflow.programme.procurement.commands import (
     RequestGoods,
 )
 from workflow.programme.referrals import links as referral_links
+from workflow.programme.referrals import partners
 from workflow.programme.referrals import services as referrals
 from workflow.programme.referrals import work as referrals_work
 from workflow.programme.referrals.commands import (
     AddPartner,
     AnswerReferralLink,
     CreateReferral,
+    DeactivatePartner,
+    EditPartner,
     OpenReferralLink,
     ResendReferralLink,
     RespondToReferral,
@@ -121,9 +124,12 @@ from workflow.programme.staff import services as staff
 from workflow.programme.staff.commands import (
     AddCommunity,
     AddStaff,
+    DeactivateCommunity,
     DeactivateStaff,
+    RenameCommunity,
     SetStaffCommunities,
     SetStaffContact,
+    SetStaffRole,
 )
 from workflow.programme.visits import services as visits
 from workflow.programme.visits import work as visits_work
@@ -159,9 +165,14 @@ HANDLERS: dict[type[Any], Callable[..., Any]] = {
     DeactivateStaff: staff.deactivate_staff,
     SetStaffContact: staff.set_staff_contact,
     SetStaffCommunities: staff.set_staff_communities,
+    SetStaffRole: staff.set_staff_role,
     AddCommunity: staff.add_community,
+    RenameCommunity: staff.rename_community,
+    DeactivateCommunity: staff.deactivate_community,
     # Background work: referrals, reminders, procurement.
-    AddPartner: referrals.add_partner,
+    AddPartner: partners.add_partner,
+    EditPartner: partners.edit_partner,
+    DeactivatePartner: partners.deactivate_partner,
     CreateReferral: referrals.create_referral,
     RespondToReferral: referrals.respond_to_referral,
     # A partner's answer by the link in its mail, and the staff's control of the links.

@@ -2,8 +2,11 @@
 else in the package is its inside (pyproject.toml: import-linter contracts)."""
 
 from workflow.programme.referrals.commands import (
+    AddPartner,
     AnswerReferralLink,
     CreateReferral,
+    DeactivatePartner,
+    EditPartner,
     OpenReferralLink,
     ResendReferralLink,
     RespondToReferral,
@@ -27,6 +30,7 @@ from workflow.programme.referrals.links import (
     link_state,
 )
 from workflow.programme.referrals.models import ReferralLinkRow, ReferralRow
+from workflow.programme.referrals.partners import referring_triggers
 from workflow.programme.referrals.queries import (
     ReferralFilter,
     list_partners,
@@ -38,8 +42,11 @@ from workflow.programme.referrals.queries import (
 __all__ = [
     "PARTNER_ACTOR",
     "RESPONSE_STATUS",
+    "AddPartner",
     "AnswerReferralLink",
     "CreateReferral",
+    "DeactivatePartner",
+    "EditPartner",
     "OpenReferralLink",
     "PartnerNotFound",
     "PartnerView",
@@ -62,4 +69,5 @@ __all__ = [
     "list_referrals",
     "referral_counts",
     "referral_page",
+    "referring_triggers",
 ]

@@ -11,6 +11,8 @@ from workflow.programme.referrals import queries
 from workflow.programme.referrals.commands import (
     AddPartner,
     CreateReferral,
+    DeactivatePartner,
+    EditPartner,
     ResendReferralLink,
     RespondToReferral,
     RevokeReferralLinks,
@@ -52,6 +54,43 @@ def partner_add(
         ),
     )
     typer.echo(f"partner {code} added")
+
+
+@partner_app.command("edit")
+def partner_edit(
+    code: str,
+    type_: Annotated[str | None, typer.Option("--type", help="A partner type code.")] = None,
+    name_hy: Annotated[str | None, typer.Option("--name-hy", help="Name in Armenian.")] = None,
+    name_en: Annotated[str | None, typer.Option("--name-en", help="Name in English.")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="Where referrals are sent.")] = None,
+    language: Annotated[str | None, typer.Option("--language", help="hy or en")] = None,
+    actor: ActorOption = None,
+) -> None:
+    """Correct a partner: what is not given stays as it is (the code stays always)."""
+    if all(v is None for v in (type_, name_hy, name_en, email, language)):
+        raise typer.BadParameter(
+            "give what to change: --type, --name-hy, --name-en, --email or --language"
+        )
+    handle(
+        runtime(),
+        EditPartner(
+            code=code,
+            type=type_,
+            name_hy=name_hy,
+            name_en=name_en,
+            email=email,
+            language=language,
+            actor=actor_of(actor),
+        ),
+    )
+    typer.echo(f"partner {code} changed")
+
+
+@partner_app.command("deactivate")
+def partner_deactivate(code: str, actor: ActorOption = None) -> None:
+    """No new referral goes to this partner; referrals already made keep it."""
+    handle(runtime(), DeactivatePartner(code=code, actor=actor_of(actor)))
+    typer.echo(f"partner {code} deactivated")
 
 
 @partner_app.command("list")

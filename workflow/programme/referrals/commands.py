@@ -92,3 +92,26 @@ class ReferralChanged:
 @dataclass(frozen=True)
 class SweepReferralDeadlines:
     """Beat, hourly: remind silent partners, then tell the managers."""
+
+
+@dataclass(frozen=True)
+class EditPartner:
+    """A partner's names, type, mail address or mail language; None leaves one as it is.
+    Its code (which partners.toml's automatic referrals name) stays."""
+
+    code: str
+    actor: str
+    type: str | None = None
+    name_hy: str | None = None
+    name_en: str | None = None
+    email: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class DeactivatePartner:
+    """A partner no longer worked with: no new referral goes to it, by hand or by a
+    transition; referrals already made keep it."""
+
+    code: str
+    actor: str

@@ -25,9 +25,7 @@ from workflow.programme.families import (
 )
 from workflow.programme.inbox import InboxItemRow, active_managers, mark_inbox_read
 from workflow.programme.referrals.commands import (
-    AddPartner,
     CreateReferral,
-    PartnerAdded,
     ReferralChanged,
     ReferralCreated,
     RespondToReferral,
@@ -41,9 +39,6 @@ from workflow.programme.referrals.errors import (
 )
 from workflow.programme.referrals.models import PartnerRow, ReferralRow
 from workflow.programme.shared.cases import case_for_change
-from workflow.programme.shared.errors import AlreadyExists
-from workflow.programme.shared.policies import EMAIL, LANGUAGES
-from workflow.programme.shared.reference import CODE, codes, reference
 from workflow.programme.shared.values import Collector
 from workflow.runtime import Runtime
 from workflow.services import enqueue_effect
@@ -73,39 +68,6 @@ def partner_by_code(uow: UnitOfWork, code: str) -> PartnerRow:
         ).all()
         raise PartnerNotFound(code, list(known))
     return partner
-
-
-def add_partner(rt: Runtime, uow: UnitOfWork, command: AddPartner) -> PartnerAdded:
-    require_actor(command.actor)
-    problems = Collector()
-    code = clean(command.code) or ""
-    if not CODE.match(code):
-        problems.add("code", "use lower-case letters, digits and _ (e.g. ngo_abovyan)")
-    if command.type not in codes(reference().partner_types):
-        problems.add("type", f"must be one of {', '.join(codes(reference().partner_types))}")
-    for field, value in (("name_hy", command.name_hy), ("name_en", command.name_en)):
-        if not clean(value):
-            problems.add(field, "is required")
-    if not EMAIL.match(command.email or ""):
-        problems.add("email", f"{command.email!r} is not an e-mail address")
-    if command.language not in LANGUAGES:
-        problems.add("language", "must be hy or en")
-    problems.check()
-    if uow.session.scalar(select(PartnerRow.id).where(PartnerRow.code == code)) is not None:
-        raise AlreadyExists(f"a partner with code {code!r} already exists")
-    row = PartnerRow(
-        code=code,
-        type=command.type,
-        name_hy=clean(command.name_hy) or "",
-        name_en=clean(command.name_en) or "",
-        email=command.email.strip(),
-        language=command.language,
-        active=True,
-    )
-    uow.session.add(row)
-    uow.session.flush()
-    uow.commit()
-    return PartnerAdded(row.id)
 
 
 #: A referral in one of these is still with the partner (not declined or completed).

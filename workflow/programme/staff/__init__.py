@@ -4,18 +4,23 @@ else in the package is its inside (pyproject.toml: import-linter contracts)."""
 from workflow.programme.staff.commands import (
     AddCommunity,
     AddStaff,
+    DeactivateCommunity,
     DeactivateStaff,
+    RenameCommunity,
     SetStaffCommunities,
     SetStaffContact,
+    SetStaffRole,
 )
 from workflow.programme.staff.errors import (
+    CommunityNotFound,
+    LastAdmin,
     StaffInactive,
     StaffNotFound,
     UnknownCommunity,
     WrongStaffRole,
 )
 from workflow.programme.staff.models import CommunityRow, StaffRow
-from workflow.programme.staff.queries import existing_staff, list_communities
+from workflow.programme.staff.queries import existing_staff, list_communities, list_staff
 from workflow.programme.staff.scope import CaseAssignments, ScopeRule, scope_modes
 from workflow.programme.staff.services import (
     communities_of,
@@ -29,10 +34,15 @@ __all__ = [
     "AddCommunity",
     "AddStaff",
     "CaseAssignments",
+    "CommunityNotFound",
     "CommunityRow",
+    "DeactivateCommunity",
     "DeactivateStaff",
+    "LastAdmin",
+    "RenameCommunity",
     "SetStaffCommunities",
     "SetStaffContact",
+    "SetStaffRole",
     "StaffInactive",
     "StaffNotFound",
     "StaffRow",
@@ -45,6 +55,7 @@ __all__ = [
     "existing_staff",
     "find_community",
     "list_communities",
+    "list_staff",
     "scope_modes",
     "staff_member",
 ]

@@ -12,9 +12,12 @@ from workflow.programme.staff.commands import (
     AddCommunity,
     AddStaff,
     CommunityAdded,
+    DeactivateCommunity,
     DeactivateStaff,
+    RenameCommunity,
     SetStaffCommunities,
     SetStaffContact,
+    SetStaffRole,
     StaffChanged,
 )
 from workflow.services import handle
@@ -113,6 +116,21 @@ def staff_communities(
     typer.echo(f"staff member {event.username}: communities {named}")
 
 
+@staff_app.command("role")
+def staff_role(
+    username: str,
+    role: Annotated[
+        str,
+        typer.Argument(help="admin, manager, social_worker, psychologist, procurement_officer"),
+    ],
+    actor: ActorOption = None,
+) -> None:
+    """Change a staff member's role (the last active admin keeps theirs)."""
+    event = handle(runtime(), SetStaffRole(username=username, role=role, actor=actor_of(actor)))
+    assert isinstance(event, StaffChanged)
+    typer.echo(f"staff member {event.username}: role {role}")
+
+
 @staff_app.command("deactivate")
 def deactivate_staff(username: str, actor: ActorOption = None) -> None:
     """A worker who left: kept on past records, takes no new cases."""
@@ -155,6 +173,30 @@ def add_community(
     )
     assert isinstance(event, CommunityAdded)
     typer.echo(f"community {event.code} added")
+
+
+@community_app.command("rename")
+def rename_community(
+    code: str,
+    name_hy: Annotated[str, typer.Option("--name-hy", help="Name in Armenian.")],
+    name_en: Annotated[str, typer.Option("--name-en", help="Name in English.")],
+    actor: ActorOption = None,
+) -> None:
+    """Correct a community's names (its code stays)."""
+    event = handle(
+        runtime(),
+        RenameCommunity(code=code, name_hy=name_hy, name_en=name_en, actor=actor_of(actor)),
+    )
+    assert isinstance(event, CommunityAdded)
+    typer.echo(f"community {event.code} renamed")
+
+
+@community_app.command("deactivate")
+def deactivate_community(code: str, actor: ActorOption = None) -> None:
+    """The programme no longer works there: no new family or staff member is given it."""
+    event = handle(runtime(), DeactivateCommunity(code=code, actor=actor_of(actor)))
+    assert isinstance(event, CommunityAdded)
+    typer.echo(f"community {event.code} deactivated")
 
 
 @community_app.command("list")

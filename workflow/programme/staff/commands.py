@@ -40,6 +40,15 @@ class SetStaffContact:
 
 
 @dataclass(frozen=True)
+class SetStaffRole:
+    """A staff member's role; the last active admin keeps theirs (someone must administer)."""
+
+    username: str
+    role: str
+    actor: str
+
+
+@dataclass(frozen=True)
 class DeactivateStaff:
     username: str
     actor: str
@@ -50,6 +59,24 @@ class AddCommunity:
     code: str
     name_hy: str
     name_en: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class RenameCommunity:
+    """A community's names; its code (which files and settings name) stays."""
+
+    code: str
+    name_hy: str
+    name_en: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class DeactivateCommunity:
+    """A community the programme no longer works in: its families keep it, no new ones."""
+
+    code: str
     actor: str
 
 

@@ -41,3 +41,18 @@ class WrongStaffRole(InvalidInput):
 class StaffInactive(InvalidInput):
     def __init__(self, username: str) -> None:
         super().__init__(f"{username} is no longer active and cannot take on cases")
+
+
+class LastAdmin(InvalidInput):
+    """The change would leave the programme with no active admin: nobody could add staff or
+    reset a password in the web any more."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(
+            f"{username} is the last active admin: make another staff member an admin first"
+        )
+
+
+class CommunityNotFound(InvalidInput):
+    def __init__(self, code: str) -> None:
+        super().__init__(f"no community with the code {code!r} (see `hogatar community list`)")

@@ -37,6 +37,9 @@ class StaffRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Filled by the login feature (argon2); nobody can log in until then.
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    #: Set by a temporary password an admin gave (migration 0024_administration): after
+    #: logging in with it the person can do nothing but choose a password of their own.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
 
 

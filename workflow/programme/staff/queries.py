@@ -48,11 +48,18 @@ def existing_staff(rt: Runtime, username: str) -> str:
         return staff_member(session, username, require_active=False).username
 
 
-def list_communities(rt: Runtime) -> list[dict[str, Any]]:
+def list_communities(rt: Runtime, *, include_inactive: bool = False) -> list[dict[str, Any]]:
+    query = select(CommunityRow).order_by(CommunityRow.id)
+    if not include_inactive:
+        query = query.where(CommunityRow.active.is_(True))
     with rt.session_factory() as session:
         return [
-            {"id": row.id, "code": row.code, "hy": row.name_hy, "en": row.name_en}
-            for row in session.scalars(
-                select(CommunityRow).where(CommunityRow.active.is_(True)).order_by(CommunityRow.id)
-            )
+            {
+                "id": row.id,
+                "code": row.code,
+                "hy": row.name_hy,
+                "en": row.name_en,
+                "active": row.active,
+            }
+            for row in session.scalars(query)
         ]
