@@ -15,6 +15,10 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from web.access import routes as access_routes
+from web.admin import account as admin_account
+from web.admin import history as admin_history
+from web.admin import reference as admin_reference
+from web.admin import staff as admin_staff
 from web.cases import api, approvals_api, caseload_export, casework, pages
 from web.cases.family import family_plugin
 from web.foster_care.plugin import foster_plugin
@@ -86,6 +90,8 @@ def create_app(
     # A partner's page, opened from its referral mail: the link is the key (no login);
     # its forms check a CSRF token bound to the link (web/partners/routes.py).
     app.include_router(partners_routes.router)
+    # A one-time password link an admin handed over: the link is the key (no login).
+    app.include_router(admin_account.public_router, dependencies=[Depends(verify_csrf)])
     protected = [Depends(require_login), Depends(verify_csrf)]
     app.include_router(routes.router, dependencies=protected)
     app.include_router(pages.router, dependencies=protected)
@@ -104,6 +110,10 @@ def create_app(
     app.include_router(procurement_routes.router, dependencies=protected)
     app.include_router(incidents_routes.router, dependencies=protected)
     app.include_router(notes_routes.router, dependencies=protected)
+    app.include_router(admin_account.router, dependencies=protected)
+    app.include_router(admin_staff.router, dependencies=protected)
+    app.include_router(admin_reference.router, dependencies=protected)
+    app.include_router(admin_history.router, dependencies=protected)
     app.include_router(routes.api_router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(approvals_api.router, prefix=API_PREFIX, dependencies=protected)

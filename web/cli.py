@@ -3,6 +3,9 @@
 hogatar web                         serve on HOGATAR_WEB_HOST:HOGATAR_WEB_PORT
 hogatar web set-password USERNAME   asks for the password twice (or --password-stdin)
 hogatar web set-password --demo     demo staff get the documented demo password
+hogatar web reset-password USERNAME --temporary | --link
+                                    a temporary password to change at first login, or a
+                                    one-time link to choose one (as the admin pages do)
 """
 
 from __future__ import annotations
@@ -68,6 +71,45 @@ def register_commands(app: typer.Typer) -> None:
             password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
         staff = accounts.set_password(runtime(), username=username, password=password)
         typer.echo(f"password set for {staff.username} ({staff.role}); their sessions are ended")
+
+    @web_app.command("reset-password")
+    def reset_password(
+        username: Annotated[str, typer.Argument(help="The staff member's username.")],
+        temporary: Annotated[
+            bool,
+            typer.Option(
+                "--temporary", help="Print a temporary password they must change at first login."
+            ),
+        ] = False,
+        link: Annotated[
+            bool,
+            typer.Option("--link", help="Print a one-time link to choose a password (24 hours)."),
+        ] = False,
+        actor: Annotated[
+            str | None,
+            typer.Option("--actor", help="Who is doing this (default: cli:<your login name>)."),
+        ] = None,
+    ) -> None:
+        """Reset a staff member's password: hand over what is printed, by voice or in person."""
+        from web.shared import passwords
+        from workflow.cli_context import actor_of, runtime
+
+        if temporary == link:
+            raise InvalidInput("give exactly one of --temporary or --link")
+        rt = runtime()
+        who = actor_of(actor)
+        if temporary:
+            staff, password = passwords.give_temporary_password(rt, username=username, actor=who)
+            typer.echo(
+                f"temporary password for {staff.username}: {password} "
+                "(they must change it at their first login; their sessions are ended)"
+            )
+            return
+        made = passwords.give_reset_link(rt, username=username, actor=who)
+        typer.echo(
+            f"one-time password link for {made.username}, valid until "
+            f"{made.expires_at:%Y-%m-%d %H:%M} UTC: {rt.settings.web_base_url}{made.path}"
+        )
 
     app.add_typer(web_app, name="web")
 

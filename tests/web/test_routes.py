@@ -18,6 +18,9 @@ PUBLIC = {
     # A partner's page: the link in its referral mail is the key (tests/web/test_partner_links.py).
     ("GET", "/partners/referrals/{referral_id}/{token}"),
     ("POST", "/partners/referrals/{referral_id}/{token}"),
+    # A one-time password link an admin handed over (tests/web/test_admin_pages.py).
+    ("GET", "/password/{token}"),
+    ("POST", "/password/{token}"),
 }
 
 

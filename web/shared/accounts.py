@@ -51,6 +51,8 @@ class Staff:
     full_name: str
     role: str
     language: str
+    #: Logged in with a temporary password: nothing but choosing one's own until then.
+    must_change_password: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,9 @@ class LoginResult:
 
 
 def staff_of(row: StaffRow) -> Staff:
-    return Staff(row.id, row.username, row.full_name, row.role, row.language)
+    return Staff(
+        row.id, row.username, row.full_name, row.role, row.language, row.must_change_password
+    )
 
 
 def _find(session: Session, username: str) -> StaffRow | None:

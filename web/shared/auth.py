@@ -39,6 +39,20 @@ class Forbidden(HogatarError):
         super().__init__("your role does not allow this")
 
 
+class PasswordChangeRequired(HogatarError):
+    """Logged in with a temporary password: the pages send the person to choose their own
+    (``PASSWORD_CHANGE_PATHS``), the API refuses with 403."""
+
+    def __init__(self) -> None:
+        super().__init__("choose a new password first (POST it on /account/password)")
+
+
+#: All that a person logged in with a temporary password may open until they change it.
+PASSWORD_CHANGE_PATHS = frozenset(
+    {"/account/password", "/logout", "/language", "/api/v1/logout", "/api/v1/me"}
+)
+
+
 class CsrfRefused(HogatarError):
     def __init__(self) -> None:
         super().__init__(
@@ -88,6 +102,8 @@ def require_login(request: Request) -> Staff:
     staff = current_staff(request)
     if staff is None:
         raise NotAuthenticated()
+    if staff.must_change_password and request.url.path not in PASSWORD_CHANGE_PATHS:
+        raise PasswordChangeRequired()
     return staff
 
 

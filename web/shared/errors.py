@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from web.shared.accounts import LoginFailed, TooManyFailures
-from web.shared.auth import CsrfRefused, Forbidden, NotAuthenticated
+from web.shared.auth import CsrfRefused, Forbidden, NotAuthenticated, PasswordChangeRequired
 from web.shared.i18n import N_, gettext
 from web.shared.messages import error_message
 from web.shared.templating import render
@@ -40,6 +40,7 @@ KINDS: tuple[tuple[type[Exception], int, str, str], ...] = (
     (LoginFailed, 401, "login-failed", N_("Login failed")),
     (TooManyFailures, 429, "too-many-failures", N_("Too many failed logins")),
     (Forbidden, 403, "forbidden", N_("Not allowed")),
+    (PasswordChangeRequired, 403, "password-change-required", N_("Choose a new password")),
     (CaseReadOnly, 403, "case-read-only", N_("Read only")),
     (CsrfRefused, 403, "csrf", N_("The form has expired")),
     (NotFound, 404, "not-found", N_("Not found")),
@@ -126,6 +127,8 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, NotAuthenticated):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    if isinstance(exc, PasswordChangeRequired):
+        return RedirectResponse("/account/password", status_code=303)
     reload = _reload_target(request) if isinstance(exc, ConcurrentUpdate) else None
     return error_page(request, status, title, error_message(exc), reload=reload)
 

@@ -29,6 +29,8 @@ class Permission(StrEnum):
     OPERATE_INCIDENTS = "operate_incidents"
     VIEW_WORKFLOWS = "view_workflows"
     VIEW_ACCESS_LOG = "view_access_log"
+    ADMINISTER = "administer"
+    MANAGE_REFERENCE = "manage_reference"
 
 
 GRANTS: dict[Permission, frozenset[str]] = {
@@ -52,6 +54,10 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.VIEW_WORKFLOWS: frozenset({"admin", "manager"}),
     # Who viewed or exported which family's file (the access log).
     Permission.VIEW_ACCESS_LOG: frozenset({"admin", "manager"}),
+    # Staff accounts (add, role, communities, deactivate, passwords) and the admin history.
+    Permission.ADMINISTER: frozenset({"admin"}),
+    # Partners and communities, which managers deal with day to day (web/admin/).
+    Permission.MANAGE_REFERENCE: frozenset({"admin", "manager"}),
 }
 
 #: What changes a case: never offered on a case the reader may only read.
