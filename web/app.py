@@ -21,6 +21,8 @@ from web.admin import reference as admin_reference
 from web.admin import staff as admin_staff
 from web.cases import api, approvals_api, caseload_export, casework, pages
 from web.cases.family import family_plugin
+from web.documents import api as documents_api
+from web.documents import routes as documents_routes
 from web.foster_care.plugin import foster_plugin
 from web.incidents import routes as incidents_routes
 from web.notes import api as notes_api
@@ -110,6 +112,7 @@ def create_app(
     app.include_router(procurement_routes.router, dependencies=protected)
     app.include_router(incidents_routes.router, dependencies=protected)
     app.include_router(notes_routes.router, dependencies=protected)
+    app.include_router(documents_routes.router, dependencies=protected)
     app.include_router(admin_account.router, dependencies=protected)
     app.include_router(admin_staff.router, dependencies=protected)
     app.include_router(admin_reference.router, dependencies=protected)
@@ -122,5 +125,6 @@ def create_app(
     app.include_router(reminders_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(procurement_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(notes_api.router, prefix=API_PREFIX, dependencies=protected)
+    app.include_router(documents_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(api.docs_router(app), prefix=API_PREFIX, dependencies=protected)
     return app

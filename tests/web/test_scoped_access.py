@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from tests import programme_fixtures as pf
+from tests.documents_fixtures import tiny_pdf
 from tests.web.test_routes import routes
 from tests.web.work_fixtures import work_off
 from workflow.approval_requests import pending_approvals
@@ -90,7 +91,8 @@ def _fingerprint(rt) -> str:
 
 def build_scene(rt, publisher, clock, browser) -> dict[str, dict[str, int]]:
     """Three families, each with a referral, goods requested, a planned service, a
-    reminder, a note, an incident and a closing request: the objects of every route."""
+    reminder, a note, a document, an incident and a closing request: the objects of
+    every route."""
     pf.ensure_staff(rt)
     handle(
         rt,
@@ -160,6 +162,14 @@ def build_scene(rt, publisher, clock, browser) -> dict[str, dict[str, int]]:
         )
         assert written.status_code in (200, 201), written.text
         ids["note_id"] = int(written.json()["note_id"])
+        attached = admin.client.post(
+            f"/api/v1/cases/{case_id}/documents",
+            data={"kind": "consent_form"},
+            files={"file": ("consent.pdf", tiny_pdf(), "application/pdf")},
+            headers={"X-CSRF-Token": admin.csrf},
+        )
+        assert attached.status_code == 201, attached.text
+        ids["document_id"] = int(attached.json()["document_id"])
         with rt.engine.begin() as connection:
             outbox = connection.scalar(
                 select(OutboxRow.id).where(OutboxRow.case_id == case_id).limit(1)

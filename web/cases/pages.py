@@ -10,6 +10,7 @@ from starlette.responses import Response
 from web.cases.casefile import case_changeable, case_file
 from web.cases.caseload import ALL, OPEN, SORTS, CaseloadFilter, caseload
 from web.cases.diagram import render_diagram
+from web.documents.reading import documents_section
 from web.notes.reading import notes_section
 from web.procurement.queries import procurement_awaiting_approval
 from web.referrals.queries import referrals_awaiting_answer
@@ -199,6 +200,8 @@ def render_case(
         "flower_url": rt.settings.flower_url,
         # The case's notes as the reader may read them (confidential ones masked).
         "notes": notes_section(request, case_id),
+        # The case's documents, and the upload form's choices (web.documents).
+        "documents": documents_section(request, case_id),
         "notice": notice,
         "error": error,
         "unmet": unmet or [],

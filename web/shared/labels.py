@@ -48,6 +48,8 @@ TIMELINE = {
     # Case notes (workflow/programme/notes): the entry names the note, never its text.
     "add_note": N_("Note written"),
     "correct_note": N_("Note corrected"),
+    # Documents (workflow/programme/documents): the entry names the kind, never the file.
+    "add_document": N_("Document attached"),
     "assign": N_("Staff assigned"),
     "reassign": N_("Case reassigned"),
     # An operator moved the case to another version of its workflow.
@@ -171,6 +173,7 @@ REMINDER_KINDS = {
     "referrals_held_no_consent": N_("Referrals to partners not sent: no consent to referral"),
     "foster_monitoring_visit": N_("Monitoring visit due"),
     "approval_decision": N_("A request waits for your approval"),
+    "document_expiry": N_("A document expires soon"),
 }
 
 PROCUREMENT_STATUSES = {
