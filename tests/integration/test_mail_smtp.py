@@ -38,6 +38,9 @@ VALUES = {
     "programme_address": "Ծրագրի գրասենյակ, Կենտրոն թաղամաս, ք. Հրազդան",
     "programme_phone": "+374 223 2 00 00",
     "programme_email": "office@hogatar.example",
+    # The partner answers by the link the mail carries (README "Partners answer by link").
+    "partner_link": "https://hogatar.example/partners/referrals/14/b7Qx",
+    "link_days": 30,
 }
 
 
