@@ -132,10 +132,14 @@ def test_withdrawing_referral_consent_on_the_page_keeps_the_case_and_points_to_o
     assert b.post(f"/cases/{case_id}/forms/referral", _referral_form(b, case_id)).status_code == 303
     assert f"/cases/{case_id}/forms/withdraw_consent" in b.get(f"/cases/{case_id}").text
     form = fields_of(form_of(b.get(f"/cases/{case_id}/forms/withdraw_consent").text))
-    withdrawn = b.post(
-        f"/cases/{case_id}/forms/withdraw_consent",
+    # First the page that says what will happen: the case stays open.
+    check = b.post(
+        f"/cases/{case_id}/consent/withdrawal/check",
         {**form, "purposes": "referral", "reason": "No more referrals, please"},
     )
+    assert check.status_code == 200 and "The case stays open." in check.text
+    confirm = fields_of(form_of(check.text, f"/cases/{case_id}/forms/withdraw_consent"))
+    withdrawn = b.post(f"/cases/{case_id}/forms/withdraw_consent", confirm)
     assert withdrawn.status_code == 303
     assert "msg=consent_withdrawn_referrals_open" in withdrawn.headers["location"]
     page = html.unescape(b.get(withdrawn.headers["location"]).text)

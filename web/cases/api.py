@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from web.cases import forms
+from web.cases import forms, household_forms
 from web.cases.api_models import (
     AssessmentBody,
     AssignmentBody,
@@ -20,8 +20,12 @@ from web.cases.api_models import (
     CounsellingBody,
     DeliveryBody,
     FamilyBody,
+    FamilyChangesBody,
     IncomeBody,
+    MemberBody,
+    MemberChangesBody,
     PlanBody,
+    RemovalBody,
     TransitionBody,
     WithdrawalBody,
     values,
@@ -40,7 +44,7 @@ from workflow import services
 from workflow.clock import as_utc
 from workflow.commands import ApprovalRequested
 from workflow.errors import NotFound
-from workflow.programme.families import masked_member
+from workflow.programme.families import PreviewWithdrawal, masked_member
 from workflow.programme.privacy import VIEW_CASE, record_access
 
 router = APIRouter(tags=["cases"])
@@ -143,6 +147,25 @@ def _case_json(file: dict[str, Any], *, reader_role: str) -> dict[str, Any]:
                 reader_role,
             )
             for m in file.get("members", [])
+        ],
+        # No longer in the household: kept for the file's history, masked as the members.
+        "removed_members": [
+            masked_member(
+                _row(
+                    m,
+                    "id",
+                    "role",
+                    "full_name",
+                    "date_of_birth",
+                    "disability",
+                    "health_notes",
+                    "removed_at",
+                    "removed_by",
+                    "removal_reason",
+                ),
+                reader_role,
+            )
+            for m in file.get("removed_members", [])
         ],
         "consents": [
             _row(
@@ -285,6 +308,83 @@ def withdraw_consent(
             ],
         }
     )
+
+
+@router.post("/cases/{case_id}/consents/withdrawal/preview", summary="What a withdrawal would do")
+def preview_withdrawal(
+    request: Request, case_id: int, body: WithdrawalBody, staff: Staff = EDIT
+) -> JSONResponse:
+    """Nothing is written: whether the case would close, from which state, which purposes
+    would be withdrawn and which referrals are still open with partners."""
+    command = forms.withdraw_consent(values(body), case_id=case_id, actor=staff.username)
+    preview = services.handle(runtime(request), PreviewWithdrawal(withdrawal=command))
+    return JSONResponse(
+        {
+            "case_id": preview.case_id,
+            "version": preview.version,
+            "purposes": list(preview.purposes),
+            "closes": preview.closes,
+            "state": preview.state,
+            "open_referrals": [
+                {"id": r.referral_id, "partner": r.partner, "status": r.status}
+                for r in preview.open_referrals
+            ],
+        }
+    )
+
+
+def _given(body: Any) -> dict[str, Any]:
+    """Only what the client sent: a field left out is not changed."""
+    return dict(body.model_dump(exclude_unset=True))
+
+
+@router.patch("/cases/{case_id}/family", summary="Change the family's details")
+def update_family(
+    request: Request, case_id: int, body: FamilyChangesBody, staff: Staff = EDIT
+) -> JSONResponse:
+    command = household_forms.family_changes(
+        _given(body), case_id=case_id, actor=staff.username, partial=True
+    )
+    return _result(services.handle(runtime(request), command))
+
+
+@router.post("/cases/{case_id}/members", status_code=201, summary="Add a household member")
+def add_member(
+    request: Request, case_id: int, body: MemberBody, staff: Staff = EDIT
+) -> JSONResponse:
+    rt = runtime(request)
+    command = household_forms.new_member(
+        values(body), case_id=case_id, actor=staff.username, role=staff.role, today=today(rt)
+    )
+    return _result(services.handle(rt, command), 201)
+
+
+@router.patch("/cases/{case_id}/members/{member_id}", summary="Correct a household member")
+def correct_member(
+    request: Request, case_id: int, member_id: int, body: MemberChangesBody, staff: Staff = EDIT
+) -> JSONResponse:
+    command = household_forms.member_changes(
+        _given(body),
+        case_id=case_id,
+        member_id=member_id,
+        actor=staff.username,
+        role=staff.role,
+        partial=True,
+    )
+    return _result(services.handle(runtime(request), command))
+
+
+@router.post(
+    "/cases/{case_id}/members/{member_id}/removal",
+    summary="Remove a member from the household (kept in the file's history)",
+)
+def remove_member(
+    request: Request, case_id: int, member_id: int, body: RemovalBody, staff: Staff = EDIT
+) -> JSONResponse:
+    command = household_forms.removal(
+        values(body), case_id=case_id, member_id=member_id, actor=staff.username
+    )
+    return _result(services.handle(runtime(request), command))
 
 
 @router.post("/cases/{case_id}/assignment", summary="Assign a social worker / psychologist")

@@ -85,6 +85,40 @@ class WithdrawalBody(Versioned):
     reason: str | None = Field(default=None, description="What the family said.")
 
 
+class FamilyChangesBody(Versioned):
+    """Only the fields to change; the timeline keeps each before and after."""
+
+    family_name: str | None = None
+    community: str | None = Field(default=None, examples=["garni"])
+    address: str | None = None
+    phone: str | None = Field(default=None, examples=["+374 93 456789"])
+    referral_partner_type: str | None = None
+    referral_partner_name: str | None = None
+    state_benefit: bool | None = None
+    confirm_duplicate: bool = Field(
+        default=False, description="Save a new phone that a possible duplicate shares."
+    )
+
+
+class MemberBody(Versioned, Member):
+    confirm_duplicate: bool = False
+
+
+class MemberChangesBody(Versioned):
+    """Only the fields to change; the health notes only by the roles that read them."""
+
+    role: str | None = None
+    full_name: str | None = None
+    date_of_birth: str | None = Field(default=None, description="Empty text clears it.")
+    disability: bool | None = None
+    health_notes: str | None = None
+    confirm_duplicate: bool = False
+
+
+class RemovalBody(Versioned):
+    reason: str = Field(examples=["Moved to Yerevan to live with her grandmother"])
+
+
 class AssignmentBody(Versioned):
     social_worker: str | None = None
     psychologist: str | None = None

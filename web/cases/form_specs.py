@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from web.cases import forms
+from web.cases import forms, household_forms
 from web.referrals import forms as referrals_forms
 from web.shared.permissions import Permission
 from web.shared.plugins import CaseForm
@@ -54,7 +54,8 @@ CASE_FORMS = {
     "withdraw_consent": CaseForm(
         "cases/forms/withdraw_consent.html",
         Permission.EDIT_CASES,
-        forms.withdraw_consent,
+        # Sent from the page that says what will happen (web.cases.household).
+        household_forms.confirmed_withdrawal,
         "referrals",
         today_fields=("withdrawn_on",),
         notice_for=_withdrawal_notice,

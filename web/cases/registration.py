@@ -89,7 +89,7 @@ def _register(request: Request, rt: Runtime, staff: Staff, values: dict[str, Any
             "values": values,
             "errors": field_errors(exc) if isinstance(exc, Problems) else {},
             "error": error_message(exc),
-            "duplicates": _duplicates(rt, exc),
+            "duplicates": possible_duplicates(rt, exc),
         }
         return render(request, "cases/forms/family.html", context, status_code=422)
     return done(event.case_id, "top", "registered")
@@ -99,7 +99,7 @@ def _member_numbers(values: dict[str, Any]) -> list[int]:
     return [int(m.group(1)) for k in values if (m := forms.MEMBER_FIELD.match(k))]
 
 
-def _duplicates(rt: Runtime, exc: InvalidInput) -> list[dict[str, Any]]:
+def possible_duplicates(rt: Runtime, exc: InvalidInput) -> list[dict[str, Any]]:
     """The open cases a new family may duplicate, each with why (who matches whom)."""
     if not isinstance(exc, PossibleDuplicate):
         return []
