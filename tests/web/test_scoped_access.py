@@ -151,6 +151,7 @@ def build_scene(rt, publisher, clock, browser) -> dict[str, dict[str, int]]:
             ids["service_id"] = session.scalars(
                 select(PlannedServiceRow.id).where(PlannedServiceRow.case_id == case_id)
             ).first()
+        ids["member_id"] = pf.first_member(rt, case_id)
         written = admin.client.post(
             f"/api/v1/cases/{case_id}/notes",
             json={

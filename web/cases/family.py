@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from web.cases import registration, service_routes
+from web.cases import household, registration, service_routes
 from web.cases.form_specs import CASE_FORMS
 from web.shared.i18n import N_
 from web.shared.permissions import Permission
@@ -48,6 +48,9 @@ def family_file(rt: Runtime, case_id: int) -> dict[str, Any]:
             if family
             else []
         )
+        # A removed member is history: shown apart, out of the household and its counts.
+        removed = [m for m in members if m.removed_at is not None]
+        members = [m for m in members if m.removed_at is None]
         assessments = list(
             session.scalars(
                 select(AssessmentRow)
@@ -113,6 +116,7 @@ def family_file(rt: Runtime, case_id: int) -> dict[str, Any]:
             "family": family,
             "community": community,
             "members": members,
+            "removed_members": removed,
             "consents": consents,
             "active_consent": any(c.withdrawn_on is None for c in consents),
             # What the consent on file covers, in the configured order (labels in both
@@ -128,6 +132,14 @@ def family_file(rt: Runtime, case_id: int) -> dict[str, Any]:
             "counselling": counselling,
             "incomes": incomes,
             "staff": staff,
+        }
+        # The timeline's before and after name communities and purposes by their codes.
+        file["change_labels"] = {
+            "communities": {
+                row.code: {"hy": row.name_hy, "en": row.name_en}
+                for row in session.scalars(select(CommunityRow))
+            },
+            "purposes": {item.code: item.labels for item in reference().consent_purposes},
         }
         if family is not None:
             file["case"] = {"family_name": family.family_name}
@@ -148,5 +160,5 @@ def family_plugin() -> WorkflowPlugin:
         sections=SECTIONS,
         forms=CASE_FORMS,
         intake=Intake("/families/new", N_("Register a family"), Permission.EDIT_CASES),
-        routers=(registration.router, service_routes.router),
+        routers=(registration.router, service_routes.router, household.router),
     )

@@ -36,6 +36,8 @@ TIMELINE = {
     "register_family": N_("Family registered"),
     "update_family": N_("Family details changed"),
     "add_member": N_("Household member added"),
+    "correct_member": N_("Household member corrected"),
+    "remove_member": N_("Household member removed"),
     "record_consent": N_("Consent recorded"),
     "withdraw_consent": N_("Consent withdrawn"),
     "record_assessment": N_("Assessment recorded"),

@@ -42,6 +42,18 @@ FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
         r"must not be before the day the consent was given",
         N_("The consent cannot expire before the day it was given."),
     ),
+    (
+        r"^check what the withdrawal will do",
+        N_("Check what the withdrawal will do, then confirm it."),
+    ),
+    (
+        r"^is the last member of the household",
+        N_("This is the household's last member: a family keeps at least one."),
+    ),
+    (
+        r"^is not shown to your role, so you cannot change it",
+        N_("This field is not shown to your role, so you cannot change it."),
+    ),
     (r"^is required", N_("This field is required.")),
     (r"is in the future", N_("This date is in the future.")),
     (r"is not a date", N_("This is not a date; use the form 15.03.2024.")),
