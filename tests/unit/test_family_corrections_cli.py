@@ -69,6 +69,7 @@ def test_correcting_and_removing_members_on_the_command_line(hogatar, sqlite_run
         )
     )
     assert f"member {child} corrected" in out
+    ok(hogatar("family", "correct-member", str(case_id), str(child), "--health-notes", "Ասթմա"))
     out = ok(
         hogatar("family", "remove-member", str(case_id), str(child), "--reason", "Տեղափոխվել է")
     )
@@ -76,6 +77,13 @@ def test_correcting_and_removing_members_on_the_command_line(hogatar, sqlite_run
     view = families.family_view(rt, case_id=case_id)
     assert [m["id"] for m in view["members"]] == [mother]
     assert [m["id"] for m in view["removed_members"]] == [child]
+    shown = ok(hogatar("family", "show", str(case_id)))
+    assert f"(removed {today(rt).isoformat()} by cli:" in shown and "Նարե Ավետիսյան" in shown
+    as_worker = json.loads(
+        ok(hogatar("family", "show", str(case_id), "--json", "--actor", SOCIAL_WORKER))
+    )
+    assert as_worker["removed_members"][0]["health_notes"] is None
+    assert as_worker["removed_members"][0]["hidden"]["health_notes"] is True
     one_line_error(hogatar("family", "update", str(case_id), "--data", '{"phone": "abc"}'), "phone")
     ok(hogatar("family", "update", str(case_id), "--data", '{"phone": "+374 94 111111"}'))
     timeline = queries.case_view(rt, case_id=case_id)["timeline"]

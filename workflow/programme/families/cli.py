@@ -99,6 +99,7 @@ def show_family(case_id: int, actor: ActorOption = None, as_json: JsonFlag = Fal
     # an operator (cli:NAME) sees the whole file.
     role = _role_of(who)
     view["members"] = [masked_member(member, role) for member in view["members"]]
+    view["removed_members"] = [masked_member(m, role) for m in view["removed_members"]]
     announce_access(
         runtime(),
         FileAccessed(actor=who, kind="view_family", source="cli", case_id=case_id),
@@ -118,6 +119,11 @@ def show_family(case_id: int, actor: ActorOption = None, as_json: JsonFlag = Fal
     for member in view["members"]:
         born = f", born {member['date_of_birth']}" if member["date_of_birth"] else ""
         typer.echo(f"  #{member['id']} {member['role']}: {member['full_name']}{born}")
+    for member in view["removed_members"]:
+        typer.echo(
+            f"  (removed {member['removed_at'][:10]} by {member['removed_by']}) "
+            f"#{member['id']} {member['role']}: {member['full_name']}"
+        )
     _section(
         "consent",
         view["consents"],
