@@ -44,6 +44,9 @@ from web.shared.auth import require_login, verify_csrf
 from web.shared.edge import refuse_impossible_input
 from web.shared.middleware import LanguageAndTiming, SecurityHeaders
 from web.shared.plugins import WorkflowPlugin, WorkflowPlugins
+from web.visits import api as visits_api
+from web.work import api as work_api
+from web.work import routes as work_routes
 from web.workflows import routes as workflows_routes
 from workflow.runtime import Runtime
 
@@ -112,6 +115,7 @@ def create_app(
     app.include_router(procurement_routes.router, dependencies=protected)
     app.include_router(incidents_routes.router, dependencies=protected)
     app.include_router(notes_routes.router, dependencies=protected)
+    app.include_router(work_routes.router, dependencies=protected)
     app.include_router(documents_routes.router, dependencies=protected)
     app.include_router(admin_account.router, dependencies=protected)
     app.include_router(admin_staff.router, dependencies=protected)
@@ -125,6 +129,8 @@ def create_app(
     app.include_router(reminders_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(procurement_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(notes_api.router, prefix=API_PREFIX, dependencies=protected)
+    app.include_router(visits_api.router, prefix=API_PREFIX, dependencies=protected)
+    app.include_router(work_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(documents_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(api.docs_router(app), prefix=API_PREFIX, dependencies=protected)
     return app

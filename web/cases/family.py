@@ -13,6 +13,7 @@ from web.cases.form_specs import CASE_FORMS
 from web.shared.i18n import N_
 from web.shared.permissions import Permission
 from web.shared.plugins import Intake, WorkflowPlugin
+from web.visits.specs import VISIT_FORMS, visits_file
 from workflow.programme import procurement as programme_procurement
 from workflow.programme import referrals as programme_referrals
 from workflow.programme.assessment import AssessmentRow
@@ -28,6 +29,7 @@ SECTIONS = (
     "cases/family/family.html",
     "cases/family/assessment.html",
     "cases/family/plan.html",
+    "visits/section.html",
     "cases/family/counselling.html",
     "cases/family/referrals.html",
     "cases/family/procurement.html",
@@ -149,6 +151,8 @@ def family_file(rt: Runtime, case_id: int) -> dict[str, Any]:
         "referrals": programme_referrals.list_referrals(rt, case_id=case_id),
         "procurement": programme_procurement.list_procurement(rt, case_id=case_id),
         "partners": programme_referrals.list_partners(rt),
+        # Home visits, the plan's goals and reviews (web.visits).
+        **visits_file(rt, case_id),
     }
 
 
@@ -158,7 +162,7 @@ def family_plugin() -> WorkflowPlugin:
         title=N_("Family case"),
         load=family_file,
         sections=SECTIONS,
-        forms=CASE_FORMS,
+        forms={**CASE_FORMS, **VISIT_FORMS},
         intake=Intake("/families/new", N_("Register a family"), Permission.EDIT_CASES),
         routers=(registration.router, service_routes.router, household.router),
     )

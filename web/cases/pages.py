@@ -23,6 +23,7 @@ from web.shared.messages import message
 from web.shared.permissions import Permission, allowed
 from web.shared.plugins import plugins, workflow_labels
 from web.shared.templating import render
+from web.work.reading import work_of
 from workflow.approval_requests import pending_approvals
 from workflow.definition import StateDef
 from workflow.programme.privacy import VIEW_CASE, record_access
@@ -37,6 +38,8 @@ CASE_ROLES = ("social_worker", "psychologist")
 def dashboard(request: Request, staff: Staff = Depends(require_login)) -> Response:  # noqa: B008
     rt = runtime(request)
     context: dict[str, Any] = {"states": reporting.states(rt), **dashboard_figures(rt, staff)}
+    # The first block: what is due for this person (web.work), linking to "My work".
+    context["work"] = work_of(request, staff)
     return render(request, "cases/dashboard.html", context)
 
 

@@ -12,7 +12,9 @@ from starlette.datastructures import FormData
 from workflow.programme.shared.values import Collector, bool_value, text_value, whole_number
 
 #: Fields that may repeat (checkboxes); every other field keeps its last value.
-LIST_FIELDS = frozenset({"criteria", "documents", "modules", "purposes"})
+LIST_FIELDS = frozenset(
+    {"criteria", "documents", "modules", "purposes", "visitors", "met_members", "reviewers"}
+)
 #: The one format of dates in the forms, the interface's (the pages print dd.mm.yyyy).
 FORM_DATE = "%d.%m.%Y"
 

@@ -65,6 +65,11 @@ TIMELINE = {
     "record_foster_match": N_("Child matched"),
     "record_foster_placement": N_("Placement recorded"),
     "record_foster_visit": N_("Monitoring visit recorded"),
+    # Home visits and the plan's goals and reviews (workflow/programme/visits).
+    "record_home_visit": N_("Home visit recorded"),
+    "add_plan_goal": N_("Plan goal added"),
+    "update_plan_goal": N_("Plan goal changed"),
+    "record_plan_review": N_("Plan review recorded"),
 }
 
 EFFECTS = {
@@ -175,6 +180,8 @@ REMINDER_KINDS = {
     "referrals_held_no_consent": N_("Referrals to partners not sent: no consent to referral"),
     "foster_monitoring_visit": N_("Monitoring visit due"),
     "approval_decision": N_("A request waits for your approval"),
+    "home_visit_due": N_("Home visit due"),
+    "plan_review_due": N_("Plan review due"),
     "document_expiry": N_("A document expires soon"),
 }
 
@@ -356,6 +363,8 @@ SYSTEM_REASONS = {
     "enrolment decided": N_("the enrolment is decided"),
     "follow-up session recorded": N_("the follow-up session is recorded"),
     "monitoring_visit_recorded": N_("the monitoring visit is recorded"),
+    "home_visit_recorded": N_("the home visit is recorded"),
+    "plan_review_recorded": N_("the plan review is recorded"),
 }
 
 

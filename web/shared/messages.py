@@ -42,6 +42,19 @@ FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
         r"must not be before the day the consent was given",
         N_("The consent cannot expire before the day it was given."),
     ),
+    # Home visits, plan goals and reviews (workflow/programme/visits).
+    (r"^is required: at least one member of staff", N_("Choose at least one member of staff.")),
+    (r"^no active staff member", N_("Choose an active member of staff.")),
+    (
+        r"^is required: the members met",
+        N_("Tick the household members met, or say in words who else was met."),
+    ),
+    (r"^is required: say what was decided", N_("Say what was decided about this goal.")),
+    (r"^is required when a goal is dropped", N_("Say why the goal is dropped.")),
+    (r"has no service plan yet", N_("This case has no service plan yet: set its goals first.")),
+    (r"must be after the review", N_("The next review must be after this one.")),
+    (r"is in the past", N_("This date is in the past.")),
+    (r"does not record home visits", N_("Your role does not record home visits or plans.")),
     (
         r"^check what the withdrawal will do",
         N_("Check what the withdrawal will do, then confirm it."),

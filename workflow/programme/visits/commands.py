@@ -38,6 +38,8 @@ class UpdateGoal:
     by_when: date | None = None
     status: str | None = None
     reason: str | None = None
+    #: The case the goal is asked for under (a page's, the API's path): another's is not found.
+    case_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ def check_visit_days(
     if next_visit_due is not None and next_visit_due <= visited_on:
         problems.add(
             "next_visit_due",
-            f"{next_visit_due.isoformat()} is not after the visit ({visited_on.isoformat()})",
+            f"{next_visit_due.isoformat()} must be after the visit ({visited_on.isoformat()})",
         )
 
 

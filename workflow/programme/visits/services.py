@@ -86,7 +86,7 @@ def record_visit(rt: Runtime, uow: UnitOfWork, command: RecordVisit) -> CaseFile
     members = _members_of(uow, command.case_id)
     unknown = [m for m in command.met_members if m not in members]
     if unknown:
-        problems.add("met_members", f"not members of this household: {unknown}")
+        problems.add("met_members", f"{unknown} is not a member of this family's household")
     if not command.met_members and met_others is None:
         problems.add("met_members", "is required: the members met, or who else in words")
     _check_writer(uow, actor, problems)
@@ -210,7 +210,7 @@ def update_goal(rt: Runtime, uow: UnitOfWork, command: UpdateGoal) -> CaseFileCh
     actor = require_actor(command.actor)
     now = rt.clock.now()
     goal = uow.session.get(PlanGoalRow, command.goal_id)
-    if goal is None:
+    if goal is None or command.case_id not in (None, goal.case_id):
         raise GoalNotFound(command.goal_id)
     problems = Collector()
     what = check_goal_text(command.what, problems) if command.what is not None else goal.what
@@ -276,7 +276,7 @@ def record_review(rt: Runtime, uow: UnitOfWork, command: RecordReview) -> CaseFi
     for item in command.decisions:
         field = f"goal_{item.goal_id}"
         if item.goal_id not in goals:
-            problems.add(field, f"plan goal {item.goal_id} is not a goal of this case")
+            problems.add(field, f"plan goal {item.goal_id} is not one of this case's goals")
             continue
         decision = text_value(item.decision, f"{field}_decision", problems, max_length=LONG_TEXT)
         status = check_status(item.status, f"{field}_status", problems)
@@ -290,7 +290,7 @@ def record_review(rt: Runtime, uow: UnitOfWork, command: RecordReview) -> CaseFi
             problems.add(f"goal_{goal_id}_decision", "is required: say what was decided")
     next_review = command.next_review_on or review_rules().next_after(command.reviewed_on)
     if next_review <= command.reviewed_on:
-        problems.add("next_review_on", f"{next_review.isoformat()} is not after the review")
+        problems.add("next_review_on", f"{next_review.isoformat()} must be after the review")
     _check_writer(uow, actor, problems)
     problems.check()
     for goal_id, (decision, status) in decided.items():
