@@ -1,7 +1,7 @@
 """The face of families/: what the rest of the code may use of it. Everything
 else in the package is its inside (pyproject.toml: import-linter contracts)."""
 
-from workflow.programme.families.assignment import FAMILY_ASSIGNMENTS
+from workflow.programme.families.assignment import FAMILY_ASSIGNMENTS, of_families
 from workflow.programme.families.commands import (
     AddMember,
     AssignCase,
@@ -46,6 +46,7 @@ __all__ = [
     "FAMILY_ASSIGNMENTS",
     "may_see",
     "masked_member",
+    "of_families",
     "sensitive_fields",
     "PARTICIPATION",
     "REFERRAL",

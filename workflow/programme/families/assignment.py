@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 from workflow.activity import require_actor
 from workflow.persistence.models import CaseRow
@@ -119,3 +119,21 @@ def _families_in(communities: Sequence[int]) -> Select[Any]:
 #: Scoped access: a family case is its social worker's and psychologist's, in the
 #: community of its family file.
 FAMILY_ASSIGNMENTS = CaseAssignments(assigned=_assigned_families, in_communities=_families_in)
+
+
+def of_families(
+    query: Any, case_id: Any, *, community_id: int | None, worker_id: int | None
+) -> Any:
+    """``query`` narrowed to rows (whose case is ``case_id``) of families in a community
+    or worked on by a staff member, as social worker or psychologist: the filters the
+    referrals board and the procurement queue share."""
+    if community_id is None and worker_id is None:
+        return query
+    query = query.join(FamilyRow, FamilyRow.case_id == case_id)
+    if community_id is not None:
+        query = query.where(FamilyRow.community_id == community_id)
+    if worker_id is not None:
+        query = query.where(
+            or_(FamilyRow.social_worker_id == worker_id, FamilyRow.psychologist_id == worker_id)
+        )
+    return query

@@ -7,9 +7,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
-from workflow.programme.families import FamilyRow
+from workflow.programme.families import of_families
 from workflow.programme.procurement.budget import budget_status
 from workflow.programme.procurement.models import ProcurementRequestRow, PurchaseOrderRow
 from workflow.programme.shared.values import iso_at
@@ -92,18 +92,9 @@ def _filtered(query: Any, wanted: ProcurementFilter) -> Any:
         query = query.where(row.requested_at >= wanted.requested_from)
     if wanted.requested_until is not None:
         query = query.where(row.requested_at < wanted.requested_until)
-    if wanted.community_id is not None or wanted.worker_id is not None:
-        query = query.join(FamilyRow, FamilyRow.case_id == row.case_id)
-    if wanted.community_id is not None:
-        query = query.where(FamilyRow.community_id == wanted.community_id)
-    if wanted.worker_id is not None:
-        query = query.where(
-            or_(
-                FamilyRow.social_worker_id == wanted.worker_id,
-                FamilyRow.psychologist_id == wanted.worker_id,
-            )
-        )
-    return query
+    return of_families(
+        query, row.case_id, community_id=wanted.community_id, worker_id=wanted.worker_id
+    )
 
 
 def _as_dict(r: ProcurementRequestRow) -> dict[str, Any]:

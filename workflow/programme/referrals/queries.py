@@ -6,9 +6,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
-from workflow.programme.families import FamilyRow
+from workflow.programme.families import of_families
 from workflow.programme.referrals.models import PartnerRow, ReferralRow
 from workflow.programme.referrals.services import allowed_responses
 from workflow.programme.shared.values import iso_at
@@ -91,18 +91,9 @@ def _filtered(query: Any, wanted: ReferralFilter) -> Any:
         query = query.where(ReferralRow.created_at >= wanted.created_from)
     if wanted.created_until is not None:
         query = query.where(ReferralRow.created_at < wanted.created_until)
-    if wanted.community_id is not None or wanted.worker_id is not None:
-        query = query.join(FamilyRow, FamilyRow.case_id == ReferralRow.case_id)
-    if wanted.community_id is not None:
-        query = query.where(FamilyRow.community_id == wanted.community_id)
-    if wanted.worker_id is not None:
-        query = query.where(
-            or_(
-                FamilyRow.social_worker_id == wanted.worker_id,
-                FamilyRow.psychologist_id == wanted.worker_id,
-            )
-        )
-    return query
+    return of_families(
+        query, ReferralRow.case_id, community_id=wanted.community_id, worker_id=wanted.worker_id
+    )
 
 
 def _as_dict(r: ReferralRow, p: PartnerRow) -> dict[str, Any]:
