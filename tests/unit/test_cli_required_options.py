@@ -16,6 +16,7 @@ import typer
 
 from config.settings import Settings
 from tests import programme_fixtures as pf
+from tests.documents_fixtures import tiny_pdf
 from tests.foster_fixtures import foster_case_in
 from tests.support import RecordingPublisher
 from workflow import cli, cli_context
@@ -124,6 +125,9 @@ EXAMPLES = [
     ("note list", ["--case", "{referred}"]),
     ("note correct", ["--note", "{note}", "--text", "Մայրը զանգահարեց դպրոցից"]),
     ("note search", ["զանգահարեց"]),
+    ("document add", ["--case", "{referred}", "--kind", "consent_form", "--file", "{scan}"]),
+    ("document list", ["--case", "{referred}"]),
+    ("document get", ["{document}", "--out", "{tmp}/back.pdf"]),
     ("referral create", ["{enrolled}", "--partner", "kotayk_rights", "--purpose", "Խորհուրդ"]),
     ("referral respond", ["{referral}", "declined", "--reason", "no place"]),
     ("referral respond", ["{accepted}", "completed", "--feedback", "went well"]),
@@ -227,6 +231,13 @@ def seeded(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     day = ["--date", ids["today"], "--text", "Առաջին"]
     assert run_in(rt, ["note", "add", "--case", ids["referred"], "--kind", "other", *day])[0] == 0
     ids["note"] = "1"
+    # A scanned consent to attach, and one attached (its file in the seeded var dir).
+    scan = directory / "consent.pdf"
+    scan.write_bytes(tiny_pdf())
+    ids["scan"] = str(scan)
+    attach = ["document", "add", "--case", ids["referred"], "--kind", "other"]
+    assert run_in(rt, [*attach, "--file", ids["scan"]])[0] == 0
+    ids["document"] = "1"
     ids["closed"] = str(pf.case_in(rt, "closed", family_name="Բ", phone="+374 91 000002"))
     ids["enrolled"] = str(pf.case_in(rt, "enrolled", family_name="Գ", phone="+374 91 000003"))
     work_off(rt, publisher)
@@ -299,6 +310,9 @@ def run_fresh(seeded, tmp_path: Path, args: list[str], capsys) -> tuple[int, str
     source, _ = seeded
     copy = tmp_path / f"run-{len(list(tmp_path.iterdir()))}.sqlite3"
     shutil.copy(source, copy)
+    # The seeded database's files outside it (documents' contents) come along.
+    if not (tmp_path / "var").exists():
+        shutil.copytree(source.parent / "v", tmp_path / "var")
     rt = bootstrap(
         Settings(database_url=f"sqlite:///{copy}", var_dir=tmp_path / "var"),
         clock=FixedClock(),

@@ -19,6 +19,7 @@ from tests.programme_fixtures import PSYCHOLOGIST, SOCIAL_WORKER, first_member, 
 from workflow.persistence.models import CaseEventRow
 from workflow.programme.documents import (
     AddDocument,
+    DocumentFileMissing,
     DocumentNotFound,
     DocumentReader,
     DocumentRestricted,
@@ -373,3 +374,16 @@ def test_anonymisation_removes_the_files_and_the_names(sqlite_runtime, case_id):
     # The photo's file is gone; the PDF stays for the other family's document.
     assert [p.name for p in stored_files(rt)] == [rows[1].sha256]
     assert [r.kind for r in rows] == ["other", "consent_form", "photo"]  # counted still
+
+
+def test_a_file_lost_from_the_store_is_the_operators_problem_not_a_traceback(
+    sqlite_runtime, case_id
+):
+    rt = sqlite_runtime
+    added = attach(rt, case_id)
+    stored_files(rt)[0].unlink()  # a var directory not restored with the database
+    reader = DocumentReader(username=SOCIAL_WORKER, role="social_worker")
+    with pytest.raises(DocumentFileMissing) as missing:
+        open_document(rt, document_id=added.document_id, reader=reader, source="x")
+    assert not missing.value.bad_input and "HOGATAR_DOCUMENT_DIR" in str(missing.value)
+    assert count(rt, AccessLogRow) == 0  # nothing was given out

@@ -18,6 +18,7 @@ from workflow.programme.documents.config import (
 )
 from workflow.programme.documents.content import ACCEPTED, ACCEPTED_NAMES
 from workflow.programme.documents.errors import (
+    DocumentFileMissing,
     DocumentNotFound,
     DocumentRemoved,
     DocumentRestricted,
@@ -45,6 +46,7 @@ __all__ = [
     "ACCEPTED_NAMES",
     "AddDocument",
     "DocumentAdded",
+    "DocumentFileMissing",
     "DocumentKind",
     "DocumentNotFound",
     "DocumentReader",

@@ -26,3 +26,16 @@ class DocumentRemoved(NotFound):
 
     def __init__(self, document_id: int) -> None:
         super().__init__(f"document {document_id} was removed when its case was anonymised")
+
+
+class DocumentFileMissing(HogatarError):
+    """The row is there but the store has lost its file (a var directory not restored
+    with the database): the operator's problem, not the reader's."""
+
+    bad_input = False
+
+    def __init__(self, document_id: int) -> None:
+        super().__init__(
+            f"document {document_id}'s file is missing from the document store "
+            "(HOGATAR_DOCUMENT_DIR): restore it from the backup taken with the database"
+        )

@@ -18,6 +18,7 @@ from workflow.errors import CaseNotFound
 from workflow.persistence.models import CaseRow
 from workflow.programme.documents.config import document_rules, may_download
 from workflow.programme.documents.errors import (
+    DocumentFileMissing,
     DocumentNotFound,
     DocumentRemoved,
     DocumentRestricted,
@@ -119,7 +120,10 @@ def open_document(
     with rt.session_factory() as session:
         sha256 = session.scalar(select(DocumentRow.sha256).where(DocumentRow.id == document_id))
     assert sha256 is not None
-    handle = document_store(rt.settings).open(sha256)
+    try:
+        handle = document_store(rt.settings).open(sha256)
+    except FileNotFoundError:
+        raise DocumentFileMissing(document_id) from None
     try:
         announce_access(
             rt,
