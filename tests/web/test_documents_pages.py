@@ -194,6 +194,9 @@ def test_the_api_lists_attaches_and_gives_the_content(browser, rt, case_id):
     body = made.json()
     assert body["case_id"] == case_id and body["reminder_id"]
     [listed] = b.client.get(f"/api/v1/cases/{case_id}/documents").json()
+    with rt.session_factory() as session:
+        logged = session.scalars(select(AccessLogRow).where(AccessLogRow.detail == "documents"))
+        assert [(e.kind, e.case_id) for e in logged] == [("view_case", case_id)]
     assert listed["id"] == body["document_id"] and listed["content_type"] == "image/png"
     assert listed["expires_on"] == soon and listed["kind"] == "id_document"
     content = b.client.get(f"/api/v1/documents/{body['document_id']}/content")

@@ -12,12 +12,13 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from starlette.responses import JSONResponse, Response
 
 from web.documents import forms as document_forms
-from web.documents.reading import case_of, download, reader_for
+from web.documents.reading import case_of, download, reader_for, source_of
 from web.shared.accounts import Staff
 from web.shared.auth import require, runtime
 from web.shared.permissions import Permission
 from workflow import services
 from workflow.programme.documents import DocumentAdded, case_documents
+from workflow.programme.privacy import VIEW_CASE, record_access
 
 router = APIRouter()
 WORKS_ON_CASES = Depends(require(Permission.VIEW_CASES))
@@ -33,7 +34,17 @@ def _json(document: dict[str, Any]) -> dict[str, Any]:
 )
 def list_documents(request: Request, case_id: int, staff: Staff = WORKS_ON_CASES) -> JSONResponse:
     found = case_documents(runtime(request), case_id=case_id, reader=reader_for(staff))
-    return JSONResponse([_json(document) for document in found])
+    answer = JSONResponse([_json(document) for document in found])
+    # Part of the family's file (names, whose), so in the access log as the case file is.
+    record_access(
+        runtime(request),
+        actor=staff.username,
+        kind=VIEW_CASE,
+        source=source_of(request),
+        case_id=case_id,
+        detail="documents",
+    )
+    return answer
 
 
 @router.post(

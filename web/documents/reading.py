@@ -28,6 +28,7 @@ from workflow.programme.documents import (
     megabytes,
     open_document,
 )
+from workflow.programme.shared.cases import PLAN_WORKFLOWS
 
 
 def reader_for(staff: Staff) -> DocumentReader:
@@ -76,12 +77,19 @@ def form_context(request: Request, case_id: int) -> dict[str, Any]:
 
 
 def documents_section(request: Request, case_id: int) -> dict[str, Any]:
-    """The case page's documents section (``documents/section.html``)."""
+    """The case page's documents section (``documents/section.html``); ``may_attach``:
+    the case's workflow keeps documents (a family's or a foster family's case)."""
     staff = require_login(request)
     found = case_documents(runtime(request), case_id=case_id, reader=reader_for(staff))
     for document in found:
         document["kind_label"] = kind_label(document["kind"])
-    return {"documents": found, **form_context(request, case_id)}
+    with runtime(request).session_factory() as session:
+        workflow = session.scalar(select(CaseRow.workflow).where(CaseRow.id == case_id))
+    return {
+        "documents": found,
+        "may_attach": workflow in PLAN_WORKFLOWS,
+        **form_context(request, case_id),
+    }
 
 
 def ascii_name(name: str) -> str:
