@@ -203,6 +203,11 @@ def test_the_api_lists_attaches_and_gives_the_content(browser, rt, case_id):
     assert content.status_code == 200 and content.content == tiny_png()
     assert content.headers["content-disposition"].startswith('attachment; filename="id.png"')
     assert b.client.get("/api/v1/documents/999/content").status_code == 404
+    # Its reminder falls due today: on the social worker's "My work", linked to the case.
+    in_english(b)
+    work = b.get("/my-work")
+    assert work.status_code == 200 and "A document expires soon" in work.text
+    assert f"/cases/{case_id}#" in work.text
 
 
 def test_scope_read_only_and_sensitive_kinds(browser, rt, case_id):
