@@ -17,6 +17,7 @@ from tests.web.conftest import PASSWORD
 from tests.web.test_intake_forms import fields_of, form_of
 from tests.web.test_messages import in_english
 from web.shared import accounts
+from workflow import queries
 from workflow.persistence.models import CaseEventRow, CaseRow
 from workflow.programme import families
 from workflow.programme import staff as programme_staff
@@ -57,6 +58,19 @@ def test_the_family_is_edited_beside_its_fields_and_the_timeline_shows_before_an
     again = fields_of(form_of(refused.text))
     saved = b.post(f"/cases/{case_id}/family/edit", {**again, "phone": "+374 93 000111"})
     assert saved.status_code == 303, saved.text
+    # The form sends every field; only the one that changed is recorded.
+    last = queries.case_view(rt, case_id=case_id)["timeline"][-1]
+    assert last["data"]["changed"] == {"phone": "+374 93 000111"}
+    assert last["data"]["before"] == {"phone": "+374 91 123456"}
+    form = fields_of(form_of(b.get(f"/cases/{case_id}/family/edit").text))
+    assert "state_benefit" not in form  # not ticked
+    ticked = b.post(f"/cases/{case_id}/family/edit", {**form, "state_benefit": "on"})
+    assert ticked.status_code == 303
+    last = queries.case_view(rt, case_id=case_id)["timeline"][-1]
+    assert (last["data"]["changed"], last["data"]["before"]) == (
+        {"state_benefit": True},
+        {"state_benefit": False},
+    )
     page = page_text(b.get(f"/cases/{case_id}"))
     assert "Family details changed" in page
     assert re.search(r"Phone</span>: <del>\+374 91 123456</del> → <ins>\+374 93 000111</ins>", page)
