@@ -71,6 +71,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "/api/v1/referrals/{referral_id}/responses": {"status": "acknowledged"},
     "/api/v1/services/{service_id}/cancel": {"reason": "Ընտանիքը հրաժարվեց"},
     "/api/v1/approvals/{approval_id}/reject": {"reason": "Դեռ վաղ է"},
+    "/api/v1/cases/{case_id}/family": {"address": "Փորձ"},
+    "/api/v1/cases/{case_id}/members/{member_id}": {"full_name": "Փորձ Փորձյան"},
 }
 
 
@@ -224,7 +226,8 @@ def _call(b, method: str, path: str, url: str) -> Any:
     if method == "GET":
         return b.get(url, follow_redirects=False)
     if path.startswith("/api/"):
-        return b.client.post(
+        return b.client.request(
+            method,
             url,
             json=BODIES.get(path, {}),
             headers={"X-CSRF-Token": b.csrf},
