@@ -419,16 +419,20 @@ def refuse_impossible_numbers(argv: list[str]) -> None:
     longer than any field takes (a 30 000-character name), is bad input, said here rather
     than as the database's "bigint out of range" or "pattern too complex"."""
     after_form_option = False
+    option = None  # the option a value belongs to, so the refusal can name it
     for argument in argv:
         value = argument.partition("=")[2] if argument.startswith("--") else argument
         is_form = after_form_option or argument.startswith(FORM_OPTION + "=")
         after_form_option = argument == FORM_OPTION
         longest = cli_context.MAX_FORM_BYTES if is_form else LONGEST_ARGUMENT
+        named = argument.partition("=")[0] if argument.startswith("--") else option
         if len(value) > longest:
+            where = f"{named} is" if named else "a value is"
             raise InvalidInput(
-                f"a value of {len(value)} characters is longer than any hogatar takes "
+                f"{where} {len(value)} characters, longer than any hogatar takes "
                 f"(at most {longest}; a form goes in --json-file)"
             )
+        option = argument if argument.startswith("--") and "=" not in argument else None
         digits = value.removeprefix("-")
         if digits.isdigit() and int(digits) > LARGEST_NUMBER:
             raise InvalidInput(

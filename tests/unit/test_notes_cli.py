@@ -26,10 +26,13 @@ def case_id(sqlite_runtime):
     rt = sqlite_runtime
     ensure_staff(rt)
     handle(rt, AddStaff(username="sw-karen", full_name="Կարեն", role="social_worker", actor="t"))
-    # Where scoped access is in place, the second worker reads the cases of Hrazdan.
-    communities = getattr(programme_staff, "SetStaffCommunities", None)
-    if communities is not None:
-        handle(rt, communities(username="sw-karen", communities=("hrazdan",), actor="t"))
+    # The second worker reads the open cases of Hrazdan (scoped access).
+    handle(
+        rt,
+        programme_staff.SetStaffCommunities(
+            username="sw-karen", communities=("hrazdan",), actor="t"
+        ),
+    )
     case = register(rt, actor=SOCIAL_WORKER)
     handle(rt, AssignCase(case_id=case, actor="t", psychologist=PSYCHOLOGIST))
     return case

@@ -53,12 +53,14 @@ def case_id(rt):
 
 
 def share_community(rt, username, community):
-    """Where scoped access is in place a social worker reads (only) the open cases of
-    their communities; the second worker works in the case's community. Without it
-    every worker opens every case."""
-    command = getattr(programme_staff, "SetStaffCommunities", None)
-    if command is not None:
-        handle(rt, command(username=username, communities=(community,), actor="test"))
+    """A social worker reads the open cases of their communities (scoped access): the
+    second worker works in the case's community."""
+    handle(
+        rt,
+        programme_staff.SetStaffCommunities(
+            username=username, communities=(community,), actor="test"
+        ),
+    )
 
 
 def form(b, case_id, **values):
