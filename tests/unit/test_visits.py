@@ -252,3 +252,39 @@ def test_add_months_keeps_the_day_or_takes_the_last():
     assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
     assert add_months(date(2026, 1, 15), 6) == date(2026, 7, 15)
     assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
+
+
+def test_anonymising_a_closed_case_removes_what_visits_goals_and_reviews_say(sqlite_runtime):
+    from tests.privacy_fixtures import close, full_case
+    from workflow.programme.privacy import MARK, RunRetention, run_retention
+    from workflow.programme.privacy.subject_access import subject_file
+
+    rt = sqlite_runtime
+    case = full_case(rt)
+    day = pf.today(rt)
+    visit(rt, case, actor="cli:ops", met_others="Հարևանը", met_members=())
+    goal = handle(
+        rt, AddGoal(case_id=case, actor="cli:ops", what="Աշխատանք", by_when=day)
+    ).record_id
+    handle(
+        rt,
+        RecordReview(
+            case_id=case,
+            actor="cli:ops",
+            reviewed_on=day,
+            reviewers=(pf.SOCIAL_WORKER,),
+            decisions=(GoalDecision(goal_id=goal, decision="Գտավ", status="achieved"),),
+        ),
+    )
+    exported, _ = subject_file(rt, case)
+    assert exported["home_visits"][0]["met_others"] == "Հարևանը"
+    assert exported["plan_reviews"][0]["decisions"][0]["decision"] == "Գտավ"
+    close(rt, case)
+    rt.clock.advance(timedelta(days=6 * 366))
+    run_retention(rt, RunRetention(actor="cli:test", dry_run=False))
+    with rt.session_factory() as session:
+        row = session.scalar(select(HomeVisitRow))
+        assert (row.observations, row.met_others, row.visited_on) == (MARK, None, day)
+        g = session.get(PlanGoalRow, goal)
+        assert (g.what, g.status) == (MARK, "achieved")
+        assert session.scalar(select(PlanReviewRow)).decisions == []

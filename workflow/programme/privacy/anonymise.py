@@ -6,7 +6,8 @@ date of birth, disability flag and health notes; consent texts and the names of 
 or withdrew it; assessment descriptions and notes; notes and cancellation reasons of
 services, deliveries, income sources, reminders and goods; counselling notes of the
 family's own sessions (a group session's once every family in it is anonymised); case
-notes' texts and the earlier texts of corrected ones;
+notes' texts and the earlier texts of corrected ones; home visits' observations and who
+else was met, plan goals' texts and drop reasons, and what plan reviews decided;
 referral purposes, decline reasons and partner feedback; the free text of the timeline
 and of approval requests (reasons) and every value of their data that is not an id, a
 code, a date or an amount.
@@ -48,6 +49,7 @@ from workflow.programme.privacy.models import AnonymisedCaseRow
 from workflow.programme.procurement import ProcurementRequestRow
 from workflow.programme.referrals import ReferralRow
 from workflow.programme.reminders import ReminderRow
+from workflow.programme.visits import HomeVisitRow, PlanGoalRow, PlanReviewRow
 
 #: Stands in for a required text (a family name, a member's name): visibly removed.
 MARK = "—"
@@ -162,6 +164,16 @@ PERSONAL: tuple[Personal, ...] = (
     # Case notes and the texts they were corrected from; their kinds and days are kept.
     Personal("case_notes", NoteRow, {"text": MARK, "search_text": ""}, _of_case(NoteRow)),
     Personal("case_note_revisions", NoteRevisionRow, {"text": MARK}, _of_case(NoteRevisionRow)),
+    # Home visits' observations and who else was met, the plan's goals and what reviews
+    # decided; the days, the staff who went and the goals' statuses are kept.
+    Personal(
+        "home_visits",
+        HomeVisitRow,
+        {"observations": MARK, "met_others": None},
+        _of_case(HomeVisitRow),
+    ),
+    Personal("plan_goals", PlanGoalRow, {"what": MARK, "drop_reason": None}, _of_case(PlanGoalRow)),
+    Personal("plan_reviews", PlanReviewRow, {"decisions": []}, _of_case(PlanReviewRow)),
     Personal(
         "referrals",
         ReferralRow,

@@ -37,6 +37,7 @@ from workflow.programme.referrals import ReferralRow
 from workflow.programme.reminders import ReminderRow
 from workflow.programme.shared.cases import FAMILY_WORKFLOW
 from workflow.programme.shared.errors import NotAFamilyCase
+from workflow.programme.visits import HomeVisitRow, PlanGoalRow, PlanReviewRow
 from workflow.queries import case_view
 from workflow.runtime import Runtime
 
@@ -95,6 +96,10 @@ def subject_file(rt: Runtime, case_id: int) -> tuple[dict[str, Any], list[tuple[
             "case_note_revisions": _rows(
                 session, NoteRevisionRow, NoteRevisionRow.case_id == case_id
             ),
+            # Home visits, the plan's goals and its reviews.
+            "home_visits": _rows(session, HomeVisitRow, HomeVisitRow.case_id == case_id),
+            "plan_goals": _rows(session, PlanGoalRow, PlanGoalRow.case_id == case_id),
+            "plan_reviews": _rows(session, PlanReviewRow, PlanReviewRow.case_id == case_id),
             "referrals": _rows(session, ReferralRow, ReferralRow.case_id == case_id),
             "reminders": _rows(session, ReminderRow, ReminderRow.case_id == case_id),
             "procurement_requests": _rows(
