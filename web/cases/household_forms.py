@@ -11,14 +11,15 @@ from typing import Any
 from web.cases.forms import withdraw_consent
 from web.shared.forms import read_flag, read_version
 from workflow.programme.families import (
+    MEMBER_FIELDS,
     AddMember,
     CorrectMember,
     RemoveMember,
     UpdateFamily,
     WithdrawConsent,
     may_see,
+    read_member,
 )
-from workflow.programme.families.forms import MEMBER_FIELDS, read_member
 from workflow.programme.shared.reference import reference
 from workflow.programme.shared.values import Collector, text_value
 

@@ -29,7 +29,12 @@ from workflow.programme.families.consent_rules import (
     has_consent,
 )
 from workflow.programme.families.errors import FamilyNotRegistered, PossibleDuplicate
-from workflow.programme.families.forms import read_family, read_member_changes
+from workflow.programme.families.forms import (
+    MEMBER_FIELDS,
+    read_family,
+    read_member,
+    read_member_changes,
+)
 from workflow.programme.families.household import MemberNotFound
 from workflow.programme.families.models import ConsentRow, FamilyRow, MemberRow
 from workflow.programme.families.queries import family_view, search_families
@@ -42,6 +47,7 @@ from workflow.programme.families.sensitive import (
 )
 
 __all__ = [
+    "MEMBER_FIELDS",
     "CONFIDENTIAL_NOTES",
     "FAMILY_ASSIGNMENTS",
     "may_see",
@@ -79,6 +85,7 @@ __all__ = [
     "find_duplicates",
     "has_consent",
     "read_family",
+    "read_member",
     "read_member_changes",
     "register_family_in",
     "search_families",
