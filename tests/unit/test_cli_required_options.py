@@ -111,6 +111,8 @@ EXAMPLES = [
     ("staff contact", [pf.SOCIAL_WORKER, "--phone", "+374 93 111111"]),
     ("staff contact", [pf.SOCIAL_WORKER, "--email", "anahit@hogatar.example"]),
     ("community add", ["--code", "lchashen", "--name-hy", "Լճաշեն", "--name-en", "Lchashen"]),
+    ("community rename", ["garni", "--name-hy", "Գառնի", "--name-en", "Garni village"]),
+    ("partner edit", ["kotayk_rights", "--email", "rights@example.org"]),
     ("export cases", ["{tmp}/cases.csv"]),
     (
         "partner add",

@@ -71,9 +71,7 @@ def test_only_admins_open_the_staff_pages_and_the_history(browser):
     assert 'href="/admin"' in admin.get("/").text
 
 
-def test_a_new_colleague_logs_in_with_a_temporary_password_and_must_change_it(
-    rt, browser, clock
-):
+def test_a_new_colleague_logs_in_with_a_temporary_password_and_must_change_it(rt, browser, clock):
     admin = browser("admin")
     password = add_with_temporary_password(admin)
     with rt.session_factory() as session:
@@ -319,11 +317,14 @@ def test_communities_are_added_renamed_and_deactivated(rt, browser):
     assert changes[1].before == {"name_en": "Nor Geghi"}
 
 
-def test_the_budget_and_ceiling_are_shown_read_only_with_where_to_change_them(browser):
+def test_the_budget_ceiling_and_document_kinds_are_shown_read_only(browser):
     page = browser("admin").get("/admin/programme")
     assert page.status_code == 200
     assert "config/programme/effects.toml" in page.text
     assert 'id="family-ceiling"' in page.text
+    # The document kinds, from config/programme/documents.toml, read only too.
+    assert "config/programme/documents.toml" in page.text
+    assert page.text.count("<tr>", page.text.index("document-kinds")) >= 6
     assert "<form" not in page.text.split("<main", 1)[1]  # nothing to change here
 
 

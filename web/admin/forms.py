@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from web.shared import labels
 from web.shared.i18n import N_, format_number, gettext
 from web.shared.messages import field_message
 from workflow.errors import InvalidInput
@@ -124,12 +125,33 @@ FIELDS = {
 }
 
 
+#: The languages of staff and of partners' mails, named in the page's language.
+LANGUAGES = {"hy": N_("Armenian"), "en": N_("English")}
+
+
+def language_name(code: str) -> str:
+    return history_label(LANGUAGES, code)
+
+
+def language_options() -> list[tuple[str, str]]:
+    return [(code, gettext(name)) for code, name in LANGUAGES.items()]
+
+
 def history_label(table: Mapping[str, str], code: str) -> str:
     message = table.get(code)
     return gettext(message) if message else code
 
 
-def history_value(value: Any) -> str:
+def history_value(field: str, value: Any) -> str:
+    """A recorded value as the reader knows it: a role, a language or a partner type by its
+    name, a flag as yes or no; text and codes as recorded."""
+    if isinstance(value, str) and field in ("role", "language", "type"):
+        named = {
+            "role": labels.staff_role,
+            "language": language_name,
+            "type": labels.partner_type,
+        }[field]
+        return str(named(value))
     if value is True:
         return gettext("yes")
     if value is False:

@@ -22,6 +22,7 @@ from web.shared.permissions import Permission
 from web.shared.templating import render
 from workflow import services
 from workflow.errors import InvalidInput, NotFound
+from workflow.programme.documents import document_rules
 from workflow.programme.referrals import (
     AddPartner,
     DeactivatePartner,
@@ -35,7 +36,7 @@ from workflow.programme.staff import (
     AddCommunity,
     DeactivateCommunity,
     RenameCommunity,
-    list_communities,
+    all_communities,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -63,7 +64,11 @@ def partners(request: Request, staff: Staff = MANAGE) -> Response:
     listed = [
         {**p, "refer_on": referring_triggers(p["code"])} for p in list_partners(runtime(request))
     ]
-    context = {"partners": listed, "notice": message(request.query_params.get("msg"))}
+    context = {
+        "partners": listed,
+        "language_name": admin_forms.language_name,
+        "notice": message(request.query_params.get("msg")),
+    }
     return render(request, "admin/partners.html", context)
 
 
@@ -79,6 +84,7 @@ def _partner_form(
         "partner": partner,
         "values": values,
         "types": reference().partner_types,
+        "languages": admin_forms.language_options(),
         "errors": errors,
         "error": top,
         "notice": message(request.query_params.get("msg")),
@@ -167,7 +173,7 @@ def _communities_page(
 ) -> Response:
     errors, top = _refusal(error, "code") if error else ({}, None)
     context = {
-        "communities": list_communities(runtime(request), include_inactive=True),
+        "communities": all_communities(runtime(request)),
         "values": values or {},
         "errors": errors,
         "error": top,
@@ -205,7 +211,7 @@ async def add_community(request: Request, staff: Staff = MANAGE) -> Response:
 
 
 def _community(request: Request, code: str) -> dict[str, Any]:
-    for row in list_communities(runtime(request), include_inactive=True):
+    for row in all_communities(runtime(request)):
         if row["code"] == code:
             return row
     raise NotFound(f"no community with the code {code!r}")
@@ -270,11 +276,15 @@ async def deactivate_community(request: Request, code: str, staff: Staff = MANAG
 
 @router.get("/admin/programme")
 def programme(request: Request, staff: Staff = MANAGE) -> Response:
-    """The budget lines and the per-family ceiling: configuration
-    (config/programme/effects.toml), shown with where to change them."""
+    """The budget lines and the per-family ceiling (config/programme/effects.toml) and the
+    document kinds (config/programme/documents.toml): configuration, read at start-up,
+    shown with where to change them."""
     rules = policies()
+    documents = document_rules()
     context = {
         "budget_lines": list(rules.budget_lines.values()),
         "ceiling": rules.per_family_ceiling_amd,
+        "document_kinds": documents.kinds,
+        "sensitive_readers": sorted(documents.sensitive_readers),
     }
     return render(request, "admin/programme.html", context)

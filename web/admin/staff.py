@@ -53,6 +53,7 @@ def _choices(request: Request) -> dict[str, Any]:
     return {
         "roles": reference().staff_roles,
         "communities": list_communities(runtime(request)),
+        "languages": admin_forms.language_options(),
     }
 
 

@@ -62,7 +62,12 @@ def partner_edit(
     type_: Annotated[str | None, typer.Option("--type", help="A partner type code.")] = None,
     name_hy: Annotated[str | None, typer.Option("--name-hy", help="Name in Armenian.")] = None,
     name_en: Annotated[str | None, typer.Option("--name-en", help="Name in English.")] = None,
-    email: Annotated[str | None, typer.Option("--email", help="Where referrals are sent.")] = None,
+    email: Annotated[
+        str | None,
+        typer.Option(
+            "--email", help="Where referrals are sent (one of the options is required)."
+        ),
+    ] = None,
     language: Annotated[str | None, typer.Option("--language", help="hy or en")] = None,
     actor: ActorOption = None,
 ) -> None:

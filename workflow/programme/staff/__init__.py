@@ -20,7 +20,12 @@ from workflow.programme.staff.errors import (
     WrongStaffRole,
 )
 from workflow.programme.staff.models import CommunityRow, StaffRow
-from workflow.programme.staff.queries import existing_staff, list_communities, list_staff
+from workflow.programme.staff.queries import (
+    all_communities,
+    existing_staff,
+    list_communities,
+    list_staff,
+)
 from workflow.programme.staff.scope import CaseAssignments, ScopeRule, scope_modes
 from workflow.programme.staff.services import (
     communities_of,
@@ -31,6 +36,7 @@ from workflow.programme.staff.services import (
 )
 
 __all__ = [
+    "all_communities",
     "AddCommunity",
     "AddStaff",
     "CaseAssignments",

@@ -48,10 +48,18 @@ def existing_staff(rt: Runtime, username: str) -> str:
         return staff_member(session, username, require_active=False).username
 
 
-def list_communities(rt: Runtime, *, include_inactive: bool = False) -> list[dict[str, Any]]:
-    query = select(CommunityRow).order_by(CommunityRow.id)
-    if not include_inactive:
-        query = query.where(CommunityRow.active.is_(True))
+def list_communities(rt: Runtime) -> list[dict[str, Any]]:
+    with rt.session_factory() as session:
+        return [
+            {"id": row.id, "code": row.code, "hy": row.name_hy, "en": row.name_en}
+            for row in session.scalars(
+                select(CommunityRow).where(CommunityRow.active.is_(True)).order_by(CommunityRow.id)
+            )
+        ]
+
+
+def all_communities(rt: Runtime) -> list[dict[str, Any]]:
+    """Every community, deactivated ones too, for the administration's list."""
     with rt.session_factory() as session:
         return [
             {
@@ -61,5 +69,5 @@ def list_communities(rt: Runtime, *, include_inactive: bool = False) -> list[dic
                 "en": row.name_en,
                 "active": row.active,
             }
-            for row in session.scalars(query)
+            for row in session.scalars(select(CommunityRow).order_by(CommunityRow.id))
         ]
