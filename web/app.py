@@ -19,7 +19,7 @@ from web.admin import account as admin_account
 from web.admin import history as admin_history
 from web.admin import reference as admin_reference
 from web.admin import staff as admin_staff
-from web.cases import api, approvals_api, caseload_export, casework, pages
+from web.cases import api, approvals_api, caseload_export, casework, pages, summary
 from web.cases.family import family_plugin
 from web.documents import api as documents_api
 from web.documents import routes as documents_routes
@@ -100,6 +100,7 @@ def create_app(
     protected = [Depends(require_login), Depends(verify_csrf)]
     app.include_router(routes.router, dependencies=protected)
     app.include_router(pages.router, dependencies=protected)
+    app.include_router(summary.router, dependencies=protected)
     app.include_router(caseload_export.router, dependencies=protected)
     app.include_router(casework.router, dependencies=protected)
     for plugin in registered:
