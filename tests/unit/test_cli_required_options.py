@@ -125,6 +125,15 @@ EXAMPLES = [
         + ["--text", "Մայրը զանգահարեց"],
     ),
     ("note list", ["--case", "{referred}"]),
+    (
+        "visit record",
+        ["--case", "{referred}", "--date", "{today}", "--staff", pf.SOCIAL_WORKER]
+        + ["--observations", "Տունը տաք է", "--others", "Տատիկը"],
+    ),
+    ("visit list", ["--case", "{referred}"]),
+    ("plan goal add", ["--case", "{referred}", "--what", "Աշխատանք", "--by", "{today}"]),
+    ("plan goal update", ["--goal", "{goal}", "--status", "achieved"]),
+    ("plan review", ["--case", "{services}", "--date", "{today}", "--staff", pf.SOCIAL_WORKER]),
     ("note correct", ["--note", "{note}", "--text", "Մայրը զանգահարեց դպրոցից"]),
     ("note search", ["զանգահարեց"]),
     ("document add", ["--case", "{referred}", "--kind", "consent_form", "--file", "{scan}"]),
@@ -233,6 +242,10 @@ def seeded(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     day = ["--date", ids["today"], "--text", "Առաջին"]
     assert run_in(rt, ["note", "add", "--case", ids["referred"], "--kind", "other", *day])[0] == 0
     ids["note"] = "1"
+    # A goal of the plan, to update.
+    goal = ["plan", "goal", "add", "--case", ids["referred"], "--what", "Դպրոց"]
+    assert run_in(rt, [*goal, "--by", ids["today"]])[0] == 0
+    ids["goal"] = "1"
     # A scanned consent to attach, and one attached (its file in the seeded var dir).
     scan = directory / "consent.pdf"
     scan.write_bytes(tiny_pdf())

@@ -53,7 +53,8 @@ def record_visit(
         list[str] | None, typer.Option("--member", help="A household member met, by id.")
     ] = None,
     others: Annotated[
-        str | None, typer.Option("--others", help="Anyone else met, in words.")
+        str | None,
+        typer.Option("--others", help="Anyone else met, in words (required without --member)."),
     ] = None,
     next_due: Annotated[
         str | None, typer.Option("--next-due", help="When the next visit is due.")
@@ -118,7 +119,13 @@ def update_goal(
     goal_id: Annotated[int, typer.Option("--goal", help="Goal id.")],
     what: Annotated[str | None, typer.Option("--what")] = None,
     by_when: Annotated[str | None, typer.Option("--by")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="open, achieved, dropped")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="open, achieved, dropped (required unless --what or --by changes the goal)",
+        ),
+    ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why it was dropped.")] = None,
     actor: ActorOption = None,
 ) -> None:

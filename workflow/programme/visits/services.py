@@ -213,6 +213,8 @@ def update_goal(rt: Runtime, uow: UnitOfWork, command: UpdateGoal) -> CaseFileCh
     if goal is None or command.case_id not in (None, goal.case_id):
         raise GoalNotFound(command.goal_id)
     problems = Collector()
+    if command.what is None and command.by_when is None and not command.status:
+        problems.add("status", "is required: give what changes (the text, the date or the status)")
     what = check_goal_text(command.what, problems) if command.what is not None else goal.what
     if command.by_when is not None and command.by_when != goal.by_when:
         check_goal_date(command.by_when, local_day(now), problems)
