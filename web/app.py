@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from web.access import routes as access_routes
 from web.admin import account as admin_account
+from web.admin import api as admin_api
 from web.admin import history as admin_history
 from web.admin import reference as admin_reference
 from web.admin import staff as admin_staff
@@ -130,6 +131,7 @@ def create_app(
     app.include_router(reminders_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(procurement_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(notes_api.router, prefix=API_PREFIX, dependencies=protected)
+    app.include_router(admin_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(visits_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(work_api.router, prefix=API_PREFIX, dependencies=protected)
     app.include_router(documents_api.router, prefix=API_PREFIX, dependencies=protected)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from workflow.activity import require_actor
@@ -212,12 +212,14 @@ def _keep_an_admin(session: Session, staff: StaffRow) -> None:
     deactivation, of oneself or of another): nobody could administer in the web then."""
     if staff.role != "admin" or not staff.active:
         return
-    others = session.scalar(
-        select(func.count())
-        .select_from(StaffRow)
-        .where(StaffRow.role == "admin", StaffRow.active.is_(True), StaffRow.id != staff.id)
-    )
-    if not others:
+    # The active admins' rows are locked (PostgreSQL): two admins demoting each other at
+    # the same moment are taken one after the other, and the second is refused.
+    admins = session.scalars(
+        select(StaffRow.id)
+        .where(StaffRow.role == "admin", StaffRow.active.is_(True))
+        .with_for_update()
+    ).all()
+    if not [admin for admin in admins if admin != staff.id]:
         raise LastAdmin(staff.username)
 
 
