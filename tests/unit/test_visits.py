@@ -288,3 +288,31 @@ def test_anonymising_a_closed_case_removes_what_visits_goals_and_reviews_say(sql
         g = session.get(PlanGoalRow, goal)
         assert (g.what, g.status) == (MARK, "achieved")
         assert session.scalar(select(PlanReviewRow)).decisions == []
+
+
+def test_my_work_gathers_referrals_deliveries_goods_and_approvals(sqlite_runtime, clock, publisher):
+    from workflow.commands import AdvanceCase
+
+    rt = sqlite_runtime
+    pf.ensure_staff(rt)
+    handle(rt, AddStaff(username="buyer", full_name="Նարեկ", role="procurement_officer", actor="t"))
+    manager = pf.ensure_manager(rt)
+    case = pf.case_in(rt, "receiving_services")  # referred to a partner, goods requested
+    work_off(rt, publisher)
+    clock.advance(timedelta(days=14))  # the delivery planned 20 days out is this week's
+    kinds = {i["kind"] for i in my_work(rt, username=pf.SOCIAL_WORKER)["items"]}
+    assert {"referral_awaiting_answer", "delivery_due"} <= kinds, kinds
+    [goods] = [i for i in my_work(rt, username="buyer")["items"] if i["kind"] == "goods_approval"]
+    assert goods["case_id"] == case and goods["link"].startswith("/procurement/")
+    handle(
+        rt,
+        AdvanceCase(
+            case_id=case, trigger="close", actor=pf.SOCIAL_WORKER, reason="x", data=pf.CLOSE
+        ),
+    )
+    work_off(rt, publisher)
+    approvals = [i for i in my_work(rt, username=manager)["items"] if i["kind"] == "approval"]
+    assert [a["link"] for a in approvals] == ["/inbox#h-approvals"]
+    assert not [
+        i for i in my_work(rt, username=pf.SOCIAL_WORKER)["items"] if i["kind"] == "approval"
+    ]

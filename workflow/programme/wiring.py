@@ -262,11 +262,11 @@ def register_my_work() -> None:
     work_rules()
     register_work_source("home_visits", visits_work.visits_due)
     register_work_source("plan_reviews", visits_work.reviews_due)
+    register_work_source("approvals", work_sources.approvals_awaiting)
     register_work_source("reminders", reminders_work.my_reminders)
     register_work_source("referrals", referrals_work.awaiting_answer)
     register_work_source("deliveries", visits_work.deliveries_due)
     register_work_source("goods_approvals", procurement_work.awaiting_approval)
-    register_work_source("approvals", work_sources.approvals_awaiting)
     register_work_source("stale_cases", work_sources.stale_cases)
 
 

@@ -12,6 +12,7 @@ from workflow.approval_requests import pending_approvals
 from workflow.clock import as_utc, local_day
 from workflow.persistence.models import CaseEventRow, CaseRow
 from workflow.programme.families import FamilyRow
+from workflow.programme.reminders import APPROVAL_DECISION
 from workflow.programme.shared.cases import final_states
 from workflow.programme.shared.work import Worker, WorkItem, owner_of
 from workflow.programme.work.config import work_rules
@@ -32,6 +33,8 @@ def approvals_awaiting(
             owner_id=worker.id,
             case_id=request.case_id,
             detail={"approval_id": request.id, "trigger": request.trigger},
+            # The approval's own reminder is the same work: one line.
+            key=(APPROVAL_DECISION, request.case_id),
         )
         for request in pending_approvals(rt, for_staff=worker.username)
     ]
