@@ -116,7 +116,8 @@ def test_the_summary_shows_the_file_as_each_reader_may_read_it(browser, rt):
 
     colleague = browser(COLLEAGUE).get(f"/cases/{case_id}/summary").text
     assert OPEN_NOTE in colleague and SECRET not in colleague
-    assert "Գաղտնի" in colleague  # that a confidential note exists
+    # That a confidential note exists, by whom and when, not what it says.
+    assert "Գաղտնի գրառում․ այն կարող են կարդալ միայն հեղինակը" in colleague
     assert HEALTH not in colleague
 
     for reader in (pf.PSYCHOLOGIST, "manager"):
@@ -190,3 +191,13 @@ def test_the_print_stylesheet_lays_the_summary_out_on_a4():
         assert hidden in hiding.split("{")[0], hidden
     assert "break-inside: avoid" in printed
     assert "window.print()" in (STATIC / "print.js").read_text(encoding="utf-8")
+
+
+def test_a_foster_care_case_has_no_family_summary_nor_its_link(browser, rt):
+    from tests.foster_fixtures import inquire
+
+    case_id = inquire(rt)
+    manager = browser("manager")
+    assert f'href="/cases/{case_id}/summary"' not in manager.get(f"/cases/{case_id}").text
+    assert manager.get(f"/cases/{case_id}/summary").status_code == 404
+    assert _summaries_logged(rt, case_id) == []
