@@ -173,6 +173,13 @@ def build_scene(rt, publisher, clock, browser) -> dict[str, dict[str, int]]:
         )
         assert attached.status_code == 201, attached.text
         ids["document_id"] = int(attached.json()["document_id"])
+        goal = admin.client.post(
+            f"/api/v1/cases/{case_id}/goals",
+            json={"what": "Դպրոց", "by_when": pf.today(rt).isoformat()},
+            headers={"X-CSRF-Token": admin.csrf},
+        )
+        assert goal.status_code == 201, goal.text
+        ids["goal_id"] = int(goal.json()["id"])
         with rt.engine.begin() as connection:
             outbox = connection.scalar(
                 select(OutboxRow.id).where(OutboxRow.case_id == case_id).limit(1)
