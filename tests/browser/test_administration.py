@@ -101,6 +101,14 @@ def test_an_admin_adds_a_colleague_who_must_change_her_temporary_password(
     temporary = page.locator("#temporary-password").inner_text().strip()
     assert len(temporary) == 14
     shot(admin, "temporary-password")
+    # Her page: every form labelled (Tab.check), her communities ticked.
+    page.get_by_role("link", name=hy("Back to %(name)s") % {"name": "Լիլիթ Գրիգորյան"}).click()
+    admin.check()
+    assert page.get_by_label("Հրազդան").is_checked()
+    assert not page.get_by_label("Աբովյան").is_checked()
+    shot(admin, "staff-member")
+    for path in ("/admin/partners/new", "/admin/communities", "/admin/programme"):
+        admin.goto(path)
 
     # She logs in with it: only the change of password opens.
     newcomer = log_in(chromium, url, artifacts, NEWCOMER, temporary)

@@ -146,3 +146,11 @@ def test_web_reset_password(hogatar, sqlite_runtime):
     ]
     # Neither the password nor the link is in the history.
     assert password not in str([(c.before, c.after) for c in changes(rt)])
+
+
+def test_admin_history(hogatar, sqlite_runtime):
+    ok(hogatar("partner", "edit", "kotayk_rights", "--language", "en"))
+    out = ok(hogatar("admin", "history", "--area", "partner"))
+    assert "kotayk_rights" in out and '{"language": "hy"} -> {"language": "en"}' in out
+    assert ok(hogatar("admin", "history", "--area", "staff")).strip() == "no changes"
+    refused(hogatar("admin", "history", "--area", "cases"), "--area")

@@ -113,6 +113,7 @@ EXAMPLES = [
     ("community add", ["--code", "lchashen", "--name-hy", "Լճաշեն", "--name-en", "Lchashen"]),
     ("community rename", ["garni", "--name-hy", "Գառնի", "--name-en", "Garni village"]),
     ("partner edit", ["kotayk_rights", "--email", "rights@example.org"]),
+    ("admin history", []),
     ("export cases", ["{tmp}/cases.csv"]),
     (
         "partner add",

@@ -273,6 +273,7 @@ def register_my_work() -> None:
 def register_commands(app: typer.Typer) -> None:
     """Add the programme's command groups to the ``hogatar`` app, in the order of its help."""
     # Imported here: workers and the web app load ``register`` only, never the commands.
+    from workflow.programme.administration.cli import admin_app
     from workflow.programme.approvals.cli import approval_app
     from workflow.programme.assessment.cli import assessment_app
     from workflow.programme.counselling.cli import counselling_app
@@ -313,6 +314,7 @@ def register_commands(app: typer.Typer) -> None:
     app.add_typer(export_app, name="export")
     app.add_typer(demo_app, name="demo")
     app.add_typer(partner_app, name="partner")
+    app.add_typer(admin_app, name="admin")
     app.add_typer(referral_app, name="referral")
     app.add_typer(reminder_app, name="reminder")
     app.command("inbox")(inbox)
