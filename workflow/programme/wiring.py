@@ -290,9 +290,13 @@ def register_commands(app: typer.Typer) -> None:
     from workflow.programme.referrals.cli import partner_app, referral_app
     from workflow.programme.reminders.cli import reminder_app
     from workflow.programme.staff.cli import community_app, staff_app
+    from workflow.programme.summaries.cli import summary_command
     from workflow.programme.visits.cli import goal_app, review, visit_app
     from workflow.programme.work.cli import my_work_command
 
+    # The case summary reads families and notes, so it is a room above both (summaries/).
+    if not any(command.name == "summary" for command in family_app.registered_commands):
+        family_app.command("summary")(summary_command)
     app.add_typer(family_app, name="family")
     app.add_typer(assessment_app, name="assessment")
     app.add_typer(consent_app, name="consent")
