@@ -58,7 +58,7 @@ def register_commands(app: typer.Typer) -> None:
     ) -> None:
         """Set a staff member's password (never on the command line: a prompt or stdin)."""
         from web.shared import accounts
-        from workflow.cli_context import runtime
+        from workflow.cli_context import actor_of, runtime
 
         if demo:
             _demo_passwords()
@@ -69,7 +69,9 @@ def register_commands(app: typer.Typer) -> None:
             password = sys.stdin.readline().rstrip("\r\n")
         else:
             password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
-        staff = accounts.set_password(runtime(), username=username, password=password)
+        staff = accounts.set_password(
+            runtime(), username=username, password=password, actor=actor_of(None)
+        )
         typer.echo(f"password set for {staff.username} ({staff.role}); their sessions are ended")
 
     @web_app.command("reset-password")

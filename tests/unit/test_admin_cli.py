@@ -154,3 +154,17 @@ def test_admin_history(hogatar, sqlite_runtime):
     assert "kotayk_rights" in out and '{"language": "hy"} -> {"language": "en"}' in out
     assert ok(hogatar("admin", "history", "--area", "staff")).strip() == "no changes"
     refused(hogatar("admin", "history", "--area", "cases"), "--area")
+
+
+def test_web_set_password_is_in_the_history_and_ends_a_temporary_one(
+    hogatar, sqlite_runtime, monkeypatch
+):
+    rt = sqlite_runtime
+    ok(hogatar("staff", "add", "lilit.g", "--name", "Լիլիթ", "--role", "social_worker"))
+    ok(hogatar("web", "reset-password", "lilit.g", "--temporary"))
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("Մեր ծրագիրը 2026\n"))
+    ok(hogatar("web", "set-password", "lilit.g", "--password-stdin"))
+    assert not staff_row(rt, "lilit.g").must_change_password
+    change = changes(rt, subject="lilit.g")[-1]
+    assert change.action == "password_set" and change.actor.startswith("cli:")
+    assert change.before == {} and change.after == {}

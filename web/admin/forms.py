@@ -107,6 +107,7 @@ ACTIONS = {
     "reset_link": N_("Password link given"),
     "password_set_by_link": N_("Password chosen by link"),
     "password_changed": N_("Password changed"),
+    "password_set": N_("Password set on the command line"),
 }
 AREAS = {"staff": N_("Staff"), "partner": N_("Partners"), "community": N_("Communities")}
 FIELDS = {

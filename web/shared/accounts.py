@@ -17,6 +17,7 @@ from web.shared import security, throttle
 from web.shared.models import LoginStateRow, WebSessionRow
 from workflow.clock import as_utc
 from workflow.errors import HogatarError, InvalidInput
+from workflow.programme.administration import record
 from workflow.programme.staff import StaffRow
 from workflow.runtime import Runtime
 from workflow.text import clean
@@ -81,7 +82,9 @@ def _login_state(session: Session, staff_id: int) -> LoginStateRow:
     return state
 
 
-def set_password(rt: Runtime, *, username: str, password: str) -> Staff:
+def set_password(rt: Runtime, *, username: str, password: str, actor: str | None = None) -> Staff:
+    """``hogatar web set-password``: a password of the operator's choosing, kept in the
+    admin history as set by ``actor`` (never the password itself)."""
     problem = security.password_problem(password)
     if problem:
         raise InvalidInput(problem)
@@ -90,6 +93,16 @@ def set_password(rt: Runtime, *, username: str, password: str) -> Staff:
         if row is None:
             raise InvalidInput(f"no staff member with the username {username!r}")
         row.password_hash = security.hash_password(password)
+        row.must_change_password = False
+        if actor is not None:
+            record(
+                uow.session,
+                at=rt.clock.now(),
+                actor=actor,
+                area="staff",
+                subject=row.username,
+                action="password_set",
+            )
         # A new password ends every session opened with the old one, and any throttling.
         uow.session.execute(delete(WebSessionRow).where(WebSessionRow.staff_id == row.id))
         throttle.forget(uow.session, throttle.account_key(row.username))
