@@ -2,8 +2,9 @@
 from her family's case page; printed (print media emulated) it shows the family, the
 household with the child's health notes masked for her role, the assessment's criteria
 and the running head with the case number, without the navigation, the buttons or the
-language form; Chromium makes an A4 PDF of it (test-artifacts/summary.pdf, two pages, the
-running head repeated); the print button opens the browser's print; switched to English
+language form; Chromium makes an A4 PDF of it (test-artifacts/summary.pdf, more than one
+page; its viewer's picture in summary-pdf.png shows the running head on each page and
+"page / pages" at its foot); the print button opens the browser's print; switched to English
 the same summary is in English.
 
 Its own words are looked up in the Armenian catalog as the page shows them (the English
@@ -175,6 +176,13 @@ def test_the_summary_printed_on_a4_in_armenian_then_in_english(chromium, site, a
     assert boxes and all(
         abs(w - A4_POINTS[0]) < 2 and abs(h - A4_POINTS[1]) < 2 for w, h in boxes
     ), boxes
+    # Chromium's own PDF viewer shows it, to look at: test-artifacts/summary-pdf.png.
+    viewer = context.new_page()
+    viewer.set_viewport_size({"width": 900, "height": 1200})
+    viewer.goto((artifacts / "summary.pdf").as_uri())
+    viewer.wait_for_timeout(1500)
+    viewer.screenshot(path=str(artifacts / "summary-pdf.png"))
+    viewer.close()
 
     # On screen again, the print button opens the browser's print (here: recorded).
     page.emulate_media(media="screen")
