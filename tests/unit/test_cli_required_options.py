@@ -78,6 +78,11 @@ EXAMPLES = [
     ),
     ("family add-member", ["{referred}", "--role", "father", "--name", "Արամ Ա"]),
     (
+        "family correct-member",
+        ["{referred}", "{member}", "--name", "Անի Ավագյան"],
+    ),
+    ("family remove-member", ["{referred}", "{member}", "--reason", "Տեղափոխվել է"]),
+    (
         "assessment record",
         ["{referred}", "--assessor", pf.SOCIAL_WORKER, "--date", "{today}", "--risk"]
         + ["--risk-description", "Մայրը մտածում է երեխային հանձնել"],
@@ -239,6 +244,7 @@ def seeded(tmp_path_factory) -> tuple[Path, dict[str, str]]:
         handle(rt, AddStaff(username=username, full_name="Աշխատող", role=role, actor="t"))
     ids = {"today": pf.today(rt).isoformat()}
     ids["referred"] = str(pf.register(rt, family_name="Ա", phone="+374 91 000001"))
+    ids["member"] = str(pf.first_member(rt, int(ids["referred"])))
     # A note by whoever runs the examples (cli:<login>), which they may still correct.
     day = ["--date", ids["today"], "--text", "Առաջին"]
     assert run_in(rt, ["note", "add", "--case", ids["referred"], "--kind", "other", *day])[0] == 0

@@ -265,7 +265,10 @@ def correct_member(
     case_id: int,
     member_id: Annotated[int, typer.Argument(help="The member's id (hogatar family show).")],
     role: Annotated[str | None, typer.Option("--role")] = None,
-    full_name: Annotated[str | None, typer.Option("--name", help="Full name.")] = None,
+    full_name: Annotated[
+        str | None,
+        typer.Option("--name", help="Full name (this or another correction is required)."),
+    ] = None,
     born: Annotated[
         str | None, typer.Option("--born", help="Date of birth; an empty text clears it.")
     ] = None,
