@@ -36,17 +36,33 @@ def test_every_armenian_msgid_is_translated():
 def test_compiled_catalogs_match_their_po(language):
     folder = TRANSLATIONS_DIR / language / "LC_MESSAGES"
     with (folder / "messages.mo").open("rb") as handle:
-        compiled = {m.id: m.string for m in read_mo(handle) if m.id}
-    expected = {m.id: m.string for m in catalog(language) if m.id and m.string}
+        compiled = {_forms(m.id): _forms(m.string) for m in read_mo(handle) if m.id}
+    expected = {
+        _forms(m.id): _forms(m.string) for m in catalog(language) if m.id and any(_forms(m.string))
+    }
+    # An untranslated plural is compiled as its own English forms.
+    compiled = {k: v for k, v in compiled.items() if k in expected or v != k}
     assert compiled == expected, "run pybabel compile -d web/translations"
+
+
+def _forms(text):
+    """A message's text, or its singular and plural forms as a tuple (the .mo reader
+    gives plurals as lists, the .po reader as tuples)."""
+    return text if isinstance(text, str) else tuple(text)
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
 def test_placeholders_survive_translation():
     for message in catalog("hy"):
-        if message.id and message.string:
-            assert set(re.findall(r"%\(\w+\)s", message.id)) == set(
-                re.findall(r"%\(\w+\)s", message.string)
-            ), message.id
+        if not message.id or not any(_forms(message.string)):
+            continue
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        wanted = set(PLACEHOLDER.findall(ids[0]))
+        for form in (*ids, *strings):
+            assert set(PLACEHOLDER.findall(form)) == wanted, message.id
 
 
 class TextFinder(HTMLParser):
