@@ -9,12 +9,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from web.shared import labels
-from web.shared.i18n import N_, format_number, gettext
+from web.shared.i18n import N_, format_number, gettext, label
 from web.shared.messages import field_message
 from workflow.errors import InvalidInput
 from workflow.programme.shared.errors import AlreadyExists
 from workflow.programme.shared.values import Problems
-from workflow.programme.staff import LastAdmin
+from workflow.programme.staff import LastAdmin, all_communities
+from workflow.runtime import Runtime
 
 #: The administration's own problems (as the services word them), as the pages say them.
 ADMIN_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -24,7 +25,7 @@ ADMIN_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (
         r"^use lower-case (latin )?letters, digits and _",
-        N_("Use lower-case Latin letters, digits and “_”, e.g. ngo_abovyan"),
+        N_("Use lower-case Latin letters, digits and “_”."),
     ),
     (r"is not an e-mail address", N_("This is not an e-mail address.")),
     (r"is not a community", N_("Choose communities from the list.")),
@@ -143,7 +144,14 @@ def history_label(table: Mapping[str, str], code: str) -> str:
     return gettext(message) if message else code
 
 
-def history_value(field: str, value: Any) -> str:
+def community_names(rt: Runtime) -> dict[str, str]:
+    """Each community's name in the page's language, by code (deactivated ones too)."""
+    return {
+        c["code"]: label({"hy": c["hy"], "en": c["en"]}, c["code"]) for c in all_communities(rt)
+    }
+
+
+def history_value(field: str, value: Any, names: Mapping[str, str] | None = None) -> str:
     """A recorded value as the reader knows it: a role, a language or a partner type by its
     name, a flag as yes or no; text and codes as recorded."""
     if isinstance(value, str) and field in ("role", "language", "type"):
@@ -160,5 +168,5 @@ def history_value(field: str, value: Any) -> str:
     if value is None or value == []:
         return "—"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join((names or {}).get(str(v), str(v)) for v in value)
     return str(value)

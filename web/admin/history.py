@@ -38,6 +38,7 @@ def history_page(request: Request, staff: Staff = ADMINISTER) -> Response:
         page=int(page_text) if page_text.isdigit() and 0 < int(page_text) < 10**6 else 1,
     )
     changes, total = recorded_changes(rt, wanted)
+    names_of = admin_forms.community_names(rt)
     context = {
         "changes": changes,
         "total": total,
@@ -49,6 +50,6 @@ def history_page(request: Request, staff: Staff = ADMINISTER) -> Response:
         "action_label": lambda code: admin_forms.history_label(admin_forms.ACTIONS, code),
         "area_label": lambda code: admin_forms.history_label(admin_forms.AREAS, code),
         "field_label": lambda code: admin_forms.history_label(admin_forms.FIELDS, code),
-        "shown": admin_forms.history_value,
+        "shown": lambda field, value: admin_forms.history_value(field, value, names_of),
     }
     return render(request, "admin/history.html", context)

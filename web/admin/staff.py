@@ -68,7 +68,11 @@ def _member(request: Request, username: str) -> dict[str, Any]:
 @router.get("/admin")
 def staff_list(request: Request, staff: Staff = ADMINISTER) -> Response:
     everyone = list_staff(runtime(request), include_inactive=True)
-    context = {"staff": everyone, "notice": message(request.query_params.get("msg"))}
+    context = {
+        "staff": everyone,
+        "community_names": admin_forms.community_names(runtime(request)),
+        "notice": message(request.query_params.get("msg")),
+    }
     return render(request, "admin/staff_list.html", context)
 
 
