@@ -21,7 +21,11 @@ ARMENIAN = re.compile(r"[\u0531-\u058a\ufb13-\ufb17]+")
 LATIN_WORD = re.compile(r"[A-Za-z]+")
 WORD = re.compile(r"[\u0531-\u058fA-Za-z]+")
 #: Latin that is at home on an Armenian page: codes and names the programme uses as such.
-LATIN_CODES = frozenset({"AMD", "CSV", "XLSX", "Hogatar", "Flower", "OpenAPI", "API", "Swagger"})
+LATIN_CODES = frozenset(
+    {"AMD", "CSV", "XLSX", "Hogatar", "Flower", "OpenAPI", "API", "Swagger"}
+    # The file formats a document may be, named as everyone names them.
+    | {"PDF", "JPEG", "PNG", "HEIC", "WebP"}
+)
 #: Identifiers: e-mail addresses, URLs, usernames and actors, task and file names.
 IDENTIFIERS = re.compile(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"

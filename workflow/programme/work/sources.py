@@ -79,7 +79,12 @@ def stale_cases(rt: Runtime, worker: Worker | None, today: date, until: date) ->
                     link=f"/cases/{case.id}",
                     owner_id=owner_of(worker, social, psychologist),
                     case_id=case.id,
-                    detail={"state": case.state, "since": since.isoformat(), "days": days},
+                    detail={
+                        "workflow": case.workflow,
+                        "state": case.state,
+                        "since": since.isoformat(),
+                        "days": days,
+                    },
                 )
             )
     return items
