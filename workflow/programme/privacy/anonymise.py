@@ -25,11 +25,12 @@ once it committed).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Table, func, or_, select, update
+from sqlalchemy import JSON, ColumnElement, Table, Text, cast, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from config.settings import Settings
@@ -78,7 +79,16 @@ class Personal:
 
     def holds_personal(self) -> ColumnElement[bool]:
         columns = self.table.c
-        return or_(*(columns[name].is_distinct_from(v) for name, v in self.replacements().items()))
+        return or_(*(_differs(columns[name], v) for name, v in self.replacements().items()))
+
+
+def _differs(column: Any, blank: Any) -> ColumnElement[bool]:
+    """Whether ``column`` holds something else than its blank value. PostgreSQL's json
+    has no equality, so a JSON column is compared as its text ("[]")."""
+    if isinstance(column.type, JSON):
+        return cast(column, Text).is_distinct_from(json.dumps(blank))
+    result: ColumnElement[bool] = column.is_distinct_from(blank)
+    return result
 
 
 def _of_case(model: type[Any]) -> Owner:
