@@ -252,9 +252,7 @@ def test_effects_an_effect_queues_go_out_after_its_commit(sqlite_runtime, publis
     assert len(mailer.sent) == 1
 
 
-def test_the_oldest_waiting_row_and_its_age_show_a_stuck_pipeline(
-    sqlite_runtime, publisher, clock
-):
+def test_the_oldest_waiting_row_and_its_age_show_a_stuck_pipeline(sqlite_runtime, publisher, clock):
     assert queries.oldest_waiting(sqlite_runtime) is None
     publisher.available = False  # nothing gets out: the rows wait
     enrolled_case(sqlite_runtime)

@@ -64,9 +64,7 @@ def partner_edit(
     name_en: Annotated[str | None, typer.Option("--name-en", help="Name in English.")] = None,
     email: Annotated[
         str | None,
-        typer.Option(
-            "--email", help="Where referrals are sent (one of the options is required)."
-        ),
+        typer.Option("--email", help="Where referrals are sent (one of the options is required)."),
     ] = None,
     language: Annotated[str | None, typer.Option("--language", help="hy or en")] = None,
     actor: ActorOption = None,
