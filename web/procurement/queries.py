@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from web.shared.listing import ListQuery, Paged, past_the_end, read_list_query
+from web.shared.listing import ListQuery, Paged, page_of, read_list_query
 from web.shared.lookups import case_of_row, communities, staff_options
 from workflow.programme import procurement as programme_procurement
 from workflow.programme.procurement import (
@@ -94,7 +94,6 @@ def queue_query(
 def queue_page(rt: Runtime, query: ListQuery, wanted: ProcurementFilter) -> Paged:
     """The page asked for; a page past the end is refused beside the page field and
     the last page is shown."""
-    rows, total = procurement_page(rt, wanted, limit=query.page_size, offset=query.offset)
-    if past_the_end(query, total):
-        rows, total = procurement_page(rt, wanted, limit=query.page_size, offset=query.offset)
-    return Paged(rows=rows, total=total, query=query)
+    return page_of(
+        query, lambda limit, offset: procurement_page(rt, wanted, limit=limit, offset=offset)
+    )

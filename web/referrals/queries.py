@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from web.shared.listing import ListQuery, Paged, past_the_end, read_list_query
+from web.shared.listing import ListQuery, Paged, page_of, read_list_query
 from web.shared.lookups import case_of_row, communities, staff_options
 from workflow.programme import referrals as programme_referrals
 from workflow.programme.referrals import (
@@ -99,7 +99,6 @@ def board_query(
 def board_page(rt: Runtime, query: ListQuery, wanted: ReferralFilter) -> Paged:
     """The page asked for; a page past the end is refused beside the page field and
     the last page is shown."""
-    rows, total = referral_page(rt, wanted, limit=query.page_size, offset=query.offset)
-    if past_the_end(query, total):
-        rows, total = referral_page(rt, wanted, limit=query.page_size, offset=query.offset)
-    return Paged(rows=rows, total=total, query=query)
+    return page_of(
+        query, lambda limit, offset: referral_page(rt, wanted, limit=limit, offset=offset)
+    )

@@ -9,7 +9,7 @@ as if the field were empty) rather than failing the page.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -234,3 +234,12 @@ def past_the_end(query: ListQuery, total: int) -> bool:
     query.refuse("page", f"{asked} is past the last page ({last})", _too_far(asked, last))
     query.page = last
     return True
+
+
+def page_of(query: ListQuery, fetch: Callable[[int, int], tuple[list[Any], int]]) -> Paged:
+    """The page asked for, from ``fetch(limit, offset)`` -> (rows, total); a page past
+    the end is refused beside the page field and the last page is shown."""
+    rows, total = fetch(query.page_size, query.offset)
+    if past_the_end(query, total):
+        rows, total = fetch(query.page_size, query.offset)
+    return Paged(rows=rows, total=total, query=query)
