@@ -42,7 +42,7 @@ from web.reports import routes as reports_routes
 from web.session import public, routes
 from web.shared import errors
 from web.shared.auth import require_login, verify_csrf
-from web.shared.edge import refuse_impossible_input
+from web.shared.edge import BodyLimit, refuse_impossible_input
 from web.shared.middleware import LanguageAndTiming, SecurityHeaders
 from web.shared.plugins import WorkflowPlugin, WorkflowPlugins
 from web.visits import api as visits_api
@@ -87,6 +87,7 @@ def create_app(
     app.state.secret_key = key
     app.state.plugins = registered
     errors.install(app)
+    app.add_middleware(BodyLimit)  # inside: the language is known, the headers are set
     app.add_middleware(LanguageAndTiming)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -102,3 +102,47 @@ def test_report_csvs_write_a_formula_name_as_text(browser, rt):
     quoted = "'" + formula.replace('"', '""')
     assert f'evil,"{quoted}",referred,1' in csv
     assert ",=HYPERLINK" not in csv and ',"=HYPERLINK' not in csv
+
+
+def _declare_a_huge_body(url: str, path: str, headers: str = "") -> tuple[int, str]:
+    """Send only the headers of a 2 GB upload and read the answer: it must come before
+    a byte of the body is sent."""
+    import socket
+
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(
+            (
+                f"POST {path} HTTP/1.1\r\nHost: {host}\r\n"
+                "Content-Type: multipart/form-data; boundary=xyz\r\n"
+                f"Content-Length: {2 * 1024**3}\r\n{headers}\r\n"
+            ).encode()
+        )
+        received = b""
+        while b"\r\n\r\n" not in received:
+            received += connection.recv(65536)
+        head, _, body = received.partition(b"\r\n\r\n")
+        length = next(
+            int(line.split(b":")[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
+        while len(body) < length:
+            body += connection.recv(65536)
+    answer = (head + b"\r\n\r\n" + body).decode("utf-8", "replace")
+    return int(answer.split(" ", 2)[1]), answer
+
+
+def test_a_body_far_over_the_largest_file_is_refused_before_it_is_read(live_server, rt):
+    case_id = pf.register(rt)
+    for path in (f"/cases/{case_id}/documents", f"/api/v1/cases/{case_id}/documents"):
+        status, answer = _declare_a_huge_body(live_server, path)
+        assert status == 413, answer
+        assert "80 MB" in answer or "80 ՄԲ" in answer  # 4 x HOGATAR_DOCUMENT_MAX_BYTES
+    status, answer = _declare_a_huge_body(
+        live_server, f"/api/v1/cases/{case_id}/documents", "Accept: application/json\r\n"
+    )
+    assert status == 413 and "urn:hogatar:problem:too-large" in answer
+    assert not (rt.settings.var_dir / "documents").exists() or not any(
+        p.is_file() for p in (rt.settings.var_dir / "documents").rglob("*")
+    )

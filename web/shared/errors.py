@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from web.shared.accounts import LoginFailed, TooManyFailures
 from web.shared.auth import CsrfRefused, Forbidden, NotAuthenticated, PasswordChangeRequired
+from web.shared.edge import RequestTooLarge
 from web.shared.i18n import N_, gettext
 from web.shared.messages import error_message
 from web.shared.templating import render
@@ -44,6 +45,7 @@ KINDS: tuple[tuple[type[Exception], int, str, str], ...] = (
     (CaseReadOnly, 403, "case-read-only", N_("Read only")),
     (CsrfRefused, 403, "csrf", N_("The form has expired")),
     (NotFound, 404, "not-found", N_("Not found")),
+    (RequestTooLarge, 413, "too-large", N_("Too large")),
     (ConcurrentUpdate, 409, "concurrent-update", N_("Changed by someone else")),
     (PossibleDuplicate, 422, "possible-duplicate", N_("Possible duplicate")),
     (OverBudget, 422, "over-budget", N_("Over budget")),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from web.shared.edge import RequestTooLarge
 from web.shared.i18n import N_, format_datetime, format_money, format_number, gettext
 from workflow.errors import (
     ConcurrentUpdate,
@@ -193,6 +194,11 @@ def error_message(exc: HogatarError) -> str:
 
     if isinstance(exc, Forbidden):
         return gettext("Your role does not allow this.")
+    if isinstance(exc, RequestTooLarge):
+        return gettext(
+            "What was sent is larger than %(mb)s MB, more than any form or file may be. "
+            "Nothing was saved."
+        ) % {"mb": format_number(exc.limit // (1024 * 1024))}
     if isinstance(exc, CaseReadOnly):
         return gettext(
             "This is a colleague's case: you can read it but not change it. Ask a manager "
