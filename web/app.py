@@ -42,8 +42,8 @@ from web.reports import routes as reports_routes
 from web.session import public, routes
 from web.shared import errors
 from web.shared.auth import require_login, verify_csrf
-from web.shared.edge import BodyLimit, refuse_impossible_input
-from web.shared.middleware import LanguageAndTiming, SecurityHeaders
+from web.shared.edge import refuse_impossible_input
+from web.shared.middleware import BodyLimit, LanguageAndTiming, SecurityHeaders
 from web.shared.plugins import WorkflowPlugin, WorkflowPlugins
 from web.visits import api as visits_api
 from web.work import api as work_api

@@ -18,7 +18,6 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from workflow.errors import HogatarError
 
@@ -32,27 +31,6 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 #: a byte of it is read: a file somewhat over the limit still reaches the upload form,
 #: which says so beside its field, but nobody fills the disk with one request.
 BODY_LIMIT_FACTOR = 4
-
-
-class BodyLimit:
-    """Refuses a request whose declared body is over the limit before a byte of it is
-    read (413, in the reader's language): a route that declares form fields has its body
-    parsed before any dependency runs, so this is middleware, not a dependency."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            declared = dict(scope["headers"]).get(b"content-length", b"")
-            limit = BODY_LIMIT_FACTOR * scope["app"].state.runtime.settings.document_max_bytes
-            if declared.isdigit() and int(declared) > limit:
-                from web.shared.errors import domain_error  # the app's own error pages
-
-                response = await domain_error(Request(scope), RequestTooLarge(int(declared), limit))
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
 
 
 class RequestTooLarge(HogatarError):

@@ -7,9 +7,12 @@ from __future__ import annotations
 import time
 from http.cookies import SimpleCookie
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from web.shared.auth import LANGUAGE_COOKIE
+from web.shared.edge import BODY_LIMIT_FACTOR, RequestTooLarge
+from web.shared.errors import domain_error
 from web.shared.i18n import DEFAULT_LANGUAGE, normalise_language, use_language
 
 
@@ -107,3 +110,22 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimit:
+    """Refuses a request whose declared body is over the limit before a byte of it is
+    read (413, in the reader's language): a route that declares form fields has its body
+    parsed before any dependency runs, so this is middleware, not a dependency."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            declared = dict(scope["headers"]).get(b"content-length", b"")
+            limit = BODY_LIMIT_FACTOR * scope["app"].state.runtime.settings.document_max_bytes
+            if declared.isdigit() and int(declared) > limit:
+                response = await domain_error(Request(scope), RequestTooLarge(int(declared), limit))
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
