@@ -87,7 +87,13 @@ def celery_config(settings: Settings) -> dict[str, Any]:
 def beat_schedule(settings: Settings) -> dict[str, Any]:
     """What beat starts, and when. Every job is a sweep over rows with a due time, so a
     missed or doubled run changes nothing: the rows are claimed atomically."""
-    sweep = settings.outbox_sweep_seconds
+    # With a relay process, it publishes and republishes; beat's sweep stays as a slow
+    # safety net for a relay that is not running (rows then go out within a minute).
+    sweep = (
+        settings.outbox_sweep_seconds
+        if settings.relay == "inline"
+        else max(settings.outbox_sweep_seconds, 60.0)
+    )
     reminders = settings.reminder_sweep_seconds
     schedule: dict[str, Any] = {
         "outbox-sweep": {

@@ -72,6 +72,18 @@ class Settings(BaseSettings):
     # Beat looks for due reminders this often (they are due by the day; a minute is plenty).
     reminder_sweep_seconds: float = Field(default=60.0, gt=0)
     outbox_batch_size: int = Field(default=500, ge=1)
+    # Who hands committed outbox rows to the broker. "inline": the committing process, right
+    # after its commit (nothing else to run; the default). "process": a `hogatar relay`
+    # process (`hogatar run` starts one), woken by PostgreSQL NOTIFY from the committing
+    # transaction, publishing in batches: a transition costs its process only the commit.
+    relay: Literal["inline", "process"] = "inline"
+    # The relay process looks for due retries and lost messages this often, and without
+    # NOTIFY (SQLite) for new rows too.
+    relay_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    # Effects of one kind the relay puts in one broker message (one task applies each in
+    # its own transaction): a backlog costs the broker and the worker one message per
+    # batch, not one per effect. 1 sends one message per effect.
+    effects_per_message: int = Field(default=20, ge=1, le=500)
     publish_timeout_seconds: float = Field(default=2.0, gt=0)
     worker_concurrency: int = Field(default=2, ge=1)
 

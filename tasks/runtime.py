@@ -9,7 +9,7 @@ from celery.signals import worker_process_init
 
 from config.settings import get_settings
 from workflow.bootstrap import bootstrap
-from workflow.broker import CeleryPublisher, make_celery
+from workflow.broker import make_celery, publisher_for
 from workflow.runtime import Runtime
 
 settings = get_settings()
@@ -20,9 +20,7 @@ _runtime: Runtime | None = None
 def runtime() -> Runtime:
     global _runtime
     if _runtime is None:
-        _runtime = bootstrap(
-            settings, publisher=CeleryPublisher(app, timeout=settings.publish_timeout_seconds)
-        )
+        _runtime = bootstrap(settings, publisher=publisher_for(settings, app))
     return _runtime
 
 

@@ -15,7 +15,7 @@ from celery.exceptions import Reject
 from tasks.runtime import app, runtime, settings
 from workflow.bootstrap import load_workflows
 from workflow.definition import queue_of
-from workflow.delivery import DeliveryNotRecorded, deliver_effect
+from workflow.delivery import DeliveryNotRecorded, deliver_batch
 from workflow.relay import sweep_outbox
 
 log = logging.getLogger(__name__)
@@ -40,22 +40,24 @@ def sweep() -> int:
     )
 
 
-def _run_effect(task: Task, outbox_id: int) -> str:
-    if not isinstance(outbox_id, int):
-        raise TypeError("effect tasks take one integer outbox id")
+def _run_effect(task: Task, *outbox_ids: int) -> str:
+    """One message: one outbox row, or a batch of rows of one effect from the relay."""
     try:
-        outcome = deliver_effect(runtime(), outbox_id=outbox_id, task_id=task.request.id)
+        outcomes = deliver_batch(runtime(), outbox_ids=outbox_ids, task_id=task.request.id)
     except DeliveryNotRecorded as exc:
+        # The whole message goes back; the rows done so far are skipped next time.
         log.warning("%s; the message goes back to the queue", exc)
         time.sleep(DATABASE_RETRY_PAUSE_SECONDS)
         raise Reject(str(exc), requeue=True) from exc
-    if outcome.status in ("retry_scheduled", "incident"):
-        next_step = "retry scheduled" if outcome.status == "retry_scheduled" else "incident opened"
-        raise EffectAttemptFailed(
-            f"outbox row {outbox_id}: attempt {outcome.attempts} failed "
-            f"({outcome.error_type}); {next_step}"
-        )
-    return outcome.status
+    failed = [
+        f"outbox row {o.outbox_id}: attempt {o.attempts} failed ({o.error_type}); "
+        + ("retry scheduled" if o.status == "retry_scheduled" else "incident opened")
+        for o in outcomes
+        if o.status in ("retry_scheduled", "incident")
+    ]
+    if failed:
+        raise EffectAttemptFailed("; ".join(failed))
+    return ", ".join(o.status for o in outcomes)
 
 
 def _register_effect_tasks() -> None:

@@ -63,9 +63,9 @@ def bootstrap(
     registries, definitions = load_workflows(settings)
     engine = make_engine(settings.database_url)
     if publisher is None:
-        from workflow.broker import CeleryPublisher, make_celery
+        from workflow.broker import publisher_for
 
-        publisher = CeleryPublisher(make_celery(settings), timeout=settings.publish_timeout_seconds)
+        publisher = publisher_for(settings)
     session_factory = make_session_factory(engine)
     clock = clock or SystemClock()
     rt = Runtime(

@@ -16,7 +16,7 @@ from kombu.exceptions import OperationalError
 
 from config.celery import celery_config, uses_amqp
 from config.settings import Settings
-from workflow.outbox import OutboxMessage
+from workflow.outbox import OutboxMessage, message_batches
 from workflow.relay import BrokerUnavailable
 
 
@@ -29,10 +29,30 @@ def make_celery(settings: Settings) -> Celery:
 log = logging.getLogger(__name__)
 
 
+def publisher_for(settings: Settings, app: Celery | None = None) -> CeleryPublisher:
+    """The publisher of the settings: their timeout, batches and worker processes."""
+    return CeleryPublisher(
+        app or make_celery(settings),
+        timeout=settings.publish_timeout_seconds,
+        effects_per_message=settings.effects_per_message,
+        spread=settings.worker_concurrency,
+    )
+
+
 class CeleryPublisher:
-    def __init__(self, app: Celery, *, timeout: float | None = None) -> None:
+    def __init__(
+        self,
+        app: Celery,
+        *,
+        timeout: float | None = None,
+        effects_per_message: int = 1,
+        spread: int = 1,
+    ) -> None:
         self.app = app
         self.timeout = timeout
+        #: Rows of one effect sent as one message (``message_batches``).
+        self.effects_per_message = effects_per_message
+        self.spread = spread
         self._lock = threading.Lock()
         self._connection: Connection | None = None
         self._producer: Any = None
@@ -83,18 +103,21 @@ class CeleryPublisher:
                 self._drop_connection()
                 raise BrokerUnavailable(str(exc)) from exc
             try:
-                for message in messages:
+                for batch in message_batches(
+                    messages, per_message=self.effects_per_message, spread=self.spread
+                ):
                     # retry=False: the caller must not hang on a dead broker; the outbox
-                    # row stays pending and the sweep publishes it later.
+                    # rows stay pending and the sweep publishes them later. The task id
+                    # is the first row's, so Flower finds a row's task by "outbox-<id>".
                     self.app.send_task(
-                        message.effect,
-                        args=[message.outbox_id],
-                        queue=message.queue,
-                        task_id=message.task_id,
+                        batch[0].effect,
+                        args=[message.outbox_id for message in batch],
+                        queue=batch[0].queue,
+                        task_id=batch[0].task_id,
                         producer=producer,
                         retry=False,
                     )
-                    sent.append(message)
+                    sent.extend(batch)
             except errors as exc:
                 self._drop_connection()
                 if not sent:

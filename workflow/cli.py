@@ -352,6 +352,32 @@ def _checked_settings(*, versions: bool = False) -> Settings:
     return settings
 
 
+@app.command("relay")
+def relay() -> None:
+    """Hand committed outbox rows to the broker (with HOGATAR_RELAY=process)."""
+    import signal
+
+    from workflow.relay_process import run_relay
+
+    settings = _checked_settings()
+    if settings.relay != "process":
+        typer.echo(
+            "note: HOGATAR_RELAY is 'inline', so committing processes publish their own rows; "
+            "this relay publishes only what they could not (broker down, retries due)",
+            err=True,
+        )
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    typer.echo("relay: publishing outbox rows")
+    run_relay(runtime(), should_stop=lambda: stopping)
+
+
 @app.command("worker")
 def worker(
     queues: Annotated[

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
@@ -27,7 +27,6 @@ from sqlalchemy.exc import DBAPIError
 from workflow.errors import PermanentEffectError
 from workflow.outbox import OutboxMessage
 from workflow.persistence.models import EffectLedgerRow, IncidentRow, OutboxRow
-from workflow.relay import publish_committed
 from workflow.runtime import EffectContext, Runtime
 
 log = logging.getLogger(__name__)
@@ -70,14 +69,23 @@ def deliver_effect(rt: Runtime, *, outbox_id: int, task_id: str | None) -> Deliv
             ) from db_error
     # Effects the handler queued (a referral mail after creating the referral, ...) go out
     # now; if the broker is down the sweep takes them.
-    publish_committed(
-        messages=follow_ups,
-        publisher=rt.publisher,
-        session_factory=rt.session_factory,
-        clock=rt.clock,
-        marks=rt.publish_marks,
-    )
+    rt.publish_committed(follow_ups)
     return outcome
+
+
+def deliver_batch(
+    rt: Runtime, *, outbox_ids: Sequence[int], task_id: str | None
+) -> list[DeliveryOutcome]:
+    """The effects of one broker message (one row, or a batch of rows of one effect from
+    the relay), each in its own transaction: one failing does not hold back the others.
+    Redelivered after a crash, the rows already done are found in the ledger and skipped,
+    so a batch is as exactly-once as a single row. ``DeliveryNotRecorded`` hands the
+    whole message back."""
+    if not outbox_ids or not all(
+        isinstance(i, int) and not isinstance(i, bool) for i in outbox_ids
+    ):
+        raise TypeError(f"effect tasks take integer outbox ids, not {list(outbox_ids)!r}")
+    return [deliver_effect(rt, outbox_id=i, task_id=task_id) for i in outbox_ids]
 
 
 OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]

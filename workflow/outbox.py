@@ -3,7 +3,12 @@ personal data. The unit of work collects these; the relay and the publish marks 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+#: The PostgreSQL channel a transaction that writes outbox rows notifies, and ``hogatar
+#: relay`` listens on (with ``HOGATAR_RELAY=process``).
+RELAY_CHANNEL = "hogatar_outbox"
 
 
 @dataclass(frozen=True)
@@ -21,3 +26,27 @@ class OutboxMessage:
     def task_id(self) -> str:
         # Stable, so an operator can go from an outbox row to its task in Flower.
         return f"outbox-{self.outbox_id}"
+
+
+def message_batches(
+    messages: Sequence[OutboxMessage],
+    *,
+    per_message: int,
+    spread: int = 1,
+) -> list[list[OutboxMessage]]:
+    """Group outbox rows into broker messages: rows of one effect (one task, one queue)
+    share a message, at most ``per_message`` of them, in the order they came.
+
+    ``spread`` is how many worker processes should get a share of a backlog: a batch is
+    cut into at least that many messages (when it has that many rows), so that one
+    process does not work through 20 effects while another waits.
+    """
+    by_task: dict[tuple[str, str], list[OutboxMessage]] = {}
+    for message in messages:
+        by_task.setdefault((message.effect, message.queue), []).append(message)
+    batches: list[list[OutboxMessage]] = []
+    for rows in by_task.values():
+        count = max(-(-len(rows) // per_message), min(len(rows), spread))
+        size = -(-len(rows) // count)
+        batches.extend(rows[start : start + size] for start in range(0, len(rows), size))
+    return batches

@@ -180,6 +180,16 @@ def web_argv() -> list[str]:
     return [sys.executable, "-m", "workflow.cli", "web"]
 
 
+def relay_argv() -> list[str]:
+    return [sys.executable, "-m", "workflow.cli", "relay"]
+
+
+def _relay_line(settings: Settings) -> str:
+    if settings.relay == "process":
+        return "a relay process (HOGATAR_RELAY=process)"
+    return "each committing process publishes its own rows (HOGATAR_RELAY=inline)"
+
+
 def run_all(settings: Settings) -> int:
     """Start worker, beat and Flower (and a private Redis if needed); stop them together."""
     var = settings.resolved_var_dir
@@ -213,6 +223,8 @@ def run_all(settings: Settings) -> int:
     signal.signal(signal.SIGTERM, stop)
     children.append(Supervised("worker", subprocess.Popen(worker_argv(settings), env=env)))
     children.append(Supervised("beat", subprocess.Popen(beat_argv(settings), env=env)))
+    if settings.relay == "process":
+        children.append(Supervised("relay", subprocess.Popen(relay_argv(), env=env)))
     children.append(
         Supervised("flower", subprocess.Popen(flower_argv(settings), env=flower_env(settings, env)))
     )
@@ -226,6 +238,7 @@ def run_all(settings: Settings) -> int:
         f"`hogatar web set-password USERNAME`)\n"
         f"  database: {settings.database_url}\n"
         f"  broker:   {broker_url}\n"
+        f"  relay:    {_relay_line(settings)}\n"
         f"  mail:     {settings.smtp_host}:{settings.smtp_port}\n"
         f"Press Ctrl-C to stop.\n",
         flush=True,

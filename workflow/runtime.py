@@ -17,8 +17,9 @@ from workflow.errors import UnknownWorkflow
 from workflow.guards import CaseSnapshot, GuardRegistry
 from workflow.machine import SharedMachine
 from workflow.notifications.mailer import Mailer
+from workflow.outbox import OutboxMessage
 from workflow.publish_marks import PublishMarks
-from workflow.relay import Publisher, RelayPolicy
+from workflow.relay import Publisher, RelayPolicy, publish_committed
 from workflow.scoping import CaseScope, scoped_sessions
 from workflow.unit_of_work import UnitOfWork
 from workflow.versions import SyncReport, WorkflowVersions
@@ -113,6 +114,29 @@ class Runtime:
         if not self.versions.synced:
             self.sync_versions()
         return UnitOfWork(self.session_factory)
+
+    @property
+    def publishes_on_commit(self) -> bool:
+        """Whether the committing process hands its outbox rows to the broker itself;
+        with ``HOGATAR_RELAY=process`` the relay process does (workflow.relay_process)."""
+        return self.settings.relay == "inline"
+
+    @property
+    def notify_relay(self) -> bool:
+        """Whether writing an outbox row also wakes the relay process (PostgreSQL NOTIFY)."""
+        return self.settings.relay == "process" and self.engine.dialect.name == "postgresql"
+
+    def publish_committed(self, messages: list[OutboxMessage]) -> int:
+        """After a commit: publish its outbox rows now, or leave them to the relay process."""
+        if not self.publishes_on_commit:
+            return 0
+        return publish_committed(
+            messages=messages,
+            publisher=self.publisher,
+            session_factory=self.session_factory,
+            clock=self.clock,
+            marks=self.publish_marks,
+        )
 
     def sync_versions(self) -> list[SyncReport]:
         return self.versions.sync(self.session_factory, self.clock.now)

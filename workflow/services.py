@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from workflow.activity import require_actor
@@ -36,9 +36,8 @@ from workflow.errors import (
 )
 from workflow.guards import CaseSnapshot, GuardContext, LazyFacts
 from workflow.incidents import retry_incident, skip_incident
-from workflow.outbox import OutboxMessage
+from workflow.outbox import RELAY_CHANNEL, OutboxMessage
 from workflow.persistence.models import CaseEventRow, CaseRow, OutboxRow
-from workflow.relay import publish_committed
 from workflow.runtime import Runtime
 from workflow.scoping import require_changeable
 from workflow.text import clean
@@ -60,6 +59,8 @@ COMPARE_AND_SET = (
 )
 INSERT_EVENT = insert(EVENTS).returning(EVENTS.c.id)
 INSERT_OUTBOX = insert(OUTBOX).returning(OUTBOX.c.id)
+#: With a relay process (PostgreSQL): the INSERT wakes it, in the same round trip.
+INSERT_OUTBOX_NOTIFYING = insert(OUTBOX).returning(OUTBOX.c.id, func.pg_notify(RELAY_CHANNEL, ""))
 Event = CaseOpened | CaseAdvanced | IncidentRetried | IncidentSkipped
 
 
@@ -68,13 +69,7 @@ def handle(rt: Runtime, command: Any) -> Any:
     handler: Callable[..., Any] = HANDLERS[type(command)]
     with rt.unit_of_work() as uow:
         event = handler(rt, uow, command)
-    publish_committed(
-        messages=uow.committed_messages,
-        publisher=rt.publisher,
-        session_factory=rt.session_factory,
-        clock=rt.clock,
-        marks=rt.publish_marks,
-    )
+    rt.publish_committed(uow.committed_messages)
     return event
 
 
@@ -359,7 +354,8 @@ def enqueue_effect(
         "attempts": 0,
         "created_at": now,
     }
-    row_id = uow.session.connection().execute(INSERT_OUTBOX, values).scalar_one()
+    statement = INSERT_OUTBOX_NOTIFYING if rt.notify_relay else INSERT_OUTBOX
+    row_id = uow.session.connection().execute(statement, values).first()[0]  # type: ignore[index]
     uow.add_messages([OutboxMessage(outbox_id=row_id, effect=effect, queue=queue)])
     # Handed back for the caller to read; not tracked by the session.
     return OutboxRow(id=row_id, **values)
