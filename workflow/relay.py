@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import Table, bindparam, select, text, update
+from sqlalchemy import String, Table, bindparam, cast, literal, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflow.clock import Clock
@@ -117,6 +117,44 @@ def publish_committed(
     return len(sent)
 
 
+OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
+_CLAIMED = (OUTBOX.c.id, OUTBOX.c.effect, OUTBOX.c.queue, OUTBOX.c.attempts)
+#: The sweep's statements, built once: the relay process runs them at every wake-up, and
+#: building them cost more CPU than running them.
+DUE_PENDING = (
+    select(*_CLAIMED)
+    .where(
+        OUTBOX.c.status == "pending",
+        OUTBOX.c.created_at <= bindparam("created_before"),
+        OUTBOX.c.not_before.is_(None) | (OUTBOX.c.not_before <= bindparam("now")),
+    )
+    .order_by(OUTBOX.c.id)
+    .limit(bindparam("batch"))
+    .with_for_update(skip_locked=True)
+)
+STALE_PUBLISHED = (
+    select(*_CLAIMED)
+    .where(
+        OUTBOX.c.status == "published",
+        OUTBOX.c.published_at <= bindparam("published_before"),
+    )
+    .order_by(OUTBOX.c.id)
+    .limit(bindparam("batch"))
+    .with_for_update(skip_locked=True)
+)
+#: Rows this transaction claimed (locked) and the broker took: nobody else can have
+#: changed them meanwhile, so one statement marks them all.
+MARK_CLAIMED = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        status="published",
+        published_at=bindparam("now"),
+        task_id=literal("outbox-") + cast(OUTBOX.c.id, String),
+    )
+)
+
+
 def sweep_outbox(
     *,
     publisher: Publisher,
@@ -128,39 +166,22 @@ def sweep_outbox(
     """Publish due pending rows and re-publish stale published ones (unless
     ``republish_stale`` is False). Returns how many."""
     now = clock.now()
-    due_pending = (
-        select(OutboxRow.id, OutboxRow.effect, OutboxRow.queue, OutboxRow.attempts)
-        .where(
-            OutboxRow.status == "pending",
-            OutboxRow.created_at <= now - policy.grace,
-            (OutboxRow.not_before.is_(None)) | (OutboxRow.not_before <= now),
-        )
-        .order_by(OutboxRow.id)
-        .limit(policy.batch_size)
-        .with_for_update(skip_locked=True)
-    )
-    stale_published = (
-        select(OutboxRow.id, OutboxRow.effect, OutboxRow.queue, OutboxRow.attempts)
-        .where(
-            OutboxRow.status == "published",
-            OutboxRow.published_at <= now - policy.republish_after,
-        )
-        .order_by(OutboxRow.id)
-        .limit(policy.batch_size)
-        .with_for_update(skip_locked=True)
-    )
-    total = 0
-    passes = [("pending", due_pending)]
+    passes = [
+        (DUE_PENDING, {"created_before": now - policy.grace, "now": now}),
+    ]
     if republish_stale:
-        passes.append(("published", stale_published))
-    for seen_status, query in passes:
+        passes.append((STALE_PUBLISHED, {"published_before": now - policy.republish_after}))
+    total = 0
+    for query, params in passes:
         with session_factory() as session, session.begin():
-            rows = session.execute(query).all()
+            # Core on the session's connection: no ORM dispatch for plain rows.
+            connection = session.connection()
+            rows = connection.execute(query, {**params, "batch": policy.batch_size}).all()
             if not rows:
                 continue
-            if session.get_bind().dialect.name == "postgresql":
+            if connection.dialect.name == "postgresql":
                 # A mark lost in a crash only means a republish, which the ledger absorbs.
-                session.execute(text("SET LOCAL synchronous_commit = off"))
+                connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
             messages = [
                 OutboxMessage(outbox_id=r.id, effect=r.effect, queue=r.queue, attempts=r.attempts)
                 for r in rows
@@ -171,7 +192,8 @@ def sweep_outbox(
             except BrokerUnavailable as exc:
                 log.warning("outbox sweep: broker unavailable, will try again: %s", exc)
                 return total
-            _mark_published(session, sent, now, seen_status=seen_status)
+            if sent:
+                connection.execute(MARK_CLAIMED, {"ids": [m.outbox_id for m in sent], "now": now})
             total += len(sent)
     if total:
         log.info("outbox sweep published %d rows", total)
