@@ -115,13 +115,6 @@ def scope_of(session: Session) -> CaseScope | None:
     return scope
 
 
-def set_scope(session: Session, scope: CaseScope | None) -> None:
-    if scope is None:
-        session.info.pop(SCOPE_KEY, None)
-    else:
-        session.info[SCOPE_KEY] = scope
-
-
 @contextmanager
 def unscoped(session: Session) -> Iterator[Session]:
     """Look past the reader's scope for one purpose (say which where it is used)."""
