@@ -31,12 +31,22 @@ def _write(kind: str, task_id: str | None) -> None:
     os.write(fd, f"{kind} {task_id} {time.time():.6f}\n".encode())
 
 
-def _on_prerun(task_id: str | None = None, **_: Any) -> None:
-    _write("start", task_id)
+def _row_ids(task_id: str | None, args: Any) -> list[str | None]:
+    """A Hogatar message may carry a batch of outbox rows (the relay's): one line per
+    row, ``outbox-<id>``, so that each row's start and end can be looked up."""
+    if task_id and task_id.startswith("outbox-") and args and len(args) > 1:
+        return [f"outbox-{outbox_id}" for outbox_id in args]
+    return [task_id]
 
 
-def _on_postrun(task_id: str | None = None, **_: Any) -> None:
-    _write("end", task_id)
+def _on_prerun(task_id: str | None = None, args: Any = None, **_: Any) -> None:
+    for row in _row_ids(task_id, args):
+        _write("start", row)
+
+
+def _on_postrun(task_id: str | None = None, args: Any = None, **_: Any) -> None:
+    for row in _row_ids(task_id, args):
+        _write("end", row)
 
 
 def install() -> None:

@@ -86,12 +86,20 @@ BENCH_WORKFLOWS = ROOT / "bench" / "workflows"
 BENCH_WORKFLOW = "bench_cycle"
 
 
+#: The configuration measured: the engine's default (``inline``: each client publishes
+#: after its commit), or with ``HOGATAR_BENCH_RELAY=process`` a relay process publishing
+#: for the clients (its CPU counted as theirs).
+RELAY = os.environ.get("HOGATAR_BENCH_RELAY", "inline")
+
+
 def bench_settings(var_dir: str) -> Settings:
     return Settings(
         database_url=DATABASE_URL,
         broker_url=REDIS_URL,
         var_dir=Path(var_dir),
         workflows_dir=BENCH_WORKFLOWS,
+        relay=RELAY,  # type: ignore[arg-type]
+        worker_concurrency=WORKER_CONCURRENCY,
     )
 
 
@@ -153,11 +161,22 @@ class Group:
 class Worker:
     """A Celery worker process group of our own, logging to a file."""
 
-    def __init__(self, name: str, app: str, queues: str, env: dict[str, str], log: Path) -> None:
+    def __init__(
+        self,
+        name: str,
+        app: str,
+        queues: str,
+        env: dict[str, str],
+        log: Path,
+        *,
+        argv: list[str] | None = None,
+        ready: str = "ready.",
+    ) -> None:
         self.name = name
         self.log_path = log
+        self.ready_line = ready
         self._log = open(log, "ab")  # noqa: SIM115 - closed in stop()
-        argv = [
+        argv = argv or [
             sys.executable,
             "-m",
             "celery",
@@ -191,7 +210,7 @@ class Worker:
         def ready() -> bool:
             if self.popen.poll() is not None:
                 raise RuntimeError(f"worker {self.name} exited:\n{self.log()[-3000:]}")
-            return "ready." in self.log()
+            return self.ready_line in self.log()
 
         wait_for(ready, timeout, f"worker {self.name} to be ready")
 

@@ -8,6 +8,7 @@ import contextlib
 import multiprocessing as mp
 import os
 import shutil
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ from bench.transitions.common import (
     PGBENCH_DB,
     REDIS_DB,
     REDIS_URL,
+    RELAY,
     ROOT,
     WORKER_CONCURRENCY,
     Group,
@@ -73,6 +75,7 @@ class Harness:
             HOGATAR_LOG_LEVEL="INFO",
             HOGATAR_WORKER_CONCURRENCY=str(WORKER_CONCURRENCY),
             HOGATAR_WORKFLOWS_DIR=str(BENCH_WORKFLOWS),
+            HOGATAR_RELAY=RELAY,
         )
         env[tasklog.ENV] = str(task_log)
         # This checkout's code, also when the virtualenv's editable install points elsewhere.
@@ -83,6 +86,8 @@ class Harness:
 
     def start_workers(self) -> None:
         self.start_hogatar_worker()
+        if "relay" not in self.workers:
+            self.start_relay()
         for side, app, queue in (
             ("bare", "bench.bare_app", BARE_QUEUE),
             ("floor", "bench.transitions.floor_app", FLOOR_QUEUE),
@@ -94,8 +99,30 @@ class Harness:
                 self.worker_env(self.task_logs[side]),
                 self.work / f"worker-{side}.log",
             )
-        for worker in self.workers.values():
-            worker.wait_ready()
+        for name, worker in self.workers.items():
+            if name != "relay":
+                worker.wait_ready()
+
+    def start_relay(self) -> Worker | None:
+        """With ``HOGATAR_RELAY=process``, Hogatar's relay process (its CPU counts as the
+        clients'); for the whole run, so it is warm and idle while the others run."""
+        if RELAY != "process":
+            return None
+        relay = self.workers["relay"] = Worker(
+            f"bench-relay-{os.getpid()}",
+            "",
+            "",
+            self.worker_env(self.work / "relay-tasks.log"),
+            self.work / "relay.log",
+            argv=[sys.executable, "-m", "workflow.cli", "relay"],
+            ready="relay: publishing outbox rows",
+        )
+        relay.wait_ready()
+        return relay
+
+    def relay_cpu_seconds(self) -> float:
+        relay = self.workers.get("relay")
+        return relay.cpu_seconds() if relay is not None else 0.0
 
     def start_hogatar_worker(self, **extra_env: str) -> Worker:
         env = self.worker_env(self.task_logs["hogatar"])
@@ -189,11 +216,14 @@ class Harness:
         with the consumer's and the clients' CPU per effect; the same for every contender."""
         worker = self.workers[worker_name]
         cpu = worker.cpu_seconds()
+        relay_cpu = self.relay_cpu_seconds() if worker_name == "hogatar" else 0.0
         items = group.round(timeout=300)
         ids = [f"{task_prefix}{oid}" for item in items for oid in item["outbox_ids"]]
         runs = self.wait_tasks(worker_name, ids, 300)
         wait_for(lambda: unfinished() == 0, 60, f"{worker_name} rows to be done")
         worker_cpu = worker.cpu_seconds() - cpu
+        if worker_name == "hogatar":
+            relay_cpu = self.relay_cpu_seconds() - relay_cpu
         started = min(item["started"] for item in items)
         committed = max(item["ended"] for item in items)
         done = max(end for _, end in runs.values())
@@ -203,5 +233,7 @@ class Harness:
             "committed_after": committed - started,
             "done_after": done - started,
             "worker_cpu_ms": worker_cpu * 1000 / len(ids),
-            "client_cpu_ms": sum(i["cpu_seconds"] for i in items) * 1000 / len(ids),
+            # The relay process publishes for the clients: its CPU is theirs.
+            "client_cpu_ms": (sum(i["cpu_seconds"] for i in items) + relay_cpu) * 1000 / len(ids),
+            "relay_cpu_ms": relay_cpu * 1000 / len(ids),
         }

@@ -68,6 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             create_floor_tables()
             flush_redis()
             facts = machine_facts()
+            bench.start_relay()
             bench.throughput()
             flush_redis()  # the effects of (a) are not run by anyone: drop their messages
             bench.start_workers()
@@ -81,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
     except BaseException:
         print(f"benchmark failed; worker logs: {work}", file=sys.stderr, flush=True)
-        for name in ("worker-hogatar.log", "worker-bare.log", "worker-floor.log"):
+        for name in ("worker-hogatar.log", "worker-bare.log", "worker-floor.log", "relay.log"):
             path = work / name
             if path.exists():
                 tail = path.read_text(errors="replace")[-2000:]
