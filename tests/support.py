@@ -45,6 +45,25 @@ class RecordingPublisher:
         return list(messages)
 
 
+def commit_effect(rt: Any, case_id: int, effect: str, payload: dict[str, Any]) -> int:
+    """One outbox row committed in a transaction of its own, as a transition commits it
+    (no publish: the test says who publishes); returns its id."""
+    from workflow.services import enqueue_effect
+
+    with rt.unit_of_work() as uow:
+        row = enqueue_effect(
+            rt,
+            uow,
+            case_id=case_id,
+            event_id=None,
+            effect=effect,
+            payload=payload,
+            now=rt.clock.now(),
+        )
+        uow.commit()
+    return int(row.id)
+
+
 def wait_for(
     predicate: Callable[[], Any], *, timeout: float, interval: float = 0.1, what: str = ""
 ) -> Any:

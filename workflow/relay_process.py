@@ -19,11 +19,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 from workflow.outbox import RELAY_CHANNEL
-from workflow.relay import RelayPolicy, sweep_outbox
+from workflow.relay import sweep_outbox
 from workflow.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -81,12 +82,12 @@ def run_relay(rt: Runtime, *, should_stop: Callable[[], bool] = lambda: False) -
     """Publish committed outbox rows until ``should_stop()``."""
     settings = rt.settings
     poll = settings.relay_poll_seconds
-    # Nobody else publishes these rows: no grace to wait for a committing process.
-    policy = RelayPolicy(
-        grace=timedelta(0),
-        republish_after=rt.relay_policy.republish_after,
-        batch_size=rt.relay_policy.batch_size,
-    )
+    policy = rt.relay_policy
+    if rt.settings.relay == "process":
+        # Nobody else publishes these rows: no grace to wait for a committing process.
+        # (Inline, the committing process publishes its own rows and marks them a moment
+        # later; without the grace this relay would publish nearly every row again.)
+        policy = replace(policy, grace=timedelta(0))
     listener = OutboxListener(rt) if rt.engine.dialect.name == "postgresql" else None
     last_full_sweep = 0.0
     log.info("relay: publishing outbox rows (poll every %.1f s)", poll)

@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 
 from tests.integration.conftest import service_env
 from tests.integration.netfaults import TcpProxy
-from tests.support import Process, wait_for
+from tests.support import Process, commit_effect, wait_for
 from workflow.commands import OpenCase
 from workflow.persistence.models import EffectLedgerRow, OutboxRow
 from workflow.runtime import Runtime
-from workflow.services import enqueue_effect, handle
+from workflow.services import handle
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -34,18 +34,9 @@ def commit_effects(rt: Runtime, count: int) -> list[int]:
         case_id = handle(
             rt, OpenCase(actor="system:test", family_name=f"Ընտանիք {number}", community="Արզնի")
         ).case_id
-        with rt.unit_of_work() as uow:
-            row = enqueue_effect(
-                rt,
-                uow,
-                case_id=case_id,
-                event_id=None,
-                effect=EFFECT,
-                payload={"case_id": case_id, "trigger": "no-partner-for-this"},
-                now=rt.clock.now(),
-            )
-            uow.commit()
-        ids.append(row.id)
+        ids.append(
+            commit_effect(rt, case_id, EFFECT, {"case_id": case_id, "trigger": "no-partner"})
+        )
     return ids
 
 

@@ -4,17 +4,20 @@ applies each in its own transaction."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from config.celery import beat_schedule
 from config.settings import Settings
+from tests.support import commit_effect
 from workflow.commands import OpenCase
 from workflow.delivery import deliver_batch
 from workflow.outbox import OutboxMessage, message_batches
 from workflow.persistence.models import OutboxRow
 from workflow.relay_process import run_relay
-from workflow.services import enqueue_effect, handle
+from workflow.services import handle
 
 
 def rows(*effects: str) -> list[OutboxMessage]:
@@ -46,21 +49,6 @@ def test_a_small_backlog_is_shared_between_the_worker_processes():
     assert ids(message_batches(rows("a"), per_message=20, spread=2)) == [[1]]
 
 
-def effect_row(rt, case_id: int, effect: str, payload: dict) -> int:
-    with rt.unit_of_work() as uow:
-        row = enqueue_effect(
-            rt,
-            uow,
-            case_id=case_id,
-            event_id=None,
-            effect=effect,
-            payload=payload,
-            now=rt.clock.now(),
-        )
-        uow.commit()
-    return row.id
-
-
 def status(rt, outbox_id: int) -> str:
     with rt.session_factory() as session:
         return session.scalar(select(OutboxRow.status).where(OutboxRow.id == outbox_id))
@@ -71,7 +59,7 @@ def test_with_a_relay_process_the_committing_process_publishes_nothing(sqlite_ru
     case_id = handle(
         sqlite_runtime, OpenCase(actor="system:test", family_name="Ընտանիք", community="Արզնի")
     ).case_id
-    outbox_id = effect_row(
+    outbox_id = commit_effect(
         sqlite_runtime, case_id, "referrals.notify_partners", {"trigger": "none"}
     )
     assert publisher.sent == [] and status(sqlite_runtime, outbox_id) == "pending"
@@ -82,14 +70,36 @@ def test_with_a_relay_process_the_committing_process_publishes_nothing(sqlite_ru
     assert status(sqlite_runtime, outbox_id) == "published"
 
 
+def test_with_inline_publishing_a_relay_leaves_fresh_rows_to_the_committing_process(
+    sqlite_runtime, publisher, clock
+):
+    # HOGATAR_RELAY=inline (the default): the committing process publishes its own rows
+    # and marks them a moment later; a relay run anyway takes only what it left behind.
+    case_id = handle(
+        sqlite_runtime, OpenCase(actor="system:test", family_name="Ընտանիք", community="Արզնի")
+    ).case_id
+    outbox_id = commit_effect(
+        sqlite_runtime, case_id, "referrals.notify_partners", {"trigger": "none"}
+    )
+    loops = iter([False, True])
+    run_relay(sqlite_runtime, should_stop=lambda: next(loops))
+    assert outbox_id not in [m.outbox_id for m in publisher.sent]
+    assert status(sqlite_runtime, outbox_id) == "pending"
+    clock.advance(timedelta(seconds=11))  # past HOGATAR_OUTBOX_GRACE_SECONDS (10)
+    loops = iter([False, True])
+    run_relay(sqlite_runtime, should_stop=lambda: next(loops))
+    assert outbox_id in [m.outbox_id for m in publisher.sent]
+    assert status(sqlite_runtime, outbox_id) == "published"
+
+
 def test_a_message_of_several_rows_applies_each_on_its_own(sqlite_runtime):
     rt = sqlite_runtime
     case_id = handle(
         rt, OpenCase(actor="system:test", family_name="Ընտանիք", community="Արզնի")
     ).case_id
-    good = effect_row(rt, case_id, "referrals.notify_partners", {"trigger": "none"})
-    broken = effect_row(rt, case_id, "referrals.send", {"referral_id": 999_999})
-    also_good = effect_row(rt, case_id, "referrals.notify_partners", {"trigger": "none"})
+    good = commit_effect(rt, case_id, "referrals.notify_partners", {"trigger": "none"})
+    broken = commit_effect(rt, case_id, "referrals.send", {"referral_id": 999_999})
+    also_good = commit_effect(rt, case_id, "referrals.notify_partners", {"trigger": "none"})
     outcomes = deliver_batch(rt, outbox_ids=[good, broken, also_good], task_id="outbox-1")
     assert [o.status for o in outcomes] == ["applied", "retry_scheduled", "applied"]
     assert [status(rt, i) for i in (good, broken, also_good)] == ["done", "pending", "done"]
