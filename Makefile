@@ -40,8 +40,10 @@ chromium:
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium) \
 		|| echo "chromium could not be installed: the browser tests skip (and fail in CI)"
 
+# Two test processes (pytest-xdist), one per core of a small machine: each has its own
+# PostgreSQL database, Redis database (13, 14) and RabbitMQ virtual hosts.
 test: $(STAMP) lint chromium
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 bench: $(STAMP)
 	$(BIN)/python bench/transitions

@@ -25,7 +25,20 @@ from workflow.persistence.models import Base
 from workflow.runtime import Runtime
 
 POSTGRES_ADMIN_URL = os.environ.get("HOGATAR_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("HOGATAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def _redis_url_of_this_process() -> str:
+    """Database 13, or 13 + n for pytest-xdist's worker n (``make test`` runs two): each
+    test flushes its Redis database, and must not flush the other worker's."""
+    url = os.environ.get("HOGATAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return url
+    base, database = url.rsplit("/", 1)
+    return f"{base}/{int(database) + int(worker[2:])}"
+
+
+REDIS_URL = _redis_url_of_this_process()
 
 
 @pytest.fixture(scope="session")
