@@ -72,6 +72,9 @@ class Base(DeclarativeBase):
 
 class CaseRow(Base):
     __tablename__ = "cases"
+    # The caseload filtered by community, state and criterion reads this index alone, in
+    # case order, and stops at its page's last row (migration 0027).
+    __table_args__ = (Index("ix_cases_caseload_filter", "community_id", "state", "id", "criteria"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     workflow: Mapped[str] = mapped_column(String(64))
@@ -82,6 +85,13 @@ class CaseRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     family_name: Mapped[str | None] = mapped_column(String(200))
     community: Mapped[str | None] = mapped_column(String(120))
+    #: The programme's id of the family's community, copied here by the programme (no
+    #: foreign key: the engine knows none of its tables). With the state beside it, a
+    #: caseload filtered by community and state reads one index and stops at its page.
+    community_id: Mapped[int | None] = mapped_column(Integer)
+    #: The criteria of the case's latest assessment, primary first if met, as the
+    #: programme copies them: "|risk_of_abandonment|extreme_poverty|" (None: not assessed).
+    criteria: Mapped[str | None] = mapped_column(String(300))
     opened_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

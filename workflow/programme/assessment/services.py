@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from workflow.activity import require_actor
 from workflow.programme.assessment.commands import RecordAssessment
+from workflow.programme.assessment.criteria_copy import copy_latest_criteria
 from workflow.programme.assessment.models import AssessmentRow
 from workflow.programme.shared.cases import (
     CaseFileChanged,
@@ -51,6 +52,7 @@ def record_assessment(rt: Runtime, uow: UnitOfWork, command: RecordAssessment) -
     )
     uow.session.add(row)
     uow.session.flush()
+    copy_latest_criteria(uow.session, case)
     version = record_change(
         rt,
         uow,

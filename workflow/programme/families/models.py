@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workflow.persistence.models import Base, Id
@@ -20,12 +20,20 @@ class FamilyRow(Base):
     """The family of one case (one case per family; reopening keeps the same file)."""
 
     __tablename__ = "families"
+    # With the case id in the index, a reader's scope (the families of a social worker,
+    # a psychologist or some communities) is read from the index alone, in case order
+    # (migration 0027).
+    __table_args__ = (
+        Index("ix_families_community_case", "community_id", "case_id"),
+        Index("ix_families_social_worker_case", "social_worker_id", "case_id"),
+        Index("ix_families_psychologist_case", "psychologist_id", "case_id"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
     family_name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200), index=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     address: Mapped[str | None] = mapped_column(String(300))
     phone: Mapped[str | None] = mapped_column(String(40))
     # Digits only, so "+374 91 123456" and "091-123-456" compare equal.
@@ -33,8 +41,8 @@ class FamilyRow(Base):
     referral_partner_type: Mapped[str | None] = mapped_column(String(64))
     referral_partner_name: Mapped[str | None] = mapped_column(String(200))
     state_benefit: Mapped[bool] = mapped_column(Boolean, default=False)
-    social_worker_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
-    psychologist_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    social_worker_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    psychologist_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -230,6 +230,7 @@ def register_family_in(rt: Runtime, uow: UnitOfWork, command: RegisterFamily) ->
         session.add(consent_row(opened.case_id, family.consent, purposes, actor=actor, now=now))
     case = session.get(CaseRow, opened.case_id)
     assert case is not None  # opened just above
+    case.community_id = place.id
     data: dict[str, Any] = {
         "family_id": row.id,
         "community": place.code,
@@ -316,7 +317,7 @@ def update_family(rt: Runtime, uow: UnitOfWork, command: UpdateFamily) -> CaseFi
                 earlier = uow.session.get(CommunityRow, family.community_id)
                 before["community"] = earlier.code if earlier is not None else None
                 family.community_id = place.id
-                case.community = place.name_hy
+                case.community, case.community_id = place.name_hy, place.id
                 changed["community"] = place.code
             continue
         if getattr(family, field) != value:
