@@ -12,27 +12,31 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, exists, func, or_, select, text, union
+from sqlalchemy.orm import Session, aliased
 
 from workflow.definition import WorkflowDefinition
 from workflow.persistence.models import CaseRow
 from workflow.programme.assessment import criterion_pattern
 from workflow.programme.families import FamilyRow, MemberRow
+from workflow.programme.foster_care import FosterFamilyRow
 from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.runtime import Runtime
-from workflow.scoping import unscoped
+from workflow.scoping import scope_of, unscoped
 from workflow.text import search_key
 
 PAGE_SIZE = 25
-SORTS = {
-    "-id": (CaseRow.id.desc(),),
-    "id": (CaseRow.id.asc(),),
-    "name": (FamilyRow.name_key.asc(), CaseRow.id.asc()),
-    "-name": (FamilyRow.name_key.desc(), CaseRow.id.desc()),
-    "state": (CaseRow.state.asc(), CaseRow.id.desc()),
-    "-updated": (CaseRow.updated_at.desc(), CaseRow.id.desc()),
-    "updated": (CaseRow.updated_at.asc(), CaseRow.id.asc()),
+#: The family's name as the file of its workflow keeps it (a family's or a foster family's).
+_NAME_KEY = func.coalesce(FamilyRow.name_key, FosterFamilyRow.name_key)
+#: Each sort: its keys, with whether each runs downwards.
+SORTS: dict[str, tuple[tuple[Any, bool], ...]] = {
+    "-id": ((CaseRow.id, True),),
+    "id": ((CaseRow.id, False),),
+    "name": ((_NAME_KEY, False), (CaseRow.id, False)),
+    "-name": ((_NAME_KEY, True), (CaseRow.id, True)),
+    "state": ((CaseRow.state, False), (CaseRow.id, True)),
+    "-updated": ((CaseRow.updated_at, True), (CaseRow.id, True)),
+    "updated": ((CaseRow.updated_at, False), (CaseRow.id, False)),
 }
 DEFAULT_SORT = "-id"
 OPEN = "open"
@@ -85,20 +89,62 @@ class Caseload:
 
 def caseload(rt: Runtime, wanted: CaseloadFilter) -> Caseload:
     """One page, in two statements. The first picks the page's case ids under the
-    reader's scope, joining a family only when a filter or the sort needs it; the second
-    reads what the rows show for those ids alone. In one statement PostgreSQL joined
-    every family of a social worker's scope before it could stop at the page's end
-    (330 ms with a million cases)."""
+    reader's scope, joining the family files only when a filter or the sort needs them;
+    the second reads what the rows show for those ids alone. In one statement PostgreSQL
+    joined every family of a social worker's scope before it could stop at the page's
+    end (330 ms with a million cases)."""
     offset = (wanted.page - 1) * PAGE_SIZE
-    picked = _filtered(rt, wanted, CaseRow.id).offset(offset).limit(PAGE_SIZE + 1)
     with rt.session_factory() as session:
-        ids = list(session.scalars(picked))
+        ids = _page_ids(rt, session, wanted, offset, PAGE_SIZE + 1)
         shown = ids[:PAGE_SIZE]
         # The ids were chosen under the reader's scope; their rows need no second check.
         with unscoped(session):
             found = {values[0]: values for values in session.execute(_shown(shown))}
     rows = [_row(rt, found[case_id]) for case_id in shown]
     return Caseload(rows=rows, filter=wanted, has_next=len(ids) > PAGE_SIZE, first=offset + 1)
+
+
+def _page_ids(
+    rt: Runtime, session: Session, wanted: CaseloadFilter, offset: int, limit: int
+) -> list[int]:
+    """The ids of one page, in the caseload's order, of the cases the reader may see.
+
+    A scope of several parts (a social worker's own families, own foster families, the
+    open cases of their communities) is read part by part: each part's first
+    ``offset + limit`` cases, merged and cut to the page in the same statement. A
+    part alone is a join PostgreSQL walks in page order and stops at the page's end;
+    the union of the parts is a set it would build whole first (a social worker's
+    50,000 cases: 45 ms against under 1 ms). A case in two parts is one row of the
+    union, its sort keys being the same in both."""
+    scope = scope_of(session)
+    if scope is None or len(scope.visible_parts) < 2:
+        return list(session.scalars(_filtered(rt, wanted, CaseRow.id).offset(offset).limit(limit)))
+    keys = SORTS.get(wanted.sort, SORTS[DEFAULT_SORT])
+    labelled = [key.label(f"key{n}") for n, (key, _) in enumerate(keys)]
+    arms = [
+        select(
+            _filtered(rt, wanted, CaseRow.id, *labelled)
+            .where(CaseRow.id.in_(part))
+            .limit(offset + limit)
+            .subquery()
+        )
+        for part in scope.visible_parts
+    ]
+    merged = union(*arms).subquery()
+    order = [
+        merged.c[f"key{n}"].desc() if downwards else merged.c[f"key{n}"].asc()
+        for n, (_, downwards) in enumerate(keys)
+    ]
+    if session.get_bind().dialect.name == "postgresql":
+        # The planner cannot know that a filter by the reader's own name keeps every row
+        # of their own part; it expects to walk far and starts parallel workers, whose
+        # start (10 ms) is twenty times the walk. Only for this transaction.
+        session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+    # Each part is the scope's own criterion, written out: the session's would add
+    # their union to every arm.
+    with unscoped(session):
+        picked = select(merged.c.id).order_by(*order).offset(offset).limit(limit)
+        return list(session.scalars(picked))
 
 
 def caseload_rows(rt: Runtime, wanted: CaseloadFilter) -> list[CaseloadRow]:
@@ -109,8 +155,8 @@ def caseload_rows(rt: Runtime, wanted: CaseloadFilter) -> list[CaseloadRow]:
     return [_row(rt, values) for values in found]
 
 
-#: What a row shows, with the joins that bring it: the family (or the name on the
-#: case), its community and the two assigned members of staff.
+#: What a row shows, with the joins that bring it: the family file of the case's
+#: workflow (or the name on the case), its community and the assigned members of staff.
 _SOCIAL = aliased(StaffRow)
 _PSYCH = aliased(StaffRow)
 _DISPLAY_COLUMNS = (
@@ -119,7 +165,7 @@ _DISPLAY_COLUMNS = (
     CaseRow.workflow_version,
     CaseRow.state,
     CaseRow.updated_at,
-    func.coalesce(FamilyRow.family_name, CaseRow.family_name, ""),
+    func.coalesce(FamilyRow.family_name, FosterFamilyRow.family_name, CaseRow.family_name, ""),
     CommunityRow.name_hy,
     CommunityRow.name_en,
     CaseRow.community,
@@ -129,30 +175,40 @@ _DISPLAY_COLUMNS = (
 
 
 def _with_display_columns(query: Any) -> Any:
-    """``query`` (over cases, its family joined) with the columns a row shows."""
+    """``query`` (over cases, the family files joined) with the columns a row shows."""
+    community = func.coalesce(FamilyRow.community_id, FosterFamilyRow.community_id)
+    worker = func.coalesce(FamilyRow.social_worker_id, FosterFamilyRow.social_worker_id)
     return (
         query.with_only_columns(*_DISPLAY_COLUMNS)
-        .outerjoin(CommunityRow, CommunityRow.id == FamilyRow.community_id)
-        .outerjoin(_SOCIAL, _SOCIAL.id == FamilyRow.social_worker_id)
+        .outerjoin(CommunityRow, CommunityRow.id == community)
+        .outerjoin(_SOCIAL, _SOCIAL.id == worker)
         .outerjoin(_PSYCH, _PSYCH.id == FamilyRow.psychologist_id)
     )
 
 
 def _shown(ids: list[int]) -> Any:
-    query = select(CaseRow.id).outerjoin(FamilyRow, FamilyRow.case_id == CaseRow.id)
+    query = _with_files(select(CaseRow.id))
     return _with_display_columns(query.where(CaseRow.id.in_(ids)))
 
 
+def _with_files(query: Any) -> Any:
+    """``query`` over cases with each case's family file joined, of whichever workflow
+    keeps one (at most one per case)."""
+    return query.outerjoin(FamilyRow, FamilyRow.case_id == CaseRow.id).outerjoin(
+        FosterFamilyRow, FosterFamilyRow.case_id == CaseRow.id
+    )
+
+
 def _filtered(rt: Runtime, wanted: CaseloadFilter, *columns: Any) -> Any:
-    """The cases ``wanted`` finds, in its order: over ``cases``, with the family joined
-    when a filter or the sort reads it (always, when no ``columns`` are given, for the
-    display columns added afterwards)."""
-    sort = SORTS.get(wanted.sort, SORTS[DEFAULT_SORT])
+    """The cases ``wanted`` finds, in its order: over ``cases``, with the family files
+    joined when a filter or the sort reads them (always, when no ``columns`` are given,
+    for the display columns added afterwards)."""
+    keys = SORTS.get(wanted.sort, SORTS[DEFAULT_SORT])
     needs_family = not columns or bool(wanted.worker is not None or wanted.q)
     needs_family = needs_family or wanted.sort in ("name", "-name")
     query = select(*(columns or (CaseRow.id,))).select_from(CaseRow)
     if needs_family:
-        query = query.outerjoin(FamilyRow, FamilyRow.case_id == CaseRow.id)
+        query = _with_files(query)
     if wanted.workflow is not None:
         query = query.where(CaseRow.workflow == wanted.workflow)
     if wanted.state == OPEN:
@@ -167,6 +223,7 @@ def _filtered(rt: Runtime, wanted: CaseloadFilter, *columns: Any) -> Any:
             or_(
                 FamilyRow.social_worker_id == wanted.worker,
                 FamilyRow.psychologist_id == wanted.worker,
+                FosterFamilyRow.social_worker_id == wanted.worker,
             )
         )
     if wanted.criterion:
@@ -176,7 +233,7 @@ def _filtered(rt: Runtime, wanted: CaseloadFilter, *columns: Any) -> Any:
         query = query.where(CaseRow.criteria.like(pattern, escape="\\"))
     if wanted.q:
         query = query.where(_matches(wanted.q))
-    return query.order_by(*sort)
+    return query.order_by(*(key.desc() if downwards else key.asc() for key, downwards in keys))
 
 
 def _row(rt: Runtime, values: Any) -> CaseloadRow:

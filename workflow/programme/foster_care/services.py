@@ -151,6 +151,8 @@ def register_inquiry(rt: Runtime, uow: UnitOfWork, command: RegisterInquiry) -> 
     session.flush()
     case = session.get(CaseRow, opened.case_id)
     assert case is not None  # opened just above
+    # The case row's copy of the community, which the caseload's filter reads (0027).
+    case.community_id = place.id
     data: dict[str, Any] = {"foster_family_id": row.id, "community": place.code, "adults": adults}
     if follows and worker is not None:
         data["social_worker"] = worker.username

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, false, or_, select, union
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from workflow.persistence.models import CaseRow
@@ -96,32 +96,25 @@ class ScopeRule:
             )
         )
         if staff.role == "manager":
-            return CaseScope(viewer=actor, visible=self._in_communities(communities))
+            return CaseScope(viewer=actor, visible_parts=self._in_communities(communities))
         own = self._assigned(staff.id, staff.role)
         if mode == "own_and_community" and communities:
-            colleagues = _open_cases(rt, self._in_communities(communities))
-            return CaseScope(viewer=actor, visible=_union([own, colleagues]), changeable=own)
-        return CaseScope(viewer=actor, visible=own)
+            colleagues = tuple(_open_cases(rt, part) for part in self._in_communities(communities))
+            return CaseScope(viewer=actor, visible_parts=own + colleagues, changeable_parts=own)
+        return CaseScope(viewer=actor, visible_parts=own)
 
-    def _assigned(self, staff_id: int, role: str) -> Any:
-        return _union([a.assigned(staff_id, role) for a in self.assignments])
+    def _assigned(self, staff_id: int, role: str) -> tuple[Select[Any], ...]:
+        return _present([a.assigned(staff_id, role) for a in self.assignments])
 
-    def _in_communities(self, communities: Sequence[int]) -> Any:
-        return _union([a.in_communities(communities) for a in self.assignments])
-
-
-def _union(parts: Sequence[Select[Any] | None]) -> Any:
-    selects = [part for part in parts if part is not None]
-    if not selects:
-        return select(CaseRow.__table__.c.id).where(false())
-    if len(selects) == 1:
-        return selects[0]
-    # A union as a subquery: SQLite refuses "IN ((SELECT ...) UNION (SELECT ...))".
-    ids = union(*selects).subquery()
-    return select(ids.c[0])
+    def _in_communities(self, communities: Sequence[int]) -> tuple[Select[Any], ...]:
+        return _present([a.in_communities(communities) for a in self.assignments])
 
 
-def _open_cases(rt: Runtime, case_ids: Any) -> Select[Any]:
+def _present(parts: Sequence[Select[Any] | None]) -> tuple[Select[Any], ...]:
+    return tuple(part for part in parts if part is not None)
+
+
+def _open_cases(rt: Runtime, case_ids: Select[Any]) -> Select[Any]:
     """Those of ``case_ids`` whose case is open: not in a final state of its workflow
     (the newest definition's; a version never turns an open state final)."""
     cases = CaseRow.__table__
@@ -129,8 +122,7 @@ def _open_cases(rt: Runtime, case_ids: Any) -> Select[Any]:
         and_(cases.c.workflow == name, cases.c.state.notin_(_finals(definition)))
         for name, definition in rt.definitions.items()
     ]
-    ids = case_ids.subquery()
-    return select(cases.c.id).where(cases.c.id.in_(select(ids.c[0])), or_(*open_state))
+    return select(cases.c.id).where(cases.c.id.in_(case_ids), or_(*open_state))
 
 
 def _finals(definition: Any) -> list[str]:
