@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
 from workflow.clock import Clock
 from workflow.definition import WorkflowDefinition
-from workflow.errors import UnknownWorkflow
+from workflow.errors import HogatarError, UnknownWorkflow
 from workflow.guards import CaseSnapshot, GuardRegistry
 from workflow.machine import SharedMachine
 from workflow.notifications.mailer import Mailer
@@ -102,6 +103,31 @@ class Runtime:
             return self
         return replace(self, session_factory=scoped_sessions(self.session_factory, scope))
 
+    @contextmanager
+    def reading(self) -> Iterator[Runtime]:
+        """This runtime with every session it opens reading through one connection, in
+        one transaction rolled back at the end. A page drawn from many features' queries
+        (the case page opens 16 sessions) then pays for one pool checkout, BEGIN and
+        ROLLBACK instead of one of each per session (0.45 ms a session on PostgreSQL).
+        Nothing is written through it: a commit raises :class:`WriteWhileReading`."""
+        with self.engine.connect() as connection:
+            transaction = connection.begin()
+            factory = sessionmaker(
+                class_=self.session_factory.class_,
+                **{
+                    **self.session_factory.kw,
+                    "bind": connection,
+                    # A session's close leaves the shared transaction to the next one.
+                    "join_transaction_mode": "rollback_only",
+                },
+            )
+            event.listen(factory, "before_commit", _refuse_commit)
+            try:
+                yield replace(self, session_factory=factory)
+            finally:
+                if transaction.is_active:
+                    transaction.rollback()
+
     def known_actor(self, actor: str) -> str:
         return self.actor_check(self, actor) if self.actor_check else actor
 
@@ -172,6 +198,18 @@ class Runtime:
             republish_after=timedelta(seconds=self.settings.outbox_republish_after_seconds),
             batch_size=self.settings.outbox_batch_size,
         )
+
+
+class WriteWhileReading(HogatarError):
+    """A commit through ``Runtime.reading()``: a defect of the page that tried it, whose
+    write would otherwise vanish with the shared transaction's rollback."""
+
+
+def _refuse_commit(session: Session) -> None:
+    raise WriteWhileReading(
+        "a page drawn through Runtime.reading() tried to commit; "
+        "write through the request's own runtime instead"
+    )
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from web.referrals.queries import referrals_awaiting_answer
 from web.reminders.queries import overdue_reminders_for
 from web.reports import reporting
 from web.shared.accounts import Staff
-from web.shared.auth import require, require_login, runtime
+from web.shared.auth import reading_in_one_transaction, require, require_login, runtime
 from web.shared.lookups import lookups, staff_names, today
 from web.shared.messages import message
 from web.shared.permissions import Permission, allowed
@@ -159,7 +159,9 @@ def case_page(
     staff: Staff = Depends(require(Permission.VIEW_CASES)),  # noqa: B008
 ) -> Response:
     params = request.query_params
-    page = render_case(request, case_id, notice=message(params.get("msg"), params.get("saved_at")))
+    notice = message(params.get("msg"), params.get("saved_at"))
+    with reading_in_one_transaction(request):
+        page = render_case(request, case_id, notice=notice)
     # Logged once the page is drawn: an unknown case (404) showed no one's file.
     record_access(
         runtime(request),

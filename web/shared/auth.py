@@ -7,7 +7,8 @@ Every router except the public one (login, health, static files) depends on
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import Depends, Request
@@ -71,6 +72,20 @@ def runtime(request: Request) -> Runtime:
         request.state.runtime = rt.acting_for(staff.username) if staff else rt
     scoped: Runtime = request.state.runtime
     return scoped
+
+
+@contextmanager
+def reading_in_one_transaction(request: Request) -> Iterator[Runtime]:
+    """For drawing a page that only reads: the request's runtime, scoped as ever, with
+    every session of its features sharing one connection and transaction
+    (``Runtime.reading``). Writes (the access log) go through ``runtime(request)`` after."""
+    rt = runtime(request)
+    with rt.reading() as reading:
+        request.state.runtime = reading
+        try:
+            yield reading
+        finally:
+            request.state.runtime = rt
 
 
 def _app_runtime(request: Request) -> Runtime:
