@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import programme_fixtures as pf
 from tests.browser.test_casework import PASSWORD
@@ -97,6 +98,33 @@ def test_a_foster_family_from_inquiry_to_placement_in_armenian(chromium, site, a
     with use_language("hy"):
         assert labels.guard("foster_application_recorded", "") in why
     shot(tab, "inquiry")
+
+    # In the social worker's own caseload, with its community and social worker; the
+    # community filter finds it, and another community's does not.
+    page.get_by_role("link", name=hy("Caseload")).click()
+    tab.check()
+    row = page.locator("#results tbody tr", has_text="Ղազարյան")
+    assert row.count() == 1
+    assert "Հրազդան" in row.inner_text() and "Անահիտ Մարտիրոսյան" in row.inner_text()
+    # (The filters apply as they change, without a new page: wait for the results.)
+    results = page.locator("#results")
+    page.get_by_label(hy("Community"), exact=True).select_option(label="Աբովյան")
+    expect(results).to_contain_text(hy("No cases match these filters."))
+    page.get_by_label(hy("Community"), exact=True).select_option(label="Հրազդան")
+    expect(results.locator("tbody tr", has_text="Ղազարյան")).to_have_count(1)
+    shot(tab, "caseload")
+    # Back goes through the filters chosen, each page loaded again from the server.
+    # (history.back(): Playwright's go_back would wait for a load the reload cancels.)
+    community = page.get_by_label(hy("Community"), exact=True)
+    page.evaluate("history.back()")
+    expect(results).to_contain_text(hy("No cases match these filters."))
+    expect(community.locator("option:checked")).to_have_text("Աբովյան")
+    page.evaluate("history.back()")
+    expect(community).to_have_value("")
+    tab.check()
+    results.locator("tbody tr", has_text="Ղազարյան").get_by_role("link").first.click()
+    tab.check()
+    assert tab.case_id() == case_id
 
     # The application with one document missing: the next step waits for it.
     *given, missing = rules.required_documents
