@@ -61,7 +61,7 @@ def commit_effect(rt: Any, case_id: int, effect: str, payload: dict[str, Any]) -
             now=rt.clock.now(),
         )
         uow.commit()
-    return int(row.id)
+    return row.outbox_id
 
 
 def wait_for(

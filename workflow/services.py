@@ -7,6 +7,7 @@ only after the commit succeeded, hands the new outbox rows to the relay.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -121,6 +122,14 @@ def snapshot_of(case: CaseRow) -> CaseSnapshot:
     )
 
 
+@dataclass(frozen=True)
+class AppendedEvent:
+    """The timeline event ``append_event`` wrote: its id and the case's new version."""
+
+    id: int
+    version: int
+
+
 def append_event(
     uow: UnitOfWork,
     *,
@@ -131,7 +140,7 @@ def append_event(
     now: datetime,
     reason: str | None = None,
     data: dict[str, Any] | None = None,
-) -> CaseEventRow:
+) -> AppendedEvent:
     """Move the case to its next version and put the change on its timeline.
 
     Transitions use it, and so does every other change to a case file (an assessment
@@ -174,8 +183,9 @@ def append_event(
         "data": data or {},
     }
     event_id = connection.execute(INSERT_EVENT, values).scalar_one()
-    # Handed back for the caller to read (id, version, ...); not tracked by the session.
-    return CaseEventRow(id=event_id, **values)
+    # Not an ORM row: building one cost more than the INSERT's own Python (5 % of a
+    # transition's CPU with the outbox row's), and nothing reads more than these two.
+    return AppendedEvent(id=event_id, version=seen_version + 1)
 
 
 def open_case(rt: Runtime, uow: UnitOfWork, command: OpenCase) -> CaseOpened:
@@ -323,7 +333,7 @@ def fire_checked(
         to_state=to_state,
         version=event.version,
         event_id=event.id,
-        outbox_ids=tuple(row.id for row in outbox),
+        outbox_ids=tuple(message.outbox_id for message in outbox),
     )
 
 
@@ -336,7 +346,7 @@ def enqueue_effect(
     effect: str,
     payload: dict[str, Any],
     now: datetime,
-) -> OutboxRow:
+) -> OutboxMessage:
     """One outbox row in the caller's transaction, published once the caller commits.
 
     Inputs for the effect stay in the database; the broker gets the row id only.
@@ -356,9 +366,9 @@ def enqueue_effect(
     }
     statement = INSERT_OUTBOX_NOTIFYING if rt.notify_relay else INSERT_OUTBOX
     row_id = uow.session.connection().execute(statement, values).first()[0]  # type: ignore[index]
-    uow.add_messages([OutboxMessage(outbox_id=row_id, effect=effect, queue=queue)])
-    # Handed back for the caller to read; not tracked by the session.
-    return OutboxRow(id=row_id, **values)
+    message = OutboxMessage(outbox_id=row_id, effect=effect, queue=queue)
+    uow.add_messages([message])
+    return message
 
 
 HANDLERS: dict[type[Any], Callable[..., Any]] = {

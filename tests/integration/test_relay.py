@@ -109,7 +109,7 @@ def test_published_rows_are_marked_in_a_batch_after_the_commit(clean_db, runtime
             clock=rt.clock,
             marks=rt.publish_marks,
         )
-        ids.append(row.id)
+        ids.append(row.outbox_id)
 
     def statuses() -> set[str]:
         with rt.session_factory() as session:

@@ -225,7 +225,7 @@ def test_every_effect_of_a_commit_is_marked_published(sqlite_runtime, publisher)
                 effect=effect,
                 payload={"referral_id": 0},
                 now=rt.clock.now(),
-            ).id
+            ).outbox_id
             for effect in ("referrals.send", "reminders.send")
         ]
         uow.commit()
