@@ -14,10 +14,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date as babel_date
 from babel.dates import format_datetime as babel_datetime
 from babel.messages.mofile import write_mo
@@ -92,11 +93,18 @@ def label(labels: Mapping[str, str], fallback: str = "") -> str:
     return labels.get(current_language()) or labels.get("en") or fallback
 
 
+@cache
+def _locale(language: str) -> Locale:
+    """Babel's locale, parsed once: given as a string, babel loads its data again for every
+    value formatted (a case page formats a hundred dates: 4 % of drawing it)."""
+    return Locale.parse(language)
+
+
 def format_date(value: date | None) -> str:
     if value is None:
         return ""
     language = current_language()
-    return babel_date(value, DATE_PATTERNS[language], locale=language)
+    return babel_date(value, DATE_PATTERNS[language], locale=_locale(language))
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -104,7 +112,10 @@ def format_datetime(value: datetime | None) -> str:
         return ""
     language = current_language()
     return babel_datetime(
-        as_utc(value), DATE_PATTERNS[language] + " HH:mm", tzinfo=LOCAL_TIME, locale=language
+        as_utc(value),
+        DATE_PATTERNS[language] + " HH:mm",
+        tzinfo=LOCAL_TIME,
+        locale=_locale(language),
     )
 
 
@@ -121,11 +132,11 @@ def format_iso_date(value: str | None) -> str:
 def format_number(value: int | float | None) -> str:
     if value is None:
         return ""
-    return format_decimal(value, locale=current_language())
+    return format_decimal(value, locale=_locale(current_language()))
 
 
 def format_money(value: int | None) -> str:
     """Whole dram with the language's grouping: 15 000 ֏ / 15,000 ֏."""
     if value is None:
         return ""
-    return f"{format_decimal(value, locale=current_language())} ֏"
+    return f"{format_decimal(value, locale=_locale(current_language()))} ֏"
