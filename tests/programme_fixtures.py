@@ -22,7 +22,7 @@ from workflow.programme.families import (
     RegisterFamily,
 )
 from workflow.programme.plans import PlanService, RecordIncome
-from workflow.programme.staff import AddStaff, StaffRow
+from workflow.programme.staff import AddStaff, SetStaffCommunities, StaffRow
 from workflow.runtime import Runtime
 from workflow.services import handle
 
@@ -33,6 +33,24 @@ SOCIAL_WORKER = "sw-anahit"
 PSYCHOLOGIST = "psy-gohar"
 #: Approves closures (added by ``ensure_manager`` when a test first closes a case).
 MANAGER = "mgr-closing"
+
+
+#: A second social worker, who shares a community with the first (``with_colleague``).
+COLLEAGUE = "sw-colleague"
+
+
+def with_colleague(rt: Runtime, community: str = "hrazdan") -> None:
+    """The social worker and a colleague, the social worker working in ``community``:
+    under the default scope they read the colleague's open cases there, and change only
+    their own."""
+    ensure_staff(rt)
+    handle(
+        rt,
+        AddStaff(
+            username=COLLEAGUE, full_name="Կարեն Հարությունյան", role="social_worker", actor="t"
+        ),
+    )
+    handle(rt, SetStaffCommunities(username=SOCIAL_WORKER, communities=(community,), actor="t"))
 
 
 def today(rt: Runtime) -> date:

@@ -19,11 +19,11 @@ from web.cases.caseload import ALL, OPEN, SORTS, CaseloadFilter, caseload
 from workflow.persistence.migrate import upgrade
 from workflow.persistence.models import CaseRow
 from workflow.programme.foster_care import RegisterInquiry
-from workflow.programme.staff import AddStaff, CommunityRow, SetStaffCommunities, StaffRow
+from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.scoping import scope_of
 from workflow.services import handle
 
-COLLEAGUE = "sw-colleague"
+COLLEAGUE = pf.COLLEAGUE
 
 
 def foster_inquiry(rt, *, actor: str, family_name: str, community: str) -> int:
@@ -42,14 +42,7 @@ def build_scene(rt) -> dict[str, list[int]]:
     """The social worker works in Hrazdan. Their own cases: two in Hrazdan (so in two parts
     of the scope), two in Abovyan, a foster family in Abovyan. A colleague's: three open in
     Hrazdan, one closed there, a foster family there, and one in Charentsavan."""
-    pf.ensure_staff(rt)
-    handle(
-        rt,
-        AddStaff(
-            username=COLLEAGUE, full_name="Կարեն Հարությունյան", role="social_worker", actor="t"
-        ),
-    )
-    handle(rt, SetStaffCommunities(username=pf.SOCIAL_WORKER, communities=("hrazdan",), actor="t"))
+    pf.with_colleague(rt, "hrazdan")
     phone = iter(f"+374 91 8000{n:02d}" for n in range(100))
 
     def family(owner: str, name: str, community: str) -> int:

@@ -35,12 +35,12 @@ from workflow.programme import reminders as programme_reminders
 from workflow.programme.families import AssignCase
 from workflow.programme.plans import PlannedServiceRow, PlanService
 from workflow.programme.reminders import SweepReminders
-from workflow.programme.staff import AddStaff, SetStaffCommunities
+from workflow.programme.staff import SetStaffCommunities
 from workflow.programme.staff import scope as staff_scope
 from workflow.scoping import case_bound_classes
 from workflow.services import handle
 
-COLLEAGUE = "sw-colleague"
+COLLEAGUE = pf.COLLEAGUE
 #: Family names unique on every page, so a list that shows a family is seen to.
 NAMES = {"own": "Ավետիքյան", "community": "Բաբայան", "other": "Գալստյան"}
 PLACES = {"own": "abovyan", "community": "hrazdan", "other": "charentsavan"}
@@ -95,14 +95,7 @@ def build_scene(rt, publisher, clock, browser) -> dict[str, dict[str, int]]:
     """Three families, each with a referral, goods requested, a planned service, a
     reminder, a note, a document, an incident and a closing request: the objects of
     every route."""
-    pf.ensure_staff(rt)
-    handle(
-        rt,
-        AddStaff(
-            username=COLLEAGUE, full_name="Կարեն Հարությունյան", role="social_worker", actor="t"
-        ),
-    )
-    handle(rt, SetStaffCommunities(username=pf.SOCIAL_WORKER, communities=("hrazdan",), actor="t"))
+    pf.with_colleague(rt, "hrazdan")
     handle(rt, SetStaffCommunities(username="manager", communities=("hrazdan",), actor="t"))
     cases: dict[str, int] = {}
     for number, (kind, name) in enumerate(NAMES.items(), 1):
