@@ -18,6 +18,8 @@ from web.cases import caseload as caseload_module
 from web.cases.caseload import ALL, OPEN, SORTS, CaseloadFilter, caseload
 from workflow.persistence.migrate import upgrade
 from workflow.persistence.models import CaseRow
+from workflow.programme.counselling import RecordCounselling
+from workflow.programme.families import AssignCase
 from workflow.programme.foster_care import RegisterInquiry
 from workflow.programme.staff import CommunityRow, StaffRow
 from workflow.scoping import scope_of
@@ -172,6 +174,34 @@ def test_a_social_workers_foster_family_is_in_their_own_caseload(scene):
     # The colleague's foster family in the reader's community: read, not their own.
     colleagues = caseload(reader, CaseloadFilter(community=places["hrazdan"]))
     assert cases["colleague_foster"][0] in [row.id for row in colleagues.rows]
+
+
+def test_a_psychologists_own_caseload_lists_the_families_they_counsel(sqlite_runtime):
+    rt = sqlite_runtime
+    pf.ensure_staff(rt)
+    assigned = pf.register(rt, family_name="Նշանակված", phone="+374 91 810001")
+    handle(rt, AssignCase(case_id=assigned, actor="t", psychologist=pf.PSYCHOLOGIST))
+    counselled = pf.register(rt, family_name="Խմբային", phone="+374 91 810002")
+    neither = pf.register(rt, family_name="Այլ", phone="+374 91 810003")
+    handle(
+        rt,
+        RecordCounselling(
+            kind="group",
+            case_ids=(assigned, counselled),
+            psychologist=pf.PSYCHOLOGIST,
+            held_on=pf.today(rt),
+            actor=pf.PSYCHOLOGIST,
+        ),
+    )
+    reader = rt.acting_for(pf.PSYCHOLOGIST)
+    me = staff_id(rt, pf.PSYCHOLOGIST)
+    assert whole_list(reader, CaseloadFilter(worker=me)) == [counselled, assigned]
+    # The social worker who registered all three: their own, counselled or not.
+    assert whole_list(rt, CaseloadFilter(worker=staff_id(rt, pf.SOCIAL_WORKER))) == [
+        neither,
+        counselled,
+        assigned,
+    ]
 
 
 def test_the_migration_copies_the_community_of_foster_cases_already_open(tmp_path):

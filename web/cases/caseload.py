@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from workflow.definition import WorkflowDefinition
 from workflow.persistence.models import CaseRow
 from workflow.programme.assessment import criterion_pattern
+from workflow.programme.counselling import COUNSELLING_ASSIGNMENTS
 from workflow.programme.families import FamilyRow, MemberRow
 from workflow.programme.foster_care import FosterFamilyRow
 from workflow.programme.staff import CommunityRow, StaffRow
@@ -224,6 +225,9 @@ def _filtered(rt: Runtime, wanted: CaseloadFilter, *columns: Any) -> Any:
                 FamilyRow.social_worker_id == wanted.worker,
                 FamilyRow.psychologist_id == wanted.worker,
                 FosterFamilyRow.social_worker_id == wanted.worker,
+                # A psychologist's cases are also those they counsel (a group session
+                # takes in families assigned to no psychologist, or to another).
+                CaseRow.id.in_(_counselled_by(wanted.worker)),
             )
         )
     if wanted.criterion:
@@ -234,6 +238,12 @@ def _filtered(rt: Runtime, wanted: CaseloadFilter, *columns: Any) -> Any:
     if wanted.q:
         query = query.where(_matches(wanted.q))
     return query.order_by(*(key.desc() if downwards else key.asc() for key, downwards in keys))
+
+
+def _counselled_by(staff_id: int) -> Any:
+    counselled = COUNSELLING_ASSIGNMENTS.assigned(staff_id, "psychologist")
+    assert counselled is not None  # a psychologist holds counselled cases
+    return counselled
 
 
 def _row(rt: Runtime, values: Any) -> CaseloadRow:
