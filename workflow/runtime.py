@@ -112,16 +112,17 @@ class Runtime:
         Nothing is written through it: a commit raises :class:`WriteWhileReading`."""
         with self.engine.connect() as connection:
             transaction = connection.begin()
+            kw = self.session_factory.kw
             factory = sessionmaker(
                 class_=self.session_factory.class_,
                 **{
-                    **self.session_factory.kw,
+                    **kw,
                     "bind": connection,
                     # A session's close leaves the shared transaction to the next one.
                     "join_transaction_mode": "rollback_only",
+                    "info": {**kw.get("info", {}), READING_KEY: True},
                 },
             )
-            event.listen(factory, "before_commit", _refuse_commit)
             try:
                 yield replace(self, session_factory=factory)
             finally:
@@ -205,7 +206,14 @@ class WriteWhileReading(HogatarError):
     write would otherwise vanish with the shared transaction's rollback."""
 
 
+#: In ``Session.info`` of the sessions ``Runtime.reading()`` opens: they refuse to commit.
+READING_KEY = "hogatar.reading"
+
+
+@event.listens_for(Session, "before_commit")
 def _refuse_commit(session: Session) -> None:
+    if not session.info.get(READING_KEY):
+        return
     raise WriteWhileReading(
         "a page drawn through Runtime.reading() tried to commit; "
         "write through the request's own runtime instead"
