@@ -42,6 +42,7 @@ CLIENT_WATCH: tuple[Watch, ...] = (
     ("load_case", "workflow/services.py", "  load_case: SELECT the case"),
     ("load_family_facts", "workflow/programme/facts.py", "  facts for the guards (6 SELECTs)"),
     ("fire", "workflow/machine.py", "  SharedMachine.fire (transitions library)"),
+    ("write_transition", "workflow/services.py", "  write_transition: case, event, outbox rows"),
     ("append_event", "workflow/services.py", "  append_event: UPDATE case, INSERT event"),
     ("enqueue_effect", "workflow/services.py", "  enqueue_effect: INSERT outbox row"),
     ("commit", "workflow/unit_of_work.py", "  UnitOfWork.commit: flush + COMMIT"),
