@@ -123,6 +123,23 @@ MARK_DONE = (
     )
 )
 
+#: PostgreSQL: the ledger row and the outbox row's outcome in one round trip (a
+#: data-modifying WITH runs whether or not the UPDATE refers to it).
+RECORD_APPLIED = MARK_DONE.add_cte(
+    insert(LEDGER)
+    .from_select(
+        ["outbox_id", "effect", "applied_at", "task_id", "result"],
+        select(
+            bindparam("row_id", type_=LEDGER.c.outbox_id.type),
+            bindparam("ledger_effect", type_=LEDGER.c.effect.type),
+            bindparam("started", type_=LEDGER.c.applied_at.type),
+            bindparam("ledger_task_id", type_=LEDGER.c.task_id.type),
+            bindparam("ledger_result", type_=LEDGER.c.result.type),
+        ),
+    )
+    .cte("recorded")
+)
+
 
 def _apply(
     rt: Runtime, *, outbox_id: int, task_id: str | None
@@ -164,26 +181,28 @@ def _apply(
                 runtime=rt,
             )
         )
-        connection.execute(
-            INSERT_LEDGER,
-            {
-                "outbox_id": row.id,
-                "effect": row.effect,
-                "applied_at": now,
-                "task_id": task_id,
-                "result": dict(result),
-            },
-        )
-        connection.execute(
-            MARK_DONE,
-            {
-                "row_id": row.id,
-                "new_attempts": attempt,
-                "started": now,
-                "now": rt.clock.now(),
-                "new_task_id": task_id or None,
-            },
-        )
+        done = {
+            "row_id": row.id,
+            "new_attempts": attempt,
+            "started": now,
+            "now": rt.clock.now(),
+            "new_task_id": task_id or None,
+        }
+        if connection.dialect.name == "postgresql":
+            ledger = {"ledger_effect": row.effect, "ledger_task_id": task_id}
+            connection.execute(RECORD_APPLIED, {**done, **ledger, "ledger_result": dict(result)})
+        else:
+            connection.execute(
+                INSERT_LEDGER,
+                {
+                    "outbox_id": row.id,
+                    "effect": row.effect,
+                    "applied_at": now,
+                    "task_id": task_id,
+                    "result": dict(result),
+                },
+            )
+            connection.execute(MARK_DONE, done)
         uow.commit()
         return DeliveryOutcome("applied", outbox_id, attempt), uow.committed_messages
 

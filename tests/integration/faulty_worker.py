@@ -60,8 +60,9 @@ _state = {"ledger_written": False}
 
 @event.listens_for(Engine, "after_cursor_execute")
 def _after_execute(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-    # The ledger INSERT has been sent but not committed: the effect is half-way.
-    if statement.lstrip().upper().startswith("INSERT INTO EFFECT_LEDGER"):
+    # The ledger INSERT has been sent but not committed: the effect is half-way. (On
+    # PostgreSQL it is the WITH of the statement that also marks the outbox row done.)
+    if "INSERT INTO EFFECT_LEDGER" in statement.upper():
         _state["ledger_written"] = True
         if MODE == "kill_mid_effect" and first_time():
             die()

@@ -1,6 +1,7 @@
-"""A transition's writes on PostgreSQL: the compare-and-set, the timeline event and the
-outbox rows in one statement (``workflow.services.write_transition``), and the case read
-with one Core SELECT when the session has no reader's scope (``get_case``)."""
+"""The hot path's statements on PostgreSQL: a transition's compare-and-set, timeline event
+and outbox rows in one statement (``workflow.services.write_transition``), the case read
+with one Core SELECT when the session has no reader's scope (``get_case``), and on the
+worker the ledger row and the outcome in one (``workflow.delivery.RECORD_APPLIED``)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ import pytest
 from sqlalchemy import event, func, select
 
 from workflow.commands import AdvanceCase, OpenCase
+from workflow.delivery import deliver_effect
 from workflow.errors import CaseNotFound, ConcurrentUpdate
 from workflow.outbox import RELAY_CHANNEL
-from workflow.persistence.models import CaseEventRow, CaseRow, OutboxRow
+from workflow.persistence.models import CaseEventRow, CaseRow, EffectLedgerRow, OutboxRow
 from workflow.services import check_transition, fire_checked, get_case, handle
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -169,3 +171,33 @@ def test_the_core_load_gives_the_orms_case_and_keeps_one_object_per_case(
         assert get_case(session, case_id + 1000) is None
     with pytest.raises(CaseNotFound):
         handle(rt, AdvanceCase(case_id=case_id + 1000, trigger="start", actor="w"))
+
+
+def test_a_delivery_claims_then_records_its_ledger_row_and_outcome_in_one_statement(
+    clean_db, clean_redis, runtime_for, tmp_path
+):
+    # No partner is configured for these triggers: the referral effect refers no one and
+    # reads nothing else, so the delivery is the claim and the record.
+    rt = _runtime(runtime_for, clean_db, clean_redis, tmp_path, relay="process")
+    case_id = _open(rt)
+    started = handle(rt, AdvanceCase(case_id=case_id, trigger="start", actor="w"))
+    referral_row = started.outbox_ids[0]
+    statements: list[str] = []
+    event.listen(rt.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    outcome = deliver_effect(rt, outbox_id=referral_row, task_id=f"outbox-{referral_row}")
+    assert (outcome.status, outcome.attempts) == ("applied", 1)
+    assert len(statements) == 2, statements
+    assert "FOR UPDATE" in statements[0] and statements[1].lstrip().startswith("WITH recorded")
+    with rt.session_factory() as session:
+        row = session.get(OutboxRow, referral_row)
+        ledger = session.get(EffectLedgerRow, referral_row)
+    assert (row.status, row.attempts, row.task_id) == ("done", 1, f"outbox-{referral_row}")
+    assert row.last_error is None and row.finished_at >= row.started_at
+    assert (ledger.effect, ledger.task_id) == ("referrals.notify_partners", row.task_id)
+    assert ledger.applied_at == row.started_at
+    assert ledger.result == {"trigger": "start", "referral_ids": []}
+    # A second delivery of the same message finds the ledger row and changes nothing.
+    again = deliver_effect(rt, outbox_id=referral_row, task_id=f"outbox-{referral_row}")
+    assert again.status == "already_applied"
+    with rt.session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(EffectLedgerRow)) == 1

@@ -208,8 +208,6 @@ def notify_partners(context: EffectContext) -> Mapping[str, Any]:
     says which partners were not referred and why, and the family's social worker (a
     manager while none is assigned) finds it in their inbox."""
     trigger = str(context.payload.get("trigger", ""))
-    case = context.session.get(CaseRow, context.case_id)
-    assert case is not None
     partners = []
     for seed in policies().partners:
         purpose = seed.refer_on.get(trigger)
@@ -220,7 +218,12 @@ def notify_partners(context: EffectContext) -> Mapping[str, Any]:
         )
         if partner is not None:
             partners.append((partner, purpose))
-    if partners and not has_consent(context.session, case.id, REFERRAL, local_day(context.now)):
+    if not partners:
+        # Most triggers refer to no one: then the case need not be read at all.
+        return {"trigger": trigger, "referral_ids": []}
+    case = context.session.get(CaseRow, context.case_id)
+    assert case is not None
+    if not has_consent(context.session, case.id, REFERRAL, local_day(context.now)):
         held = [partner.code for partner, _ in partners]
         note_done(context, case.id, REFERRALS_HELD, {"trigger": trigger, "partners": held})
         for worker in _who_refers(context, case.id):
