@@ -70,6 +70,25 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: JSON}
 
 
+class CaseBound:
+    """Mixin of every model whose rows are part of one case (a ``case_id`` that is never
+    empty): a reader's scope reaches all of them through one loader option on this mixin
+    (``workflow.scoping``) instead of one per model on every statement. Each model
+    declares its own ``case_id`` (its foreign key, its index); this one is what the
+    option's criterion is written against. ``tests/unit/test_scoping_mixins.py`` fails for a
+    model with a ``case_id`` that extends neither mixin."""
+
+    case_id: Mapped[int] = mapped_column(Id)
+
+
+class MaybeCaseBound:
+    """As :class:`CaseBound`, for models whose ``case_id`` may be empty: a row tied to no
+    case is not a family's data and stays visible (an incident of a system task, an
+    access to a list)."""
+
+    case_id: Mapped[int | None] = mapped_column(Id, nullable=True)
+
+
 class CaseRow(Base):
     __tablename__ = "cases"
     # The caseload filtered by community, state and criterion reads this index alone, in
@@ -116,7 +135,7 @@ class WorkflowVersionRow(Base):
     recorded_at: Mapped[datetime]
 
 
-class CaseEventRow(Base):
+class CaseEventRow(CaseBound, Base):
     """The timeline: one row per version of a case, so a gap would be visible."""
 
     __tablename__ = "case_events"
@@ -134,7 +153,7 @@ class CaseEventRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
-class CaseActivityRow(Base):
+class CaseActivityRow(CaseBound, Base):
     """Work done around a case that does not change it (a referral mailed, a reminder
     acknowledged, goods ordered): on the timeline, but no new version."""
 
@@ -197,7 +216,7 @@ class EffectLedgerRow(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
-class IncidentRow(Base):
+class IncidentRow(MaybeCaseBound, Base):
     """An effect that exhausted its retries, for an operator to look at and retry."""
 
     __tablename__ = "incidents"
@@ -229,7 +248,7 @@ class MailHandoverRow(Base):
     handed_at: Mapped[datetime]
 
 
-class ApprovalRow(Base):
+class ApprovalRow(CaseBound, Base):
     """A transition that needs approval, requested and waiting for its tiers in order.
 
     pending -> approved (the transition fired) | rejected | cancelled (withdrawn by the

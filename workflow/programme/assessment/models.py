@@ -7,10 +7,10 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflow.persistence.models import Base, Id
+from workflow.persistence.models import Base, CaseBound, Id
 
 
-class AssessmentRow(Base):
+class AssessmentRow(CaseBound, Base):
     """One assessment; a re-assessment adds a row, the earlier ones stay."""
 
     __tablename__ = "assessments"

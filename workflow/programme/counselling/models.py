@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflow.persistence.models import Base, Id
+from workflow.persistence.models import Base, CaseBound, Id
 
 
 class CounsellingSessionRow(Base):
@@ -25,7 +25,7 @@ class CounsellingSessionRow(Base):
     recorded_at: Mapped[datetime]
 
 
-class CounsellingParticipantRow(Base):
+class CounsellingParticipantRow(CaseBound, Base):
     __tablename__ = "counselling_participants"
     __table_args__ = (
         UniqueConstraint("session_id", "case_id", name="uq_counselling_participants_session_case"),

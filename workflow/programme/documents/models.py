@@ -9,10 +9,10 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflow.persistence.models import Base, Id
+from workflow.persistence.models import Base, CaseBound, Id
 
 
-class DocumentRow(Base):
+class DocumentRow(CaseBound, Base):
     """Never changed once attached, except by anonymisation: its file removed
     (``sha256`` None) and its name replaced by the neutral mark."""
 

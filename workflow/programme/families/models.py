@@ -13,10 +13,10 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflow.persistence.models import Base, Id
+from workflow.persistence.models import Base, CaseBound, Id
 
 
-class FamilyRow(Base):
+class FamilyRow(CaseBound, Base):
     """The family of one case (one case per family; reopening keeps the same file)."""
 
     __tablename__ = "families"
@@ -65,7 +65,7 @@ class MemberRow(Base):
     removal_reason: Mapped[str | None] = mapped_column(Text)
 
 
-class ConsentRow(Base):
+class ConsentRow(CaseBound, Base):
     """One consent the family gave: what it covers (codes of ``consent_purposes`` in
     config/programme/lists.toml), from when until when, and who gave it."""
 

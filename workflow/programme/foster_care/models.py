@@ -9,10 +9,10 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflow.persistence.models import Base, Id
+from workflow.persistence.models import Base, CaseBound, Id
 
 
-class FosterFamilyRow(Base):
+class FosterFamilyRow(CaseBound, Base):
     """Who inquired: the household that may foster a child (խնամատար ընտանիք)."""
 
     __tablename__ = "foster_families"
@@ -35,7 +35,7 @@ class FosterFamilyRow(Base):
     updated_at: Mapped[datetime]
 
 
-class FosterApplicationRow(Base):
+class FosterApplicationRow(CaseBound, Base):
     """The written application, with the documents received so far (codes of
     config/programme/foster_care.toml); later documents are a further row."""
 
@@ -50,7 +50,7 @@ class FosterApplicationRow(Base):
     recorded_at: Mapped[datetime]
 
 
-class FosterHomeAssessmentRow(Base):
+class FosterHomeAssessmentRow(CaseBound, Base):
     __tablename__ = "foster_home_assessments"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -63,7 +63,7 @@ class FosterHomeAssessmentRow(Base):
     recorded_at: Mapped[datetime]
 
 
-class FosterTrainingRow(Base):
+class FosterTrainingRow(CaseBound, Base):
     """One session of the preparation training and the modules it covered."""
 
     __tablename__ = "foster_training_sessions"
@@ -78,7 +78,7 @@ class FosterTrainingRow(Base):
     recorded_at: Mapped[datetime]
 
 
-class FosterDecisionRow(Base):
+class FosterDecisionRow(CaseBound, Base):
     """The guardianship and trusteeship commission's decision on the family."""
 
     __tablename__ = "foster_commission_decisions"
@@ -93,7 +93,7 @@ class FosterDecisionRow(Base):
     recorded_at: Mapped[datetime]
 
 
-class FosterMatchRow(Base):
+class FosterMatchRow(CaseBound, Base):
     """The child matched with the family, named only as the guardianship file does (its
     reference, initials and age): the child's own file is kept by the authority."""
 
@@ -110,7 +110,7 @@ class FosterMatchRow(Base):
     recorded_at: Mapped[datetime]
 
 
-class FosterPlacementRow(Base):
+class FosterPlacementRow(CaseBound, Base):
     __tablename__ = "foster_placements"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -122,7 +122,7 @@ class FosterPlacementRow(Base):
     recorded_at: Mapped[datetime]
 
 
-class FosterVisitRow(Base):
+class FosterVisitRow(CaseBound, Base):
     """A monitoring visit to the placed child and the family, and when the next is due."""
 
     __tablename__ = "foster_monitoring_visits"

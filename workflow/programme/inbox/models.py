@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflow.persistence.models import Base, Id
+from workflow.persistence.models import Base, CaseBound, Id
 
 
-class InboxItemRow(Base):
+class InboxItemRow(CaseBound, Base):
     """What a staff member sees in the app: reminders and escalations addressed to them."""
 
     __tablename__ = "inbox_items"

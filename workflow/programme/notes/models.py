@@ -9,10 +9,10 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflow.persistence.models import Base, Id
+from workflow.persistence.models import Base, CaseBound, Id
 
 
-class NoteRow(Base):
+class NoteRow(CaseBound, Base):
     """A dated note on a case. Never deleted; its author may correct it for a while."""
 
     __tablename__ = "case_notes"
@@ -35,7 +35,7 @@ class NoteRow(Base):
     corrections: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class NoteRevisionRow(Base):
+class NoteRevisionRow(CaseBound, Base):
     """A note's text before one correction, with when it had been written."""
 
     __tablename__ = "case_note_revisions"

@@ -7,10 +7,10 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflow.persistence.models import Base, Id
+from workflow.persistence.models import Base, CaseBound, Id
 
 
-class PlannedServiceRow(Base):
+class PlannedServiceRow(CaseBound, Base):
     """A service in a case's plan: planned -> in_progress -> delivered | cancelled."""
 
     __tablename__ = "planned_services"
@@ -51,7 +51,7 @@ class DeliveryRow(Base):
     )
 
 
-class IncomeSourceRow(Base):
+class IncomeSourceRow(CaseBound, Base):
     """Employment or self-employment: evidence of economic stabilisation."""
 
     __tablename__ = "income_sources"

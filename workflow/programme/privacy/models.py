@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflow.persistence.models import Base, Id
+from workflow.persistence.models import Base, CaseBound, Id, MaybeCaseBound
 
 
-class AccessLogRow(Base):
+class AccessLogRow(MaybeCaseBound, Base):
     """One look at personal data: a family file viewed, a document downloaded, an export."""
 
     __tablename__ = "access_log"
@@ -63,7 +63,7 @@ class RetentionRunRow(Base):
     problems: Mapped[str | None] = mapped_column(Text)
 
 
-class AnonymisedCaseRow(Base):
+class AnonymisedCaseRow(CaseBound, Base):
     """A case whose personal data the retention job removed; it cannot be reopened."""
 
     __tablename__ = "anonymised_cases"

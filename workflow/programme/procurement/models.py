@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflow.persistence.models import Base, Id
+from workflow.persistence.models import Base, CaseBound, Id
 
 
 class PurchaseOrderRow(Base):
@@ -28,7 +28,7 @@ class PurchaseOrderRow(Base):
 PROCUREMENT_STATUSES = ("requested", "approved", "ordered", "delivered", "cancelled")
 
 
-class ProcurementRequestRow(Base):
+class ProcurementRequestRow(CaseBound, Base):
     """requested -> approved -> ordered -> delivered; or cancelled."""
 
     __tablename__ = "procurement_requests"

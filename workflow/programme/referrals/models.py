@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflow.persistence.models import Base, Id
+from workflow.persistence.models import Base, CaseBound, Id
 
 
 class PartnerRow(Base):
@@ -39,7 +39,7 @@ REFERRAL_STATUSES = (
 )
 
 
-class ReferralRow(Base):
+class ReferralRow(CaseBound, Base):
     """queued -> sent -> acknowledged -> accepted | declined -> completed."""
 
     __tablename__ = "referrals"
@@ -65,7 +65,7 @@ class ReferralRow(Base):
     escalated_at: Mapped[datetime | None]
 
 
-class ReferralLinkRow(Base):
+class ReferralLinkRow(CaseBound, Base):
     """A link mailed to a partner to answer one referral without an account.
 
     Only the SHA-256 of the link's random token is kept: a copy of the table answers no

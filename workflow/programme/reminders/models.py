@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflow.persistence.models import Base, Id
+from workflow.persistence.models import Base, CaseBound, Id
 
 #: Every status a reminder can have (the CLI's --status refuses others).
 REMINDER_STATUSES = ("scheduled", "sending", "sent", "acknowledged", "escalated", "cancelled")
 
 
-class ReminderRow(Base):
+class ReminderRow(CaseBound, Base):
     """scheduled -> sending -> sent -> acknowledged | escalated; or cancelled."""
 
     __tablename__ = "reminders"

@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflow.persistence.models import Base, Id
+from workflow.persistence.models import Base, CaseBound, Id
 
 
-class HomeVisitRow(Base):
+class HomeVisitRow(CaseBound, Base):
     """A visit to the family's home: who went, who they met, what they saw, when next."""
 
     __tablename__ = "home_visits"
@@ -37,7 +37,7 @@ class HomeVisitRow(Base):
 GOAL_STATUSES = ("open", "achieved", "dropped")
 
 
-class PlanGoalRow(Base):
+class PlanGoalRow(CaseBound, Base):
     """A goal of the service plan: what is to be reached, by when, and where it stands."""
 
     __tablename__ = "plan_goals"
@@ -53,7 +53,7 @@ class PlanGoalRow(Base):
     updated_at: Mapped[datetime]
 
 
-class PlanReviewRow(Base):
+class PlanReviewRow(CaseBound, Base):
     """A review of the plan: when, who took part, what was decided per goal, when next."""
 
     __tablename__ = "plan_reviews"
