@@ -58,7 +58,8 @@ class CeleryPublisher:
         self._producer: Any = None
         #: Queues declared on the current connection: Celery would declare the queue again
         #: on every publish (kombu skips the broker call, but binds a copy of the queue
-        #: first: 5 % of a transition's CPU). A new connection declares them again.
+        #: first: 5 % of a transition's CPU). A new producer (a new connection, after a
+        #: failure dropped the old one) starts with none.
         self._declared: set[str] = set()
         self._pid = os.getpid()
 
@@ -85,7 +86,6 @@ class CeleryPublisher:
 
     def _drop_connection(self) -> None:
         connection, self._connection, self._producer = self._connection, None, None
-        self._declared = set()
         if connection is not None:
             try:
                 # collect(), not close(): a graceful close talks to the broker, which

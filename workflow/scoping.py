@@ -109,10 +109,11 @@ def union_of(parts: Sequence[Select[Any]]) -> Select[Any]:
 def _read_criteria(ids: Any) -> list[Any]:
     """Three loader options, whatever the number of models: the case itself and, through
     their mixins, every model with a ``case_id``. Each statement's cache key covers its
-    options, and one option per model (31) on each of a case page's 47 statements was a
+    options, and one option per model (31) on each of a case page's 46 statements was a
     fifth of a social worker's request. The criterion is a lambda because one option
     serves many classes; ``ids`` is a closure SQLAlchemy tracks, so its parameters are
     each reader's own."""
+    case_bound_classes()  # refuses a model with a case_id outside both mixins
     return [
         with_loader_criteria(CaseRow, CaseRow.id.in_(ids)),
         with_loader_criteria(CaseBound, lambda cls: cls.case_id.in_(ids), include_aliases=True),
@@ -144,7 +145,16 @@ def case_bound_classes() -> tuple[tuple[Any, bool], ...]:
     for mapper in Base.registry.mappers:
         table = mapper.local_table
         if "case_id" in table.c and getattr(table, "name", None) not in ENGINE_TABLES:
-            found.append((mapper.class_, bool(table.c.case_id.nullable)))
+            nullable = bool(table.c.case_id.nullable)
+            # Reads reach a model through its mixin (``_read_criteria``): one outside it
+            # would be read unscoped, so it is refused here, before any reader's read.
+            mixin = MaybeCaseBound if nullable else CaseBound
+            if not issubclass(mapper.class_, mixin):
+                raise TypeError(
+                    f"{mapper.class_.__name__} holds a case_id, so it must extend "
+                    f"{mixin.__name__} (workflow.persistence.models) to be in readers' scopes"
+                )
+            found.append((mapper.class_, nullable))
     return tuple(sorted(found, key=lambda item: item[0].__name__))
 
 

@@ -238,6 +238,12 @@ def effect_payload(
     }
 
 
+def require_handler(rt: Runtime, effect: str) -> None:
+    """An outbox row is written only for an effect some worker can run."""
+    if not rt.effects.has(effect):
+        raise KeyError(f"no handler is registered for effect {effect!r}")
+
+
 def write_transition(
     rt: Runtime,
     uow: UnitOfWork,
@@ -255,8 +261,7 @@ def write_transition(
     costs more than the rows. The compare-and-set guards the rest: a stale version moves
     no row, so no event and no outbox row is written and no row comes back."""
     for effect in effects:
-        if not rt.effects.has(effect):
-            raise KeyError(f"no handler is registered for effect {effect!r}")
+        require_handler(rt, effect)
     seen_version = case.version
     from_state = case.state
     params: dict[str, Any] = {
@@ -302,17 +307,7 @@ def transition_statement(effects: int, notify: bool) -> Executable:
     appended`` (one SELECT per effect), built once per number of effects. Without effects
     the event INSERT is the statement. With a relay process the outbox INSERT also wakes
     it (``pg_notify``), as ``enqueue_effect`` does."""
-    moved = (
-        update(CASES)
-        .where(CASES.c.id == bindparam("case_id"), CASES.c.version == bindparam("seen_version"))
-        .values(
-            state=bindparam("to_state"),
-            version=bindparam("new_version"),
-            updated_at=bindparam("now"),
-        )
-        .returning(CASES.c.id)
-        .cte("moved")
-    )
+    moved = COMPARE_AND_SET.returning(CASES.c.id).cte("moved")
 
     def value(name: str, column: Any) -> Any:
         return bindparam(name, type_=column.type)
@@ -517,8 +512,7 @@ def enqueue_effect(
 
     Inputs for the effect stay in the database; the broker gets the row id only.
     """
-    if not rt.effects.has(effect):
-        raise KeyError(f"no handler is registered for effect {effect!r}")
+    require_handler(rt, effect)
     queue = queue_of(effect)
     values = {
         "case_id": case_id,
